@@ -1,0 +1,109 @@
+# Mantle top-level Makefile. `make check` is the one command that installs,
+# builds and tests everything. Components add themselves through their
+# build.mk fragments (see mk/rules.mk for the helpers they use).
+
+.DEFAULT_GOAL := all
+SHELL := /bin/sh
+.DELETE_ON_ERROR:
+
+include mk/config.mk
+include mk/rules.mk
+
+RESULTS := $(BUILD)/test-results
+KERNEL_STAMP := $(KERNEL_DIR)/.stamp
+
+# Component fragments, in dependency order. Each appends to ALL_TARGETS,
+# UNIT_TESTS, FUZZ_TARGETS, INTEGRATION_TESTS, KUNIT_TESTS and BENCHES.
+-include protocol/build.mk
+-include vmgs-tools/build.mk
+-include paravisor/build.mk
+-include guest-drivers/linux/build.mk
+-include guest-drivers/windows/build.mk
+-include attest-agent/build.mk
+include tests/build.mk
+
+.PHONY: all deps kernel kernel-refresh guest-image unit check kunit bench \
+	format format-check clean run-unit run-kunit run-integration run-fuzz \
+	check-results
+
+all: $(ALL_TARGETS) guest-image
+
+deps:
+	@scripts/deps.sh
+
+# The Debian 6.12 cloud kernel (image, modules, headers): fetched once.
+kernel: $(KERNEL_STAMP)
+$(KERNEL_STAMP):
+	@scripts/fetch-kernel.sh $(KERNEL_DIR)
+kernel-refresh:
+	rm -rf $(KERNEL_DIR)
+	@scripts/fetch-kernel.sh $(KERNEL_DIR)
+
+GUEST_PACK_DIR := build/guest-pack
+GUEST_TOOLS_DIR := build/guest-tools
+# GUEST_IMAGE_DEPS: driver-pack modules (copied into $(GUEST_PACK_DIR)) and
+# in-guest tools (into $(GUEST_TOOLS_DIR)) that components add to the image.
+GUEST_IMAGE := build/guest/initramfs.cpio.gz
+guest-image: $(GUEST_IMAGE)
+$(GUEST_IMAGE): $(KERNEL_STAMP) $(GUEST_IMAGE_DEPS) $(wildcard guest-drivers/image/*) \
+		scripts/mkcpio.sh
+	@guest-drivers/image/build-guest-image.sh build/guest $(KERNEL_DIR) \
+		$(GUEST_PACK_DIR) $(GUEST_TOOLS_DIR)
+
+# --- tests ---------------------------------------------------------------
+# Each run-* target appends PASS/FAIL/SKIP lines to $(RESULTS); the summary
+# line comes from tests/harness/summary.sh and is the last line printed.
+
+run-unit: $(UNIT_TESTS)
+	@tests/harness/run-unit.sh $(RESULTS) $(UNIT_TESTS)
+
+run-kunit:
+	@tests/harness/run-scripts.sh $(RESULTS) kunit $(KUNIT_TESTS)
+
+run-integration: all
+	@TEST_TIMEOUT=900 BUILD=$(BUILD) tests/harness/run-scripts.sh $(RESULTS) \
+		integration $(INTEGRATION_TESTS)
+
+run-fuzz: $(FUZZ_TARGETS)
+	@tests/harness/run-fuzz.sh $(RESULTS) $(FUZZ_TARGETS)
+
+unit:
+	@mkdir -p $(BUILD) && : >$(RESULTS)
+	@$(MAKE) --no-print-directory run-unit || echo "FAIL unit:build" >>$(RESULTS)
+	@$(MAKE) --no-print-directory check-results
+
+check:
+	@mkdir -p $(BUILD) && : >$(RESULTS)
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all || echo "FAIL build:all" >>$(RESULTS)
+	@$(MAKE) --no-print-directory run-unit || echo "FAIL unit:build" >>$(RESULTS)
+ifneq ($(SAN),1)
+	@$(MAKE) --no-print-directory run-kunit || echo "FAIL kunit:run" >>$(RESULTS)
+	@$(MAKE) --no-print-directory run-integration || echo "FAIL integration:build" >>$(RESULTS)
+endif
+	@$(MAKE) --no-print-directory run-fuzz || echo "FAIL fuzz:build" >>$(RESULTS)
+	@$(MAKE) --no-print-directory check-results
+
+# Run directly (no shell) so that the summary script's parent is this make.
+check-results: export SUMMARY_KILL_MAKE=1
+check-results:
+	@tests/harness/summary.sh $(RESULTS)
+
+kunit:
+	@mkdir -p $(BUILD) && : >$(RESULTS)
+	@$(MAKE) --no-print-directory run-kunit
+	@$(MAKE) --no-print-directory check-results
+
+bench: $(addprefix bench-,$(BENCHES))
+
+# --- style -----------------------------------------------------------------
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format-check:
+	@scripts/format.sh check $(FORMAT_FILES)
+format:
+	@scripts/format.sh fix $(FORMAT_FILES)
+
+clean:
+	rm -rf $(filter-out $(KERNEL_DIR),$(wildcard build/*))
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
