@@ -17,6 +17,8 @@ KERNEL_STAMP := $(KERNEL_DIR)/.stamp
 -include protocol/build.mk
 -include vmgs-tools/build.mk
 -include paravisor/build.mk
+-include host/build.mk
+-include verifier/build.mk
 -include guest-drivers/linux/build.mk
 -include guest-drivers/windows/build.mk
 -include attest-agent/build.mk
