@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+#define _DEFAULT_SOURCE
+/* Round trips: plaintext and encrypted files, delete, move, key rolls. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+static uint8_t *pattern(uint64_t len, uint8_t seed)
+{
+	uint8_t *p = malloc(len ? (size_t)len : 1);
+
+	assert_non_null(p);
+	for (uint64_t i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed + i * 7 + (i >> 9));
+	return p;
+}
+
+static void expect_file(struct vmgs *v, unsigned id, const uint8_t *want,
+			uint64_t len)
+{
+	uint8_t *got;
+	uint64_t n;
+
+	assert_int_equal(vmgs_read(v, id, 0, &got, &n), VMGS_OK);
+	assert_int_equal(n, len);
+	if (len)
+		assert_memory_equal(got, want, (size_t)len);
+	free(got);
+}
+
+static struct vmgs *reopen(struct vmgs *v)
+{
+	uint64_t len;
+	uint8_t *img = t_image(v, &len);
+	struct vmgs *n;
+
+	vmgs_close(v);
+	assert_int_equal(t_open(img, len, VMGS_OPEN_WRITE, &n), VMGS_OK);
+	free(img);
+	return n;
+}
+
+static void test_plain_roundtrip(void **state)
+{
+	static const uint64_t sizes[] = { 0, 1, 511, 512, 4095, 4096, 4097,
+					  40000 };
+	struct vmgs *v = t_new(TEST_CAP);
+	uint8_t *d[8];
+
+	(void)state;
+	for (unsigned i = 0; i < 8; i++) {
+		d[i] = pattern(sizes[i], (uint8_t)i);
+		assert_int_equal(vmgs_write(v, 1 + i, d[i], sizes[i], 0),
+				 VMGS_OK);
+	}
+	v = reopen(v);
+	for (unsigned i = 0; i < 8; i++) {
+		struct vmgs_file_info fi;
+
+		expect_file(v, 1 + i, d[i], sizes[i]);
+		assert_int_equal(vmgs_stat(v, 1 + i, &fi), VMGS_OK);
+		assert_int_equal(fi.valid_bytes, sizes[i]);
+		free(d[i]);
+	}
+	vmgs_close(v);
+}
+
+static void test_overwrite_delete_move(void **state)
+{
+	struct vmgs *v = t_new(TEST_CAP);
+	uint8_t *a = pattern(5000, 1), *b = pattern(300, 2), *got;
+	uint64_t n;
+
+	(void)state;
+	assert_int_equal(vmgs_write(v, 3, a, 5000, 0), VMGS_OK);
+	assert_int_equal(vmgs_write(v, 3, b, 300, 0), VMGS_E_EXISTS);
+	assert_int_equal(vmgs_write(v, 3, b, 300, VMGS_WRITE_OVERWRITE),
+			 VMGS_OK);
+	expect_file(v, 3, b, 300);
+	assert_int_equal(vmgs_move(v, 3, 17, false), VMGS_OK);
+	assert_int_equal(vmgs_read(v, 3, 0, &got, &n), VMGS_E_NOT_FOUND);
+	expect_file(v, 17, b, 300);
+	assert_int_equal(vmgs_write(v, 3, a, 5000, 0), VMGS_OK);
+	assert_int_equal(vmgs_move(v, 3, 17, false), VMGS_E_EXISTS);
+	assert_int_equal(vmgs_move(v, 3, 17, true), VMGS_OK);
+	expect_file(v, 17, a, 5000);
+	assert_int_equal(vmgs_delete(v, 17), VMGS_OK);
+	assert_int_equal(vmgs_delete(v, 17), VMGS_E_NOT_FOUND);
+	assert_int_equal(vmgs_delete(v, 0), VMGS_E_BAD_FILE_ID);
+	assert_int_equal(vmgs_delete(v, 63), VMGS_E_BAD_FILE_ID);
+	assert_int_equal(vmgs_read(v, 63, 0, &got, &n), VMGS_E_BAD_FILE_ID);
+	assert_int_equal(vmgs_write(v, 64, a, 1, 0), VMGS_E_BAD_FILE_ID);
+	v = reopen(v);
+	assert_int_equal(vmgs_read(v, 17, 0, &got, &n), VMGS_E_NOT_FOUND);
+	free(a);
+	free(b);
+	vmgs_close(v);
+}
+
+static void test_no_space(void **state)
+{
+	struct vmgs *v = t_new(VMGS_MIN_CAPACITY); /* 4 blocks: 2 in use */
+	uint8_t *a = pattern(8192, 3);
+
+	(void)state;
+	/* Copy-on-write needs a new table block plus the data. */
+	assert_int_equal(vmgs_write(v, 1, a, 4096, 0), VMGS_E_NO_SPACE);
+	assert_int_equal(vmgs_write(v, 1, a, 1 << 20, 0), VMGS_E_TOO_BIG);
+	free(a);
+	vmgs_close(v);
+}
+
+static void test_encrypted_roundtrip_and_tamper(void **state)
+{
+	struct vmgs *v = t_new(TEST_CAP);
+	uint8_t key[32], *a = pattern(10000, 9), *got, *img;
+	uint64_t n, len;
+	struct vmgs_entry before;
+
+	(void)state;
+	t_key(key, 0x11);
+	assert_int_equal(vmgs_write(v, 6, "plain", 5, 0), VMGS_OK);
+	assert_int_equal(vmgs_write(v, 3, a, 10000, VMGS_WRITE_ENCRYPT),
+			 VMGS_E_NOT_ENCRYPTED);
+	assert_int_equal(vmgs_add_first_key(v, key), VMGS_OK);
+	assert_int_equal(vmgs_add_first_key(v, key), VMGS_E_ENCRYPTED);
+	assert_int_equal(vmgs_write(v, 3, a, 10000, VMGS_WRITE_ENCRYPT),
+			 VMGS_OK);
+	before = v->ft[3];
+	/* A rewrite uses a fresh key and nonce. */
+	assert_int_equal(vmgs_write(v, 3, a, 10000,
+				    VMGS_WRITE_ENCRYPT | VMGS_WRITE_OVERWRITE),
+			 VMGS_OK);
+	assert_memory_not_equal(before.nonce, v->ft[3].nonce, 12);
+	assert_memory_not_equal(before.tag, v->ft[3].tag, 16);
+	img = t_image(v, &len);
+	vmgs_close(v);
+
+	/* Without the key: plaintext file readable, encrypted one locked. */
+	assert_int_equal(t_open(img, len, 0, &v), VMGS_OK);
+	assert_true(vmgs_is_encrypted(v));
+	expect_file(v, 6, (const uint8_t *)"plain", 5);
+	assert_int_equal(vmgs_read(v, 3, 0, &got, &n), VMGS_E_LOCKED);
+	assert_int_equal(vmgs_read(v, 3, VMGS_READ_RAW, &got, &n), VMGS_OK);
+	assert_memory_not_equal(got, a, 10000);
+	free(got);
+	t_key(key, 0x12);
+	assert_int_equal(vmgs_unlock(v, key), VMGS_E_WRONG_KEY);
+	t_key(key, 0x11);
+	assert_int_equal(vmgs_unlock(v, key), VMGS_OK);
+	expect_file(v, 3, a, 10000);
+	expect_file(v, 6, (const uint8_t *)"plain", 5);
+	vmgs_close(v);
+
+	/* One flipped byte of ciphertext is reported, never returned. */
+	t_entry(img, 3); /* active table must exist */
+	{
+		uint8_t *e = t_entry(img, 3);
+		uint32_t off = e[0] | e[1] << 8 | e[2] << 16 |
+			       (uint32_t)e[3] << 24;
+
+		img[(uint64_t)off * 4096 + 5000] ^= 0x01;
+	}
+	assert_int_equal(t_open(img, len, 0, &v), VMGS_OK);
+	assert_int_equal(vmgs_unlock(v, key), VMGS_OK);
+	got = (uint8_t *)1;
+	assert_int_equal(vmgs_read(v, 3, 0, &got, &n), VMGS_E_AUTH);
+	assert_null(got);
+	vmgs_close(v);
+
+	/* A flipped byte in the extended file table stops the unlock. */
+	{
+		uint8_t *e = t_entry(img, 63);
+		uint32_t off = e[0] | e[1] << 8 | e[2] << 16 |
+			       (uint32_t)e[3] << 24;
+
+		img[(uint64_t)off * 4096 + 100] ^= 0x80;
+	}
+	assert_int_equal(t_open(img, len, 0, &v), VMGS_OK);
+	assert_int_equal(vmgs_unlock(v, key), VMGS_E_AUTH);
+	vmgs_close(v);
+	free(img);
+	free(a);
+}
+
+static void test_key_roll(void **state)
+{
+	struct vmgs *v = t_new(TEST_CAP);
+	uint8_t k1[32], k2[32], k3[32], *a = pattern(7000, 4), *img;
+	uint64_t len;
+
+	(void)state;
+	t_key(k1, 1);
+	t_key(k2, 2);
+	t_key(k3, 3);
+	assert_int_equal(vmgs_roll_key(v, k2), VMGS_E_NOT_ENCRYPTED);
+	assert_int_equal(vmgs_add_first_key(v, k1), VMGS_OK);
+	assert_int_equal(vmgs_write(v, 3, a, 7000, VMGS_WRITE_ENCRYPT),
+			 VMGS_OK);
+	assert_int_equal(vmgs_write(v, 1, a, 100, VMGS_WRITE_ENCRYPT),
+			 VMGS_OK);
+	assert_int_equal(vmgs_roll_key(v, k2), VMGS_OK);
+	assert_int_equal(v->key_slot, 1);
+	img = t_image(v, &len);
+	vmgs_close(v);
+	assert_int_equal(t_open(img, len, VMGS_OPEN_WRITE, &v), VMGS_OK);
+	assert_int_equal(vmgs_unlock(v, k1), VMGS_E_WRONG_KEY);
+	assert_int_equal(vmgs_unlock(v, k2), VMGS_OK);
+	expect_file(v, 3, a, 7000);
+	expect_file(v, 1, a, 100);
+	/* Roll again: back into slot 0. */
+	assert_int_equal(vmgs_roll_key(v, k3), VMGS_OK);
+	assert_int_equal(v->key_slot, 0);
+	free(img);
+	img = t_image(v, &len);
+	vmgs_close(v);
+	assert_int_equal(t_open(img, len, 0, &v), VMGS_OK);
+	assert_int_equal(vmgs_unlock(v, k2), VMGS_E_WRONG_KEY);
+	assert_int_equal(vmgs_unlock(v, k1), VMGS_E_WRONG_KEY);
+	assert_int_equal(vmgs_unlock(v, k3), VMGS_OK);
+	expect_file(v, 3, a, 7000);
+	expect_file(v, 1, a, 100);
+	vmgs_close(v);
+	free(img);
+	free(a);
+}
+
+static void test_locked_operations(void **state)
+{
+	struct vmgs *v = t_new(TEST_CAP);
+	uint8_t k[32], *img;
+	uint64_t len;
+
+	(void)state;
+	t_key(k, 7);
+	assert_int_equal(vmgs_add_first_key(v, k), VMGS_OK);
+	assert_int_equal(vmgs_write(v, 2, "x", 1, VMGS_WRITE_ENCRYPT),
+			 VMGS_OK);
+	img = t_image(v, &len);
+	vmgs_close(v);
+	assert_int_equal(t_open(img, len, VMGS_OPEN_WRITE, &v), VMGS_OK);
+	assert_int_equal(vmgs_write(v, 4, "y", 1, VMGS_WRITE_ENCRYPT),
+			 VMGS_E_LOCKED);
+	assert_int_equal(vmgs_move(v, 2, 5, false), VMGS_E_LOCKED);
+	assert_int_equal(vmgs_roll_key(v, k), VMGS_E_LOCKED);
+	/* Plaintext writes without the key keep the EFT as it is. */
+	assert_int_equal(vmgs_write(v, 6, "kp", 2, 0), VMGS_OK);
+	assert_int_equal(vmgs_unlock(v, k), VMGS_OK);
+	expect_file(v, 6, (const uint8_t *)"kp", 2);
+	expect_file(v, 2, (const uint8_t *)"x", 1);
+	vmgs_close(v);
+	/* Read-only handles refuse changes. */
+	assert_int_equal(t_open(img, len, 0, &v), VMGS_OK);
+	assert_int_equal(vmgs_write(v, 6, "kp", 2, 0), VMGS_E_INVAL);
+	vmgs_close(v);
+	free(img);
+}
+
+static void test_file_io_layer(void **state)
+{
+	char path[] = "/tmp/vmgs-unit-XXXXXX";
+	int fd = mkstemp(path);
+	struct vmgs_io io;
+	struct vmgs *v;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(vmgs_io_file_create(&io, path, TEST_CAP + 512),
+			 VMGS_OK);
+	assert_int_equal(vmgs_format(&io, TEST_CAP, VMGS_OPEN_WRITE, &v),
+			 VMGS_OK);
+	assert_int_equal(vmgs_write(v, 9, "hello", 5, 0), VMGS_OK);
+	vmgs_close(v);
+	assert_int_equal(vmgs_io_file_open(&io, path, false), VMGS_OK);
+	assert_int_equal(vmgs_open(&io, 0, &v), VMGS_OK);
+	expect_file(v, 9, (const uint8_t *)"hello", 5);
+	vmgs_close(v);
+	/* Without the footer only --raw opens it. */
+	assert_int_equal(truncate(path, TEST_CAP), 0);
+	assert_int_equal(vmgs_io_file_open(&io, path, false), VMGS_OK);
+	assert_int_equal(vmgs_open(&io, 0, &v), VMGS_E_NO_FOOTER);
+	assert_int_equal(vmgs_open(&io, VMGS_OPEN_RAW, &v), VMGS_OK);
+	expect_file(v, 9, (const uint8_t *)"hello", 5);
+	vmgs_close(v);
+	unlink(path);
+	close(fd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_roundtrip),
+		cmocka_unit_test(test_overwrite_delete_move),
+		cmocka_unit_test(test_no_space),
+		cmocka_unit_test(test_encrypted_roundtrip_and_tamper),
+		cmocka_unit_test(test_key_roll),
+		cmocka_unit_test(test_locked_operations),
+		cmocka_unit_test(test_file_io_layer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
