@@ -45,6 +45,7 @@ ln -sf "root/boot/vmlinuz-$abi" "$out/vmlinuz"
 ln -sf "root/lib/modules/$abi" "$out/modules"
 ln -sf "root/usr/src/linux-headers-$abi" "$out/headers"
 echo "$abi" >"$out/release"
+echo "$ver" >"$out/version"
 rm -rf "$out/debs"
 # Debian generates modules.dep at install time; we unpacked, so run depmod.
 depmod -b "$out/root" "$abi"

@@ -15,6 +15,9 @@ dd if=/init of=/dev/null bs=4096 iflag=direct 2>/dev/null && echo "probe: dd dir
 printf abc | sha256sum | grep -q ba7816bf && echo "probe: sha256sum ok"
 printf abc | od -An -tx1 | grep -q '61 62 63' && echo "probe: od ok"
 cmp /init /init && echo "probe: cmp ok"
+# No paravisor under plain QEMU: the discovery tool must say so (exit 1).
+mantle-discover
+echo "probe: discover exit $?"
 EOT
 cat >"$TESTTMP/20-second" <<'EOT'
 #!/bin/sh
@@ -29,7 +32,8 @@ timeout 300 qemu-system-x86_64 -accel tcg -cpu max -M q35 -m 512 -smp 1 \
 cat "$TESTTMP/out"
 for m in "init started" "probe: configfs mounted" "probe: securityfs mounted" \
 	"probe: tsm loaded" "probe: sd_mod loaded" "probe: dd direct ok" \
-	"probe: sha256sum ok" "probe: od ok" "probe: cmp ok" "rc.d done"; do
+	"probe: sha256sum ok" "probe: od ok" "probe: cmp ok" \
+	"hypervisor: signature" "probe: discover exit 1" "rc.d done"; do
 	grep -q "$m" "$TESTTMP/out" || fail "missing '$m' in guest output"
 done
 first=$(grep -n 'probe: 10 first' "$TESTTMP/out" | cut -d: -f1)

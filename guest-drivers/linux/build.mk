@@ -1,0 +1,11 @@
+# Linux guest side: in-guest tools (static, for the busybox image) and, as
+# they arrive, Kbuild modules. KUnit suites run on UML (make kunit).
+GUEST_TOOLS := build/guest-tools/mantle-discover
+GUEST_IMAGE_DEPS += $(GUEST_TOOLS)
+ALL_TARGETS += $(GUEST_TOOLS)
+
+build/guest-tools/mantle-discover: guest-drivers/linux/tools/mantle-discover.c \
+		protocol/include/mantle_discovery.h protocol/include/mantle_types.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static-pie $< -o $@ -Wl,-z,relro,-z,now
+
