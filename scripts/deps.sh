@@ -12,6 +12,7 @@ pkg-config
 libcmocka-dev
 libssl-dev
 libjansson-dev
+zlib1g-dev
 libseccomp-dev
 qemu-system-x86
 busybox-static
@@ -26,6 +27,7 @@ flex
 bison
 libelf-dev
 python3
+dwarves
 "
 missing=
 for p in $PKGS; do

@@ -26,7 +26,8 @@ enum vmgs_err vmgs_best_fit(const uint32_t (*used)[2], unsigned n,
 
 	if (n > sizeof(r) / sizeof(r[0]) || need == 0)
 		return VMGS_E_INVAL;
-	memcpy(r, used, n * sizeof(r[0]));
+	if (n)
+		memcpy(r, used, n * sizeof(r[0]));
 	qsort(r, n, sizeof(r[0]), cmp_range);
 	for (unsigned i = 0; i <= n; i++) {
 		uint64_t start = i < n ? r[i][0] : cap_blocks;
