@@ -1,0 +1,29 @@
+# host/: the `mantle` launcher (untrusted side): `mantle run`, `mantle measure`.
+# It links the shared measurement code and the guest ACPI table generator of
+# paravisor/vmm, so that offline values equal the paravisor's.
+HOST_SRCS := main.c usage.c opts.c fileio.c payload.c launch.c status.c \
+	qemu.c run.c measure_cmd.c payload_measure.c
+HOST_OBJS := $(addprefix $(OBJ)/host/,$(HOST_SRCS:.c=.o))
+HOST_ACPI_OBJS := $(OBJ)/paravisor/vmm/acpi.o $(OBJ)/paravisor/vmm/aml.o
+HOST_LIB_OBJS := $(filter-out $(OBJ)/host/main.o,$(HOST_OBJS)) \
+	$(OBJ)/paravisor/measure/measure.o $(HOST_ACPI_OBJS)
+
+$(OBJ)/host/%.o: CPPFLAGS += -Iparavisor/measure -Iparavisor/vmm
+$(OBJ)/tests/unit/host/%.o: CPPFLAGS += -Ihost -Iparavisor/measure \
+	-Iparavisor/vmm
+
+ALL_TARGETS += $(BIN)/mantle
+$(BIN)/mantle: $(HOST_OBJS) $(OBJ)/paravisor/measure/measure.o $(HOST_ACPI_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) -lcrypto
+
+$(eval $(call unit_test,host_opts,$(OBJ)/tests/unit/host/test_opts.o \
+	$(OBJ)/host/opts.o,))
+$(eval $(call unit_test,host_payload,$(OBJ)/tests/unit/host/test_payload.o \
+	$(HOST_LIB_OBJS),-lcrypto))
+$(eval $(call unit_test,host_status,$(OBJ)/tests/unit/host/test_status.o \
+	$(OBJ)/host/status.o $(OBJ)/host/qemu.o,))
+
+$(eval $(call fuzz_target,host_cli,tests/fuzz/host/fuzz_cli.c host/opts.c \
+	host/status.c host/qemu.c,-Ihost -Iparavisor/measure,))
+

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* Options of `mantle run` and `mantle measure`: parsing and validation. */
+#ifndef MANTLE_HOST_OPTS_H
+#define MANTLE_HOST_OPTS_H
+
+#include <stdint.h>
+
+#define MANTLE_MIB (1024ULL * 1024)
+#define MANTLE_MIN_MEM (64 * MANTLE_MIB)
+#define MANTLE_MAX_MEM (16 * 1024 * MANTLE_MIB)
+#define MANTLE_MAX_CPUS 8
+#define MANTLE_MAX_CMDLINE 4095
+#define MANTLE_MAX_TIMEOUT 86400
+#define MANTLE_DEFAULT_MEM (256 * MANTLE_MIB)
+#define MANTLE_DEFAULT_CMDLINE "console=ttyS0"
+#define MANTLE_DEFAULT_LOG "mantle-run.log"
+
+enum mantle_accel { ACCEL_TCG, ACCEL_KVM };
+
+struct mantle_opts {
+	const char *kernel;
+	const char *initrd; /* NULL: no initrd */
+	const char *cmdline;
+	unsigned int cpus;
+	uint64_t mem_bytes;
+	unsigned int timeout_s; /* 0: none */
+	enum mantle_accel accel;
+	const char *log;
+	const char *pv_image; /* NULL: next to the mantle binary */
+	int help;
+};
+
+/*
+ * "512M", "1G", "65536K", "268435456B"; a plain number is MiB (as QEMU's -m).
+ * Binary units. 0 or -1 (syntax, overflow) with *out untouched on error.
+ */
+int parse_size(const char *s, uint64_t *out);
+/* Decimal, no sign, no spaces, within [min, max]. 0 or -1. */
+int parse_uint(const char *s, unsigned int min, unsigned int max,
+	       unsigned int *out);
+
+/*
+ * Parse argv (argv[0] is the subcommand name) into o, after filling the
+ * defaults. Prints a clear message to stderr and returns -1 on a bad option;
+ * 0 otherwise (also for --help, with o->help set). Checks the ranges of
+ * PAYLOAD.md, not the files.
+ */
+int opts_parse(int argc, char **argv, struct mantle_opts *o);
+
+#endif

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/* Writing the guest payload disk (paravisor/PAYLOAD.md). */
+#define _GNU_SOURCE
+#include "payload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "opts.h"
+
+_Static_assert(PAYLOAD_OFF_RESERVED + 4016 == PAYLOAD_HEADER_SIZE,
+	       "payload header layout");
+_Static_assert(PAYLOAD_OFF_CMDLINE_SIZE + 8 == PAYLOAD_OFF_RESERVED,
+	       "payload header fields");
+_Static_assert(sizeof(PAYLOAD_MAGIC) - 1 == 8, "payload magic");
+
+/* The biggest kernel or initrd the host hands on (the paravisor applies the
+ * real limit, guest memory). */
+#define PAYLOAD_MAX_PIECE (4096ULL * MANTLE_MIB)
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t align_up(uint64_t v)
+{
+	return (v + PAYLOAD_ALIGN - 1) & ~(uint64_t)(PAYLOAD_ALIGN - 1);
+}
+
+int payload_plan(struct payload_layout *l, uint32_t cpus, uint64_t mem_bytes,
+		 uint64_t kernel_size, uint64_t initrd_size,
+		 uint64_t cmdline_size)
+{
+	uint64_t pos = PAYLOAD_HEADER_SIZE;
+
+	if (!kernel_size || kernel_size > PAYLOAD_MAX_PIECE ||
+	    initrd_size > PAYLOAD_MAX_PIECE ||
+	    cmdline_size > MANTLE_MAX_CMDLINE)
+		return -1;
+	memset(l, 0, sizeof(*l));
+	l->cpus = cpus;
+	l->mem_bytes = mem_bytes;
+	l->kernel_off = pos;
+	l->kernel_size = kernel_size;
+	pos = align_up(pos + kernel_size);
+	if (initrd_size) {
+		l->initrd_off = pos;
+		l->initrd_size = initrd_size;
+		pos = align_up(pos + initrd_size);
+	}
+	if (cmdline_size) {
+		l->cmdline_off = pos;
+		l->cmdline_size = cmdline_size;
+		pos = align_up(pos + cmdline_size);
+	}
+	l->disk_size = pos;
+	return 0;
+}
+
+void payload_encode_header(const struct payload_layout *l, uint8_t *hdr)
+{
+	memset(hdr, 0, PAYLOAD_HEADER_SIZE);
+	memcpy(hdr + PAYLOAD_OFF_MAGIC, PAYLOAD_MAGIC, 8);
+	put_le32(hdr + PAYLOAD_OFF_VERSION, PAYLOAD_VERSION);
+	put_le32(hdr + PAYLOAD_OFF_HEADER_SIZE, PAYLOAD_HEADER_SIZE);
+	put_le32(hdr + PAYLOAD_OFF_FLAGS, 0);
+	put_le32(hdr + PAYLOAD_OFF_CPUS, l->cpus);
+	put_le64(hdr + PAYLOAD_OFF_MEM, l->mem_bytes);
+	put_le64(hdr + PAYLOAD_OFF_KERNEL_OFF, l->kernel_off);
+	put_le64(hdr + PAYLOAD_OFF_KERNEL_SIZE, l->kernel_size);
+	put_le64(hdr + PAYLOAD_OFF_INITRD_OFF, l->initrd_off);
+	put_le64(hdr + PAYLOAD_OFF_INITRD_SIZE, l->initrd_size);
+	put_le64(hdr + PAYLOAD_OFF_CMDLINE_OFF, l->cmdline_off);
+	put_le64(hdr + PAYLOAD_OFF_CMDLINE_SIZE, l->cmdline_size);
+}
+
+/* Copy exactly len bytes of src (an open file) to dst at off. */
+static int copy_piece(int dst, uint64_t off, int src, uint64_t len,
+		      const char *name)
+{
+	uint8_t buf[1 << 16];
+
+	while (len) {
+		size_t want = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+		ssize_t n = read(src, buf, want);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "mantle: %s: %s\n", name,
+				n ? strerror(errno) : "file shrank while read");
+			return -1;
+		}
+		if (fio_pwrite_all(dst, buf, (size_t)n, (off_t)off)) {
+			fprintf(stderr,
+				"mantle: writing the payload disk: %s\n",
+				strerror(errno));
+			return -1;
+		}
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+int payload_write(const char *path, const char *kernel, const char *initrd,
+		  const char *cmdline, uint32_t cpus, uint64_t mem_bytes)
+{
+	uint8_t hdr[PAYLOAD_HEADER_SIZE];
+	struct payload_layout l;
+	uint64_t ksize, isize = 0;
+	int kfd, ifd = -1, dfd = -1, ret = -1;
+	size_t clen = strlen(cmdline);
+
+	kfd = fio_open_regular(kernel, "--kernel", &ksize);
+	if (kfd < 0)
+		return -1;
+	if (initrd) {
+		ifd = fio_open_regular(initrd, "--initrd", &isize);
+		if (ifd < 0)
+			goto out;
+	}
+	if (payload_plan(&l, cpus, mem_bytes, ksize, isize, clen)) {
+		fprintf(stderr,
+			"mantle: the kernel must be 1 byte to 4G and the "
+			"initrd at most 4G\n");
+		goto out;
+	}
+	payload_encode_header(&l, hdr);
+	dfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (dfd < 0) {
+		fprintf(stderr, "mantle: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (fio_pwrite_all(dfd, hdr, sizeof(hdr), 0) ||
+	    (clen &&
+	     fio_pwrite_all(dfd, cmdline, clen, (off_t)l.cmdline_off)) ||
+	    ftruncate(dfd, (off_t)l.disk_size)) {
+		fprintf(stderr, "mantle: writing the payload disk %s: %s\n",
+			path, strerror(errno));
+		goto out;
+	}
+	if (copy_piece(dfd, l.kernel_off, kfd, ksize, kernel) ||
+	    (ifd >= 0 && copy_piece(dfd, l.initrd_off, ifd, isize, initrd)))
+		goto out;
+	ret = 0;
+out:
+	if (dfd >= 0 && close(dfd) && !ret) {
+		fprintf(stderr, "mantle: %s: %s\n", path, strerror(errno));
+		ret = -1;
+	}
+	if (ifd >= 0)
+		close(ifd);
+	close(kfd);
+	return ret;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* The guest payload disk of paravisor/PAYLOAD.md (version 1), host side. */
+#ifndef MANTLE_HOST_PAYLOAD_H
+#define MANTLE_HOST_PAYLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAYLOAD_MAGIC "MNTLPAY1"
+#define PAYLOAD_VERSION 1
+#define PAYLOAD_HEADER_SIZE 4096
+#define PAYLOAD_ALIGN 4096
+
+/* Field offsets of the header (all little-endian). */
+#define PAYLOAD_OFF_MAGIC 0
+#define PAYLOAD_OFF_VERSION 8
+#define PAYLOAD_OFF_HEADER_SIZE 12
+#define PAYLOAD_OFF_FLAGS 16
+#define PAYLOAD_OFF_CPUS 20
+#define PAYLOAD_OFF_MEM 24
+#define PAYLOAD_OFF_KERNEL_OFF 32
+#define PAYLOAD_OFF_KERNEL_SIZE 40
+#define PAYLOAD_OFF_INITRD_OFF 48
+#define PAYLOAD_OFF_INITRD_SIZE 56
+#define PAYLOAD_OFF_CMDLINE_OFF 64
+#define PAYLOAD_OFF_CMDLINE_SIZE 72
+#define PAYLOAD_OFF_RESERVED 80
+
+struct payload_layout {
+	uint32_t cpus;
+	uint64_t mem_bytes;
+	uint64_t kernel_off, kernel_size;
+	uint64_t initrd_off, initrd_size;
+	uint64_t cmdline_off, cmdline_size;
+	uint64_t disk_size; /* padded to PAYLOAD_ALIGN */
+};
+
+/*
+ * Place the pieces one after the other, each on a 4096-byte boundary after
+ * the header (absent pieces get offset 0). -1 if a size is out of range.
+ */
+int payload_plan(struct payload_layout *l, uint32_t cpus, uint64_t mem_bytes,
+		 uint64_t kernel_size, uint64_t initrd_size,
+		 uint64_t cmdline_size);
+/* Encode the header into hdr[PAYLOAD_HEADER_SIZE]. */
+void payload_encode_header(const struct payload_layout *l, uint8_t *hdr);
+
+/*
+ * Write the whole disk to path (created 0600, truncated): header, kernel and
+ * initrd copied from their files, command line. Prints a clear message and
+ * returns -1 on any error.
+ */
+int payload_write(const char *path, const char *kernel, const char *initrd,
+		  const char *cmdline, uint32_t cpus, uint64_t mem_bytes);
+
+#endif

@@ -1,0 +1,98 @@
+#!/bin/sh
+# Build the paravisor VM image (L1): the Debian cloud kernel as vmlinuz, and an
+# initramfs holding /init, busybox-static, the modules of modules.list
+# (decompressed, dependency-ordered), the given mantle-paravisor binary (the
+# same bytes) and exactly the shared libraries ldd lists for it. Reproducible.
+# With EXTRA (bench image only): also each listed executable with its ldd
+# libraries, and the files of each listed data directory.
+# usage: build-paravisor-image.sh OUT_DIR KERNEL_DIR PARAVISOR_BIN [INIT [EXTRA...]]
+set -eu
+out=$1
+kdir=$2
+pv=$3
+here=$(dirname "$0")
+init=${4:-$here/init}
+[ $# -ge 4 ] && shift 4 || shift 3
+step() { echo "paravisor-image: $*"; }
+die() { echo "paravisor-image: $*" >&2; exit 1; }
+
+bb=/bin/busybox
+[ -x $bb ] || die "$bb missing (make deps installs busybox-static)"
+readelf -d $bb 2>&1 | grep -q 'no dynamic section' || die "$bb is not static"
+[ -x "$pv" ] || die "$pv missing (build it: make $pv)"
+
+stage=$out/root
+rm -rf "$stage"
+mkdir -p "$stage/bin" "$stage/proc" "$stage/sys" "$stage/dev" \
+	"$stage/lib/modules" "$stage/etc/mantle"
+
+step "busybox ($($bb 2>&1 | head -n 1 | cut -d' ' -f2))"
+cp $bb "$stage/bin/busybox"
+for a in $($bb --list); do
+	[ "$a" = busybox ] || ln -s busybox "$stage/bin/$a"
+done
+
+step "init"
+install -m 0755 "$init" "$stage/init"
+
+# copy_elf FILE DEST: FILE to DEST, then each library ldd resolves for it at
+# its own absolute path (the dynamic loader included).
+copy_elf() {
+	install -D -m 0755 "$1" "$stage$2"
+	ldd "$1" >"$out/ldd.txt" 2>&1 || die "ldd $1 failed: $(cat "$out/ldd.txt")"
+	! grep -q 'not found' "$out/ldd.txt" || die "ldd $1: $(grep 'not found' "$out/ldd.txt")"
+	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$out/ldd.txt"); do
+		[ -e "$stage$lib" ] && continue
+		step "  library $lib"
+		install -D -m 0755 "$(readlink -f "$lib")" "$stage$lib"
+	done
+	rm -f "$out/ldd.txt"
+}
+
+step "mantle-paravisor ($(sha256sum "$pv" | cut -c1-16)...)"
+copy_elf "$pv" /bin/mantle-paravisor
+
+step "Debian modules from $(cat "$kdir/release")"
+mdir=$kdir/modules
+: >"$stage/etc/mantle/modules"
+order=
+add_mod() { # $1: path relative to $mdir, dependencies first
+	case " $order " in *" $1 "*) return ;; esac
+	deps=$(awk -F': *' -v m="$1" '$1 == m { print $2 }' "$mdir/modules.dep")
+	for d in $deps; do add_mod "$d"; done
+	order="$order $1"
+}
+for name in $(grep -v '^#' "$here/modules.list"); do
+	path=$(grep -E "(^|/)$name\.ko\.xz:" "$mdir/modules.dep" | cut -d: -f1 | head -n 1)
+	if [ -z "$path" ]; then
+		grep -q "/$name\.ko$" "$mdir/modules.builtin" && continue
+		die "module $name not found in $mdir"
+	fi
+	add_mod "$path"
+done
+for p in $order; do
+	b=$(basename "$p" .xz)
+	step "  module $b"
+	xz -dc "$mdir/$p" >"$stage/lib/modules/$b"
+	echo "$b" >>"$stage/etc/mantle/modules"
+done
+
+for x in "$@"; do
+	if [ -d "$x" ]; then
+		step "extra data $x"
+		mkdir -p "$stage$x"
+		cp -rL "$x/." "$stage$x/"
+	else
+		step "extra executable $x"
+		copy_elf "$x" "$x"
+	fi
+done
+
+step "vmlinuz"
+cp -L "$kdir/vmlinuz" "$out/vmlinuz.tmp"
+mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+
+step "initramfs.cpio.gz"
+"$here/../../scripts/mkcpio.sh" "$stage" "$out/initramfs.cpio.gz.new"
+mv "$out/initramfs.cpio.gz.new" "$out/initramfs.cpio.gz"
+step "done: $out/vmlinuz $out/initramfs.cpio.gz ($(stat -c %s "$out/initramfs.cpio.gz") bytes)"

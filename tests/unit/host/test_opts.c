@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+/* Unit tests of host/opts.c: sizes, ranges and the option parser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "opts.h"
+
+static void test_parse_size(void **state)
+{
+	uint64_t v = 7;
+
+	(void)state;
+	assert_int_equal(parse_size("512M", &v), 0);
+	assert_int_equal(v, 512ULL << 20);
+	assert_int_equal(parse_size("1G", &v), 0);
+	assert_int_equal(v, 1ULL << 30);
+	assert_int_equal(parse_size("1g", &v), 0);
+	assert_int_equal(v, 1ULL << 30);
+	assert_int_equal(parse_size("65536K", &v), 0);
+	assert_int_equal(v, 64ULL << 20);
+	assert_int_equal(parse_size("4096B", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(parse_size("256", &v), 0); /* MiB, as QEMU's -m */
+	assert_int_equal(v, 256ULL << 20);
+}
+
+static void test_parse_size_rejects(void **state)
+{
+	uint64_t v = 7;
+
+	(void)state;
+	assert_int_equal(parse_size("", &v), -1);
+	assert_int_equal(parse_size("M", &v), -1);
+	assert_int_equal(parse_size("-1M", &v), -1);
+	assert_int_equal(parse_size(" 1M", &v), -1);
+	assert_int_equal(parse_size("1MB", &v), -1);
+	assert_int_equal(parse_size("1T", &v), -1);
+	assert_int_equal(parse_size("1.5G", &v), -1);
+	assert_int_equal(parse_size("18446744073709551615G", &v), -1);
+	assert_int_equal(parse_size("99999999999999999999999", &v), -1);
+	assert_int_equal(parse_size("17179869184G", &v), -1);
+	assert_int_equal(parse_size(NULL, &v), -1);
+	assert_int_equal(v, 7); /* untouched on error */
+}
+
+static void test_parse_uint(void **state)
+{
+	unsigned int v = 9;
+
+	(void)state;
+	assert_int_equal(parse_uint("8", 1, 8, &v), 0);
+	assert_int_equal(v, 8);
+	assert_int_equal(parse_uint("9", 1, 8, &v), -1);
+	assert_int_equal(parse_uint("0", 1, 8, &v), -1);
+	assert_int_equal(parse_uint("", 1, 8, &v), -1);
+	assert_int_equal(parse_uint("+2", 1, 8, &v), -1);
+	assert_int_equal(parse_uint("2x", 1, 8, &v), -1);
+	assert_int_equal(parse_uint("99999999999999999999", 0, 86400, &v), -1);
+	assert_int_equal(v, 8);
+}
+
+static int parse(struct mantle_opts *o, int argc, const char **argv)
+{
+	return opts_parse(argc, (char **)argv, o);
+}
+
+static void test_opts_defaults_and_values(void **state)
+{
+	const char *a[] = { "run",
+			    "--kernel",
+			    "k",
+			    "--initrd",
+			    "i",
+			    "--cmdline",
+			    "console=ttyS0 x=1",
+			    "--cpus",
+			    "2",
+			    "--mem",
+			    "1G",
+			    "--timeout",
+			    "30",
+			    "--accel",
+			    "kvm",
+			    "--log",
+			    "/tmp/l",
+			    "--paravisor-image",
+			    "d" };
+	const char *d[] = { "run" };
+	struct mantle_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 1, d), 0);
+	assert_null(o.kernel);
+	assert_null(o.initrd);
+	assert_string_equal(o.cmdline, MANTLE_DEFAULT_CMDLINE);
+	assert_int_equal(o.cpus, 1);
+	assert_int_equal(o.mem_bytes, MANTLE_DEFAULT_MEM);
+	assert_int_equal(o.timeout_s, 0);
+	assert_int_equal(o.accel, ACCEL_TCG);
+	assert_string_equal(o.log, MANTLE_DEFAULT_LOG);
+
+	assert_int_equal(parse(&o, 19, a), 0);
+	assert_string_equal(o.kernel, "k");
+	assert_string_equal(o.initrd, "i");
+	assert_string_equal(o.cmdline, "console=ttyS0 x=1");
+	assert_int_equal(o.cpus, 2);
+	assert_int_equal(o.mem_bytes, 1ULL << 30);
+	assert_int_equal(o.timeout_s, 30);
+	assert_int_equal(o.accel, ACCEL_KVM);
+	assert_string_equal(o.log, "/tmp/l");
+	assert_string_equal(o.pv_image, "d");
+	assert_int_equal(o.help, 0);
+}
+
+static void test_opts_rejects(void **state)
+{
+	static const char *bad[][3] = {
+		{ "run", "--cpus", "0" },    { "run", "--cpus", "9" },
+		{ "run", "--mem", "63M" },   { "run", "--mem", "17G" },
+		{ "run", "--mem", "65M" },   { "run", "--mem", "lots" },
+		{ "run", "--accel", "hvf" }, { "run", "--timeout", "-1" },
+		{ "run", "--bogus", "1" },   { "run", "--log", "" },
+		{ "run", "stray", "arg" },
+	};
+	const char *missing[] = { "run", "--kernel" };
+	struct mantle_opts o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(parse(&o, 3, bad[i]), -1);
+	assert_int_equal(parse(&o, 2, missing), -1);
+}
+
+static void test_opts_cmdline_limit(void **state)
+{
+	static char long_cmd[MANTLE_MAX_CMDLINE + 2];
+	const char *a[] = { "run", "--cmdline", long_cmd };
+	struct mantle_opts o;
+
+	(void)state;
+	memset(long_cmd, 'a', MANTLE_MAX_CMDLINE);
+	long_cmd[MANTLE_MAX_CMDLINE] = '\0';
+	assert_int_equal(parse(&o, 3, a), 0);
+	long_cmd[MANTLE_MAX_CMDLINE] = 'a';
+	long_cmd[MANTLE_MAX_CMDLINE + 1] = '\0';
+	assert_int_equal(parse(&o, 3, a), -1);
+}
+
+static void test_opts_help(void **state)
+{
+	const char *a[] = { "run", "--help" };
+	struct mantle_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 2, a), 0);
+	assert_int_equal(o.help, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_parse_size_rejects),
+		cmocka_unit_test(test_parse_uint),
+		cmocka_unit_test(test_opts_defaults_and_values),
+		cmocka_unit_test(test_opts_rejects),
+		cmocka_unit_test(test_opts_cmdline_limit),
+		cmocka_unit_test(test_opts_help),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
