@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest's ACPI tables (ACPI 6.x). Pure: same inputs, same bytes.
+ *
+ * Hardware-reduced ACPI: no PM1/GPE blocks, no SCI, no FACS. Power-off and
+ * reset go through the FADT sleep control and reset registers, which
+ * pm.c implements in I/O space.
+ */
+#include "acpi.h"
+#include "aml.h"
+
+#include <string.h>
+
+#define ACPI_HDR_LEN 36
+#define RSDP_LEN 36
+#define FADT_LEN 276
+#define FADT_REVISION 6
+#define MADT_REVISION 5
+#define DSDT_REVISION 2
+#define XSDT_ENTRIES 2
+
+/* FADT field offsets (ACPI 6.x table 5.9). */
+#define FADT_DSDT 40
+#define FADT_FLAGS 112
+#define FADT_IAPC_BOOT_ARCH 109
+#define FADT_RESET_REG 116
+#define FADT_RESET_VALUE 128
+#define FADT_MINOR_VERSION 131
+#define FADT_X_DSDT 140
+#define FADT_SLEEP_CONTROL 244
+#define FADT_SLEEP_STATUS 256
+#define FADT_HYPERVISOR_ID 268
+
+#define FADT_F_PWR_BUTTON (1u << 4)
+#define FADT_F_SLP_BUTTON (1u << 5)
+#define FADT_F_RESET_REG_SUP (1u << 10)
+#define FADT_F_HW_REDUCED_ACPI (1u << 20)
+#define IAPC_VGA_NOT_PRESENT (1u << 2)
+#define IAPC_CMOS_RTC_NOT_PRESENT (1u << 5)
+
+#define GAS_SPACE_IO 1
+#define GAS_ACCESS_BYTE 1
+
+#define MADT_LAPIC 0
+#define MADT_IOAPIC 1
+#define MADT_LAPIC_NMI 4
+#define MADT_LAPIC_LEN 8
+#define MADT_IOAPIC_LEN 12
+#define MADT_LAPIC_NMI_LEN 6
+
+#define DSDT_BODY_MAX 512
+
+static const char oem_id[6] = { 'M', 'N', 'T', 'L', ' ', ' ' };
+static const char oem_table_id[8] = { 'M', 'A', 'N', 'T', 'L', 'E', 'P', 'V' };
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint8_t checksum(const uint8_t *p, size_t n)
+{
+	uint8_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum = (uint8_t)(sum + p[i]);
+	return (uint8_t)(0u - sum);
+}
+
+static size_t align16(size_t v)
+{
+	return (v + 15) & ~(size_t)15;
+}
+
+static void table_header(uint8_t *t, const char sig[4], uint32_t len,
+			 uint8_t rev)
+{
+	memcpy(t, sig, 4);
+	put32(t + 4, len);
+	t[8] = rev;
+	memcpy(t + 10, oem_id, 6);
+	memcpy(t + 16, oem_table_id, 8);
+	put32(t + 24, 1); /* OEM revision */
+	memcpy(t + 28, "MNTL", 4); /* creator id */
+	put32(t + 32, 1); /* creator revision */
+}
+
+static void table_finish(uint8_t *t, uint32_t len)
+{
+	t[9] = 0;
+	t[9] = checksum(t, len);
+}
+
+/* Generic Address Structure: one byte in I/O space. */
+static void gas_io8(uint8_t *g, uint16_t port)
+{
+	g[0] = GAS_SPACE_IO;
+	g[1] = 8; /* register bit width */
+	g[2] = 0; /* bit offset */
+	g[3] = GAS_ACCESS_BYTE;
+	put64(g + 4, port);
+}
+
+static size_t madt_len(unsigned int cpus)
+{
+	return ACPI_HDR_LEN + 8 + cpus * MADT_LAPIC_LEN + MADT_IOAPIC_LEN +
+	       MADT_LAPIC_NMI_LEN;
+}
+
+/* The DSDT body: \_S5 and the devices. Returns its length, 0 on overflow. */
+static size_t dsdt_body(const struct acpi_config *cfg, uint8_t *out, size_t cap)
+{
+	uint8_t b_s5[16], b_crs[32], b_dev[128], b_sb[192];
+	struct aml top, s5, crs, dev, sb;
+	static const uint8_t package_op[] = { 0x12 };
+	static const uint8_t buffer_op[] = { 0x11 };
+	static const uint8_t device_op[] = { 0x5B, 0x82 };
+	static const uint8_t scope_op[] = { 0x10 };
+
+	aml_init(&top, out, cap);
+
+	/* Name (_S5, Package () { SLP_TYP, 0 }): NumElements, then elements. */
+	aml_init(&s5, b_s5, sizeof(b_s5));
+	aml_integer(&s5, ACPI_S5_SLP_TYP);
+	aml_integer(&s5, 0);
+	aml_name(&top, "_S5_");
+	aml_package_op(&top, package_op, 1, "\x02", 1, &s5);
+
+	if (cfg->devices & ACPI_DEV_COM1) {
+		/* IO (Decode16, 0x3F8, 0x3F8, 0, 8), IRQNoFlags () {4},
+		 * EndTag: a resource template buffer. */
+		static const uint8_t res[] = { 0x47, 0x01, 0xF8, 0x03, 0xF8,
+					       0x03, 0x00, 0x08, 0x22, 0x10,
+					       0x00, 0x79, 0x00 };
+		uint8_t size_enc[2] = { 0x0A, sizeof(res) };
+
+		aml_init(&crs, b_crs, sizeof(b_crs));
+		aml_bytes(&crs, res, sizeof(res));
+
+		aml_init(&dev, b_dev, sizeof(b_dev));
+		aml_name(&dev, "_HID");
+		aml_integer(&dev, aml_eisaid("PNP0501"));
+		aml_name(&dev, "_UID");
+		aml_integer(&dev, 1);
+		aml_name(&dev, "_CRS");
+		aml_package_op(&dev, buffer_op, 1, size_enc, 2, &crs);
+
+		aml_init(&sb, b_sb, sizeof(b_sb));
+		aml_package_op(&sb, device_op, 2, "COM1", 4, &dev);
+		aml_package_op(&top, scope_op, 1, "\\_SB_", 5, &sb);
+	}
+	return top.err ? 0 : top.len;
+}
+
+void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out)
+{
+	uint8_t body[DSDT_BODY_MAX];
+	size_t dlen = dsdt_body(cfg, body, sizeof(body));
+
+	out->rsdp = 0;
+	out->xsdt = align16(RSDP_LEN);
+	out->fadt = align16(out->xsdt + ACPI_HDR_LEN + 8 * XSDT_ENTRIES);
+	out->madt = align16(out->fadt + FADT_LEN);
+	out->dsdt = align16(out->madt + madt_len(cfg->cpus));
+	out->end = out->dsdt + ACPI_HDR_LEN + dlen;
+}
+
+static void build_rsdp(uint8_t *p, uint64_t xsdt_gpa)
+{
+	memcpy(p, "RSD PTR ", 8);
+	memcpy(p + 9, oem_id, 6);
+	p[15] = 2; /* revision: ACPI 2.0+, XSDT */
+	put32(p + 16, 0); /* no RSDT */
+	put32(p + 20, RSDP_LEN);
+	put64(p + 24, xsdt_gpa);
+	p[8] = checksum(p, 20);
+	p[32] = checksum(p, RSDP_LEN);
+}
+
+static void build_fadt(uint8_t *t, uint64_t dsdt_gpa)
+{
+	table_header(t, "FACP", FADT_LEN, FADT_REVISION);
+	put32(t + FADT_DSDT, (uint32_t)dsdt_gpa);
+	put16(t + FADT_IAPC_BOOT_ARCH,
+	      IAPC_VGA_NOT_PRESENT | IAPC_CMOS_RTC_NOT_PRESENT);
+	put32(t + FADT_FLAGS, FADT_F_HW_REDUCED_ACPI | FADT_F_RESET_REG_SUP |
+				      FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON);
+	gas_io8(t + FADT_RESET_REG, ACPI_PM_RESET_PORT);
+	t[FADT_RESET_VALUE] = ACPI_PM_RESET_VALUE;
+	t[FADT_MINOR_VERSION] = 0;
+	put64(t + FADT_X_DSDT, dsdt_gpa);
+	gas_io8(t + FADT_SLEEP_CONTROL, ACPI_PM_SLEEP_CONTROL_PORT);
+	gas_io8(t + FADT_SLEEP_STATUS, ACPI_PM_SLEEP_STATUS_PORT);
+	memcpy(t + FADT_HYPERVISOR_ID, "MANTLEPV", 8);
+	table_finish(t, FADT_LEN);
+}
+
+static void build_madt(uint8_t *t, unsigned int cpus)
+{
+	uint32_t len = (uint32_t)madt_len(cpus);
+	uint8_t *e = t + ACPI_HDR_LEN + 8;
+
+	table_header(t, "APIC", len, MADT_REVISION);
+	put32(t + ACPI_HDR_LEN, ACPI_LAPIC_GPA);
+	put32(t + ACPI_HDR_LEN + 4, 0); /* no PC-AT dual 8259 in use */
+	for (unsigned int i = 0; i < cpus; i++, e += MADT_LAPIC_LEN) {
+		e[0] = MADT_LAPIC;
+		e[1] = MADT_LAPIC_LEN;
+		e[2] = (uint8_t)i; /* ACPI processor uid */
+		e[3] = (uint8_t)i; /* APIC id */
+		put32(e + 4, 1); /* enabled */
+	}
+	e[0] = MADT_IOAPIC;
+	e[1] = MADT_IOAPIC_LEN;
+	e[2] = 0; /* IOAPIC id, as KVM's in-kernel IOAPIC resets to */
+	put32(e + 4, ACPI_IOAPIC_GPA);
+	put32(e + 8, 0); /* GSI base */
+	e += MADT_IOAPIC_LEN;
+	e[0] = MADT_LAPIC_NMI; /* LINT1 is NMI on every processor */
+	e[1] = MADT_LAPIC_NMI_LEN;
+	e[2] = 0xFF;
+	put16(e + 3, 0);
+	e[5] = 1;
+	table_finish(t, len);
+}
+
+int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
+	       size_t *len)
+{
+	struct acpi_layout l;
+	uint8_t body[DSDT_BODY_MAX];
+	size_t dlen;
+	uint8_t *x;
+
+	if (!cfg || cfg->cpus < 1 || cfg->cpus > ACPI_MAX_CPUS ||
+	    (cfg->devices & ~ACPI_DEV_KNOWN))
+		return -1;
+	dlen = dsdt_body(cfg, body, sizeof(body));
+	if (dlen == 0)
+		return -1;
+	acpi_layout(cfg, &l);
+	if (l.end > cap || l.end > ACPI_TABLES_MAX)
+		return -1;
+	memset(buf, 0, l.end);
+
+	build_rsdp(buf + l.rsdp, ACPI_TABLES_GPA + l.xsdt);
+
+	x = buf + l.xsdt;
+	table_header(x, "XSDT", ACPI_HDR_LEN + 8 * XSDT_ENTRIES, 1);
+	put64(x + ACPI_HDR_LEN, ACPI_TABLES_GPA + l.fadt);
+	put64(x + ACPI_HDR_LEN + 8, ACPI_TABLES_GPA + l.madt);
+	table_finish(x, ACPI_HDR_LEN + 8 * XSDT_ENTRIES);
+
+	build_fadt(buf + l.fadt, ACPI_TABLES_GPA + l.dsdt);
+	build_madt(buf + l.madt, cfg->cpus);
+
+	x = buf + l.dsdt;
+	table_header(x, "DSDT", (uint32_t)(ACPI_HDR_LEN + dlen), DSDT_REVISION);
+	memcpy(x + ACPI_HDR_LEN, body, dlen);
+	table_finish(x, (uint32_t)(ACPI_HDR_LEN + dlen));
+
+	*len = l.end;
+	return 0;
+}

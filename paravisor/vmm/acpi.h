@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ACPI tables for the guest: RSDP, XSDT, FADT (hardware-reduced), MADT and a
+ * DSDT describing the devices mantle-paravisor emulates.
+ *
+ * A pure function of its inputs (no KVM, no I/O), so that `mantle measure`
+ * (host) links this file and computes the same bytes, hence the same
+ * measurement, as mantle-paravisor loads into the guest.
+ */
+#ifndef MANTLE_VMM_ACPI_H
+#define MANTLE_VMM_ACPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Guest-physical address of the table region; the RSDP is its first byte
+ * (inside the 0xE0000..0xFFFFF area a guest scans for "RSD PTR "). */
+#define ACPI_TABLES_GPA 0xE0000u
+/* Room reserved for the region (up to 1 MiB). */
+#define ACPI_TABLES_MAX 0x20000u
+
+#define ACPI_MAX_CPUS 8u
+
+/* Device set (bits of acpi_config.devices). */
+#define ACPI_DEV_COM1 (1u << 0) /* 16550 at 0x3F8, IRQ 4 */
+#define ACPI_DEV_KNOWN ACPI_DEV_COM1
+
+/* The ACPI power-management block: hardware-reduced sleep control/status
+ * and reset registers, one byte each in I/O space. */
+#define ACPI_PM_SLEEP_CONTROL_PORT 0x600u
+#define ACPI_PM_SLEEP_STATUS_PORT 0x601u
+#define ACPI_PM_RESET_PORT 0x602u
+#define ACPI_PM_PORTS 3u
+#define ACPI_PM_RESET_VALUE 0x01u
+/* SLP_TYP of \_S5 in the DSDT; the guest writes it to the sleep control
+ * register as (SLP_TYP << 2) | SLP_EN. */
+#define ACPI_S5_SLP_TYP 5u
+#define ACPI_SLP_TYP_SHIFT 2
+#define ACPI_SLP_TYP_MASK 0x1Cu
+#define ACPI_SLP_EN 0x20u
+
+#define ACPI_IOAPIC_GPA 0xFEC00000u
+#define ACPI_LAPIC_GPA 0xFEE00000u
+
+struct acpi_config {
+	unsigned int cpus; /* 1..ACPI_MAX_CPUS; APIC ids 0..cpus-1 */
+	uint64_t
+		mem_bytes; /* guest RAM (part of the input; no table uses it yet) */
+	uint32_t devices; /* ACPI_DEV_* */
+};
+
+/*
+ * Build the table region for cfg into buf (cap bytes), as it must appear at
+ * ACPI_TABLES_GPA. On success returns 0 and sets *len to the region size;
+ * -1 on an invalid cfg or a too small buf.
+ */
+int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
+	       size_t *len);
+
+/* Offsets of the tables inside the region (for tests and debugging). */
+struct acpi_layout {
+	size_t rsdp, xsdt, fadt, madt, dsdt, end;
+};
+void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out);
+
+#endif

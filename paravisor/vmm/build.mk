@@ -1,0 +1,48 @@
+# paravisor/vmm: mantle-paravisor, the KVM VMM that runs inside the paravisor
+# VM. It links only libc and libcrypto (through paravisor/measure).
+#
+# ACPI_OBJS is the pure ACPI table generator, which `mantle measure` links
+# too (with -Iparavisor/vmm for acpi.h), so that both sides measure the same
+# bytes.
+VMM_DIR := paravisor/vmm
+ACPI_OBJS := $(OBJ)/$(VMM_DIR)/acpi.o $(OBJ)/$(VMM_DIR)/aml.o
+
+# Pure code: no KVM, no I/O; unit-tested and fuzzed.
+VMM_PURE := errf payload bzimage e820 boot cpuid uart iobus
+VMM_PURE_OBJS := $(ACPI_OBJS) $(VMM_PURE:%=$(OBJ)/$(VMM_DIR)/%.o)
+VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
+	main vmm platform platform_nested host_nested serial pm log)
+
+# POSIX/Linux interfaces (pthread_kill, O_CLOEXEC, signalfd) under -std=c11.
+$(OBJ)/$(VMM_DIR)/%.o: CPPFLAGS += -D_GNU_SOURCE -Iprotocol/include \
+	-Iparavisor/measure
+$(OBJ)/$(VMM_DIR)/vmm.o $(OBJ)/$(VMM_DIR)/serial.o: CFLAGS += -pthread
+
+ALL_TARGETS += $(BIN)/mantle-paravisor
+$(BIN)/mantle-paravisor: $(VMM_OBJS) $(MEASURE_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS)
+
+# Unit tests: one binary per module under test.
+$(OBJ)/tests/unit/paravisor/%.o: CPPFLAGS += -I$(VMM_DIR) -Iprotocol/include
+VMM_UT := $(OBJ)/tests/unit/paravisor
+$(eval $(call unit_test,paravisor_payload,$(VMM_UT)/test_payload.o \
+	$(OBJ)/$(VMM_DIR)/payload.o $(OBJ)/$(VMM_DIR)/errf.o,))
+$(eval $(call unit_test,paravisor_bzimage,$(VMM_UT)/test_bzimage.o \
+	$(OBJ)/$(VMM_DIR)/bzimage.o $(OBJ)/$(VMM_DIR)/errf.o,))
+$(eval $(call unit_test,paravisor_boot,$(VMM_UT)/test_boot.o \
+	$(OBJ)/$(VMM_DIR)/boot.o $(OBJ)/$(VMM_DIR)/e820.o \
+	$(OBJ)/$(VMM_DIR)/bzimage.o $(OBJ)/$(VMM_DIR)/errf.o,))
+$(eval $(call unit_test,paravisor_acpi,$(VMM_UT)/test_acpi.o $(ACPI_OBJS),))
+$(eval $(call unit_test,paravisor_uart,$(VMM_UT)/test_uart.o \
+	$(OBJ)/$(VMM_DIR)/uart.o $(OBJ)/$(VMM_DIR)/iobus.o,))
+$(eval $(call unit_test,paravisor_cpuid,$(VMM_UT)/test_cpuid.o \
+	$(OBJ)/$(VMM_DIR)/cpuid.o,))
+
+# Fuzz targets for the two parsers of hostile input.
+$(eval $(call fuzz_target,paravisor_payload,\
+	tests/fuzz/paravisor/fuzz_payload.c $(VMM_DIR)/payload.c \
+	$(VMM_DIR)/errf.c,-I$(VMM_DIR),))
+$(eval $(call fuzz_target,paravisor_bzimage,\
+	tests/fuzz/paravisor/fuzz_bzimage.c $(VMM_DIR)/bzimage.c \
+	$(VMM_DIR)/boot.c $(VMM_DIR)/e820.c $(VMM_DIR)/errf.c,-I$(VMM_DIR),))

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+#include "cpuid.h"
+
+#include <string.h>
+
+#include "mantle_discovery.h"
+
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+
+const struct kvm_cpuid_entry2 *cpuid_find(const struct kvm_cpuid_entry2 *ents,
+					  unsigned int n, uint32_t function,
+					  uint32_t index)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (ents[i].function != function)
+			continue;
+		if ((ents[i].flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) &&
+		    ents[i].index != index)
+			continue;
+		return &ents[i];
+	}
+	return NULL;
+}
+
+static void set_leaf(struct kvm_cpuid_entry2 *e, uint32_t fn, uint32_t a,
+		     uint32_t b, uint32_t c, uint32_t d)
+{
+	memset(e, 0, sizeof(*e));
+	e->function = fn;
+	e->eax = a;
+	e->ebx = b;
+	e->ecx = c;
+	e->edx = d;
+}
+
+int cpuid_build(struct kvm_cpuid_entry2 *ents, unsigned int n, unsigned int cap,
+		const struct cpuid_opts *o)
+{
+	uint32_t base = o->mantle_base;
+	unsigned int out = 0;
+
+	if (base <= MTL_CPUID_RANGE_FIRST || base > MTL_CPUID_RANGE_LAST ||
+	    base % MTL_CPUID_BLOCK_ALIGN)
+		return -1;
+	for (unsigned int i = 0; i < n; i++) {
+		struct kvm_cpuid_entry2 *e = &ents[i];
+
+		/* Nothing else may claim Mantle's block. */
+		if (e->function >= base &&
+		    e->function < base + MTL_CPUID_BLOCK_ALIGN)
+			continue;
+		switch (e->function) {
+		case 1:
+			e->ebx = (e->ebx & 0x00FFFFFFu) | (o->apic_id << 24);
+			e->ecx |= CPUID_1_ECX_HYPERVISOR;
+			if (o->tsc_deadline)
+				e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
+			break;
+		case 0xB:
+		case 0x1F:
+			e->edx = o->apic_id; /* x2APIC id */
+			break;
+		default:
+			break;
+		}
+		ents[out++] = *e;
+	}
+	if (cap - out < MTL_CPUID_NR_LEAVES)
+		return -1;
+	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_SIGNATURE,
+		 base + MTL_CPUID_NR_LEAVES - 1, MTL_CPUID_SIG_EBX,
+		 MTL_CPUID_SIG_ECX, MTL_CPUID_SIG_EDX);
+	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_VERSION, MTL_VERSION_1_0,
+		 MTL_VERSION_1_0, MTL_CPUID_BLOCK_REVISION, 0);
+	/* No protocol feature, no pv bus and no doorbell exist yet: those
+	 * leaves read as zero until the pv bus lands. */
+	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_FEATURES, 0, 0, 0, 0);
+	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_BUS, 0, 0, 0, 0);
+	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_DOORBELL,
+		 MTL_DOORBELL_NONE, 0, 0, 0);
+	return (int)out;
+}

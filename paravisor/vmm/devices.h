@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest's emulated devices, each a port range behind struct io_dev:
+ * COM1 (16550 UART on the host console, IRQ 4), the ACPI power-management
+ * block (sleep control/status, reset) and the keyboard controller's reset
+ * line.
+ */
+#ifndef MANTLE_VMM_DEVICES_H
+#define MANTLE_VMM_DEVICES_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iobus.h"
+#include "uart.h"
+
+#define COM1_PORT 0x3F8
+#define COM1_GSI 4
+#define I8042_CMD_PORT 0x64
+#define I8042_CMD_RESET 0xFE
+
+struct host;
+
+struct serial {
+	pthread_mutex_t lock;
+	struct uart uart;
+	struct host *host;
+	/* Raise/lower the interrupt line (platform irq_line). */
+	int (*irq_line)(void *ctx, unsigned int gsi, int level);
+	void *irq_ctx;
+	uint8_t buf[256]; /* console output, flushed per line */
+	size_t len;
+};
+
+void serial_init(struct serial *s, struct host *host,
+		 int (*irq_line)(void *, unsigned int, int), void *irq_ctx);
+void serial_destroy(struct serial *s);
+struct io_dev serial_io_dev(struct serial *s);
+void serial_flush(struct serial *s);
+
+enum pm_request {
+	PM_POWEROFF,
+	PM_RESET,
+};
+
+struct pm {
+	void (*request)(void *ctx, enum pm_request req);
+	void *ctx;
+};
+
+struct io_dev pm_io_dev(struct pm *pm);
+struct io_dev i8042_io_dev(struct pm *pm);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest-physical memory map and its e820 table (boot_params.e820_table).
+ *
+ *   0        .. 0x9FC00      RAM (boot structures; the kernel reuses it)
+ *   0x9FC00  .. 0xA0000      reserved
+ *   0xE0000  .. 0x100000     reserved: ACPI tables
+ *   0x100000 .. low_end      RAM, low_end = min(mem, 3 GiB)
+ *   3 GiB    .. 4 GiB        hole: IOAPIC, LAPIC, KVM's TSS pages
+ *   4 GiB    .. 4 GiB + rest RAM, when mem > 3 GiB
+ */
+#ifndef MANTLE_VMM_E820_H
+#define MANTLE_VMM_E820_H
+
+#include <stdint.h>
+
+#define E820_RAM 1u
+#define E820_RESERVED 2u
+
+#define MEM_EBDA_START 0x9FC00ull
+#define MEM_BIOS_START 0xA0000ull
+#define MEM_ACPI_START 0xE0000ull
+#define MEM_HIGH_1M 0x100000ull
+#define MEM_LOW_MAX 0xC0000000ull
+#define MEM_HIGH_BASE 0x100000000ull
+
+struct e820_entry {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type;
+} __attribute__((packed));
+_Static_assert(sizeof(struct e820_entry) == 20, "e820 entry is 20 bytes");
+
+struct mem_split {
+	uint64_t low_end; /* RAM [0, low_end) */
+	uint64_t high_size; /* RAM [MEM_HIGH_BASE, + high_size) */
+};
+
+/* Where mem bytes of guest RAM go. mem must be >= 2 MiB. */
+void mem_split(uint64_t mem, struct mem_split *out);
+
+/* Fill out (cap entries); returns the count, or -1 if cap is too small or
+ * mem is below 2 MiB. */
+int e820_build(uint64_t mem, struct e820_entry *out, unsigned int cap);
+
+#endif

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#include "iobus.h"
+
+#include <string.h>
+
+void iobus_init(struct iobus *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+int iobus_add(struct iobus *b, const struct io_dev *d)
+{
+	uint32_t end = (uint32_t)d->base + d->len;
+
+	if (b->n == IOBUS_MAX_DEVS || d->len == 0 || end > 0x10000)
+		return -1;
+	for (unsigned int i = 0; i < b->n; i++) {
+		const struct io_dev *o = &b->devs[i];
+
+		if (d->base < (uint32_t)o->base + o->len && o->base < end)
+			return -1;
+	}
+	b->devs[b->n++] = *d;
+	return 0;
+}
+
+void iobus_access(struct iobus *b, uint16_t port, int is_write, uint8_t *data,
+		  unsigned int size)
+{
+	for (unsigned int i = 0; i < b->n; i++) {
+		const struct io_dev *d = &b->devs[i];
+		uint16_t off = (uint16_t)(port - d->base);
+
+		if (port < d->base || off >= d->len)
+			continue;
+		if (is_write) {
+			if (d->write)
+				d->write(d->priv, off, data, size);
+		} else if (d->read) {
+			d->read(d->priv, off, data, size);
+		} else {
+			memset(data, 0xFF, size);
+		}
+		return;
+	}
+	__atomic_add_fetch(&b->unclaimed, 1, __ATOMIC_RELAXED);
+	if (!is_write)
+		memset(data, 0xFF, size);
+}

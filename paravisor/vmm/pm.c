@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ACPI power-management registers of the hardware-reduced FADT, and the
+ * keyboard controller's reset command (the kernel's fallback reboot path).
+ */
+#include "acpi.h"
+#include "devices.h"
+
+#include <string.h>
+
+static void pm_read(void *priv, uint16_t off, uint8_t *data, unsigned int size)
+{
+	(void)priv;
+	(void)off;
+	/* Sleep status: WAK_STS never set, as the guest never wakes. */
+	memset(data, 0, size);
+}
+
+static void pm_write(void *priv, uint16_t off, const uint8_t *data,
+		     unsigned int size)
+{
+	struct pm *pm = priv;
+	uint8_t v = data[0];
+
+	(void)size;
+	switch (ACPI_PM_SLEEP_CONTROL_PORT + off) {
+	case ACPI_PM_SLEEP_CONTROL_PORT:
+		if ((v & ACPI_SLP_EN) &&
+		    ((v & ACPI_SLP_TYP_MASK) >> ACPI_SLP_TYP_SHIFT) ==
+			    ACPI_S5_SLP_TYP)
+			pm->request(pm->ctx, PM_POWEROFF);
+		break;
+	case ACPI_PM_RESET_PORT:
+		if (v == ACPI_PM_RESET_VALUE)
+			pm->request(pm->ctx, PM_RESET);
+		break;
+	default:
+		break;
+	}
+}
+
+struct io_dev pm_io_dev(struct pm *pm)
+{
+	return (struct io_dev){
+		.name = "acpi-pm",
+		.base = ACPI_PM_SLEEP_CONTROL_PORT,
+		.len = ACPI_PM_PORTS,
+		.read = pm_read,
+		.write = pm_write,
+		.priv = pm,
+	};
+}
+
+static void i8042_read(void *priv, uint16_t off, uint8_t *data,
+		       unsigned int size)
+{
+	(void)priv;
+	(void)off;
+	memset(data, 0, size); /* status: input and output buffers empty */
+}
+
+static void i8042_write(void *priv, uint16_t off, const uint8_t *data,
+			unsigned int size)
+{
+	struct pm *pm = priv;
+
+	(void)off;
+	(void)size;
+	if (data[0] == I8042_CMD_RESET)
+		pm->request(pm->ctx, PM_RESET);
+}
+
+struct io_dev i8042_io_dev(struct pm *pm)
+{
+	return (struct io_dev){
+		.name = "i8042-reset",
+		.base = I8042_CMD_PORT,
+		.len = 1,
+		.read = i8042_read,
+		.write = i8042_write,
+		.priv = pm,
+	};
+}

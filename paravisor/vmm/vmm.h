@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine: guest RAM, the payload loaded into it (measured), devices,
+ * and one thread per vCPU. vmm_run() boots the payload, handles reboots and
+ * returns the process exit code.
+ */
+#ifndef MANTLE_VMM_VMM_H
+#define MANTLE_VMM_VMM_H
+
+#include "platform.h"
+
+/* Exit codes (paravisor/vmm/README.md; `mantle run` maps them). */
+#define PV_EXIT_POWEROFF 0
+#define PV_EXIT_SETUP 1
+#define PV_EXIT_CRASH 2
+#define PV_EXIT_INTERNAL 3
+#define PV_EXIT_SIGNAL 4
+
+struct host;
+
+struct vmm_opts {
+	const struct platform_ops *ops;
+	struct host *host;
+	unsigned int max_reboots;
+	uint64_t mem_max; /* largest guest RAM accepted */
+};
+
+int vmm_run(const struct vmm_opts *o);
+
+#endif
