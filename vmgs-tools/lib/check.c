@@ -119,8 +119,8 @@ static void check_entries(struct ctx *c, const struct vmgs_entry *ft,
 			report(c, VMGS_CHECK_ERROR, VMGS_E_BAD_TABLE, where,
 			       "%llu valid bytes exceed %u allocated blocks",
 			       (unsigned long long)e->valid, e->alloc);
-		if (e->attributes & ~(uint32_t)(VMGS_ATTR_ENCRYPTED |
-						VMGS_ATTR_AUTHENTICATED))
+		if (e->attributes &
+		    ~(uint32_t)(VMGS_ATTR_ENCRYPTED | VMGS_ATTR_AUTHENTICATED))
 			report(c, VMGS_CHECK_WARNING, VMGS_E_BAD_TABLE, where,
 			       "unknown attribute bits 0x%x", e->attributes);
 	}
@@ -185,8 +185,8 @@ static void check_crypto(struct ctx *c, struct vmgs *v, const uint8_t *key)
 	}
 }
 
-enum vmgs_err vmgs_check(struct vmgs_io *io, unsigned flags,
-			 const uint8_t *key, vmgs_check_cb cb, void *arg,
+enum vmgs_err vmgs_check(struct vmgs_io *io, unsigned flags, const uint8_t *key,
+			 vmgs_check_cb cb, void *arg,
 			 struct vmgs_check_result *res)
 {
 	struct ctx c = { cb, arg, res };
@@ -213,10 +213,10 @@ enum vmgs_err vmgs_check(struct vmgs_io *io, unsigned flags,
 	res->active_header = p.active;
 	if (p.active < 0) {
 		report(&c, VMGS_CHECK_ERROR, p.select_err, "headers", "%s",
-		       p.select_err == VMGS_E_BAD_SEQUENCE
-			       ? "sequences are not consecutive: no header "
-				 "can be chosen"
-			       : "no valid header");
+		       p.select_err == VMGS_E_BAD_SEQUENCE ?
+			       "sequences are not consecutive: no header "
+			       "can be chosen" :
+			       "no valid header");
 		return res->first_error;
 	}
 	h = &p.hdr[p.active];
@@ -252,8 +252,9 @@ enum vmgs_err vmgs_check(struct vmgs_io *io, unsigned flags,
 	if (h->encryption_algorithm != VMGS_ENC_AES_GCM) {
 		if (key)
 			report(&c, VMGS_CHECK_WARNING, VMGS_E_NOT_ENCRYPTED,
-			       "key slots", "a key was given but the VMGS is "
-					    "not encrypted");
+			       "key slots",
+			       "a key was given but the VMGS is "
+			       "not encrypted");
 		return res->first_error;
 	}
 	if (!key) {

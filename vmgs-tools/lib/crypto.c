@@ -37,8 +37,8 @@ static enum vmgs_err run(EVP_CIPHER_CTX *c, const uint8_t *in, uint8_t *out,
 	while (len) {
 		int n = len > CHUNK ? (int)CHUNK : (int)len;
 		int outl = 0;
-		int ok = enc ? EVP_EncryptUpdate(c, out, &outl, in, n)
-			     : EVP_DecryptUpdate(c, out, &outl, in, n);
+		int ok = enc ? EVP_EncryptUpdate(c, out, &outl, in, n) :
+			       EVP_DecryptUpdate(c, out, &outl, in, n);
 
 		if (ok != 1 || outl != n)
 			return VMGS_E_CRYPTO;
@@ -105,8 +105,8 @@ enum vmgs_err vmgs_gcm_decrypt(const uint8_t key[VMGS_KEY_SIZE],
 		e = VMGS_E_CRYPTO;
 		goto out;
 	}
-	e = EVP_DecryptFinal_ex(c, out + len, &outl) == 1 ? VMGS_OK
-							   : VMGS_E_AUTH;
+	e = EVP_DecryptFinal_ex(c, out + len, &outl) == 1 ? VMGS_OK :
+							    VMGS_E_AUTH;
 out:
 	if (e && len)
 		vmgs_wipe(out, (size_t)len);

@@ -34,16 +34,17 @@ enum vmgs_err vmgs_stat(const struct vmgs *v, unsigned id,
 	info->block_offset = e->offset;
 	info->alloc_blocks = e->alloc;
 	info->valid_bytes = e->valid;
-	info->attributes = v->unlocked && id != VMGS_FID_EXTENDED_FILE_TABLE
-				   ? v->eft[id].attributes
-				   : e->attributes;
-	info->encrypted = id == VMGS_FID_EXTENDED_FILE_TABLE
-				  ? vmgs_is_encrypted(v)
-				  : file_encrypted(v, id);
+	info->attributes = v->unlocked && id != VMGS_FID_EXTENDED_FILE_TABLE ?
+				   v->eft[id].attributes :
+				   e->attributes;
+	info->encrypted = id == VMGS_FID_EXTENDED_FILE_TABLE ?
+				  vmgs_is_encrypted(v) :
+				  file_encrypted(v, id);
 	return info->allocated ? VMGS_OK : VMGS_E_NOT_FOUND;
 }
 
-void vmgs_list(const struct vmgs *v, struct vmgs_file_info info[VMGS_FILE_COUNT])
+void vmgs_list(const struct vmgs *v,
+	       struct vmgs_file_info info[VMGS_FILE_COUNT])
 {
 	for (unsigned i = 0; i < VMGS_FILE_COUNT; i++)
 		vmgs_stat(v, i, &info[i]);

@@ -11,11 +11,11 @@
 
 struct vmgs {
 	struct vmgs_io io;
-	uint64_t capacity;   /* VMGS bytes (the VHD footer excluded) */
+	uint64_t capacity; /* VMGS bytes (the VHD footer excluded) */
 	uint32_t cap_blocks; /* whole blocks inside capacity */
 	unsigned flags;
 	struct vmgs_header hdr; /* active header */
-	int active;             /* header slot it came from */
+	int active; /* header slot it came from */
 	struct vmgs_entry ft[VMGS_FILE_COUNT];
 	bool unlocked;
 	int key_slot;
@@ -39,11 +39,10 @@ struct vmgs_probe {
 enum vmgs_err vmgs_probe(struct vmgs_io *io, unsigned flags,
 			 struct vmgs_probe *p);
 /* Byte-exact, sector-aligned access to a block range. */
-enum vmgs_err vmgs_read_blocks(struct vmgs_io *io, uint32_t block,
-			       void *buf, uint64_t len);
+enum vmgs_err vmgs_read_blocks(struct vmgs_io *io, uint32_t block, void *buf,
+			       uint64_t len);
 /* Checks one entry against the capacity (§1.4 load-time rules). */
-enum vmgs_err vmgs_entry_check(const struct vmgs_entry *e,
-			       uint32_t cap_blocks);
+enum vmgs_err vmgs_entry_check(const struct vmgs_entry *e, uint32_t cap_blocks);
 /* First pair of overlapping entries, or VMGS_OK. */
 enum vmgs_err vmgs_table_overlap(const struct vmgs_entry t[VMGS_FILE_COUNT],
 				 unsigned *a, unsigned *b);
@@ -82,8 +81,7 @@ enum vmgs_err vmgs_txn_commit(struct vmgs *v, struct vmgs_txn *t);
 void vmgs_txn_abort(struct vmgs_txn *t);
 /* Best fit over `used` ranges (sorted internally), scanning from block 2. */
 enum vmgs_err vmgs_best_fit(const uint32_t (*used)[2], unsigned n,
-			    uint32_t cap_blocks, uint32_t need,
-			    uint32_t *off);
+			    uint32_t cap_blocks, uint32_t need, uint32_t *off);
 
 enum vmgs_err vmgs_wrap_key(const uint8_t dk[VMGS_KEY_SIZE],
 			    const uint8_t mk[VMGS_KEY_SIZE],

@@ -17,13 +17,14 @@ struct pending {
 };
 
 struct fault_ctx {
-	uint8_t *live;    /* what reads see */
+	uint8_t *live; /* what reads see */
 	uint8_t *durable; /* what survives a crash */
 	uint64_t len;
 	uint64_t writes;
 	uint64_t fail_at;
 	bool tripped;
-	struct pending *log; /* unflushed writes; the last may be the torn one */
+	struct pending
+		*log; /* unflushed writes; the last may be the torn one */
 	unsigned nlog;
 	bool last_torn;
 };
@@ -165,9 +166,8 @@ bool vmgs_io_fault_tripped(const struct vmgs_io *io)
 	return f && f->tripped;
 }
 
-enum vmgs_err vmgs_io_fault_crash_image(const struct vmgs_io *io,
-					uint64_t keep, uint8_t **out,
-					uint64_t *out_len)
+enum vmgs_err vmgs_io_fault_crash_image(const struct vmgs_io *io, uint64_t keep,
+					uint8_t **out, uint64_t *out_len)
 {
 	struct fault_ctx *f = fctx(io);
 	uint8_t *img;

@@ -28,9 +28,8 @@ static const struct {
 	[VMGS_E_BAD_SEQUENCE] = { "bad_sequence",
 				  "header sequence numbers are not "
 				  "consecutive" },
-	[VMGS_E_BAD_TABLE] = { "bad_table",
-			       "file table entry out of range or "
-			       "inconsistent" },
+	[VMGS_E_BAD_TABLE] = { "bad_table", "file table entry out of range or "
+					    "inconsistent" },
 	[VMGS_E_OVERLAP] = { "overlap", "file table entries overlap" },
 	[VMGS_E_BAD_FILE_ID] = { "bad_file_id",
 				 "file id out of range or reserved" },
@@ -44,12 +43,14 @@ static const struct {
 	[VMGS_E_LOCKED] = { "locked",
 			    "content is encrypted and no key was given" },
 	[VMGS_E_WRONG_KEY] = { "wrong_key", "no key slot opens with this key" },
-	[VMGS_E_AUTH] = { "auth",
-			  "authentication failed: encrypted data was "
-			  "modified" },
+	[VMGS_E_AUTH] = { "auth", "authentication failed: encrypted data was "
+				  "modified" },
 	[VMGS_E_CRYPTO] = { "crypto", "cryptographic library failure" },
 	[VMGS_E_POISONED] = { "poisoned",
 			      "an earlier write failed; reopen the file" },
+	[VMGS_E_BAD_NVRAM] = { "bad_nvram",
+			       "UEFI variable store (BIOS_NVRAM) is "
+			       "malformed" },
 };
 
 const char *vmgs_strerror(enum vmgs_err err)

@@ -156,8 +156,8 @@ enum vmgs_err vmgs_read_headers(struct vmgs_io *io, unsigned flags,
 		h->encryption_algorithm = s->encryption_algorithm;
 		h->markers = s->markers;
 		for (int k = 0; k < 2; k++)
-			h->key_slot_used[k] = !vmgs_all_zero(
-				s->keys[k].wrapped, VMGS_KEY_SIZE);
+			h->key_slot_used[k] = !vmgs_all_zero(s->keys[k].wrapped,
+							     VMGS_KEY_SIZE);
 	}
 	if (e == VMGS_E_EMPTY)
 		return out->status = e;

@@ -144,8 +144,8 @@ enum vmgs_err vmgs_txn_put(struct vmgs *v, struct vmgs_txn *t, unsigned id,
 }
 
 /* Writes len bytes at block, zero-filling the tail of the last sector. */
-static int write_blocks(struct vmgs_io *io, uint32_t block,
-			const uint8_t *data, uint64_t len)
+static int write_blocks(struct vmgs_io *io, uint32_t block, const uint8_t *data,
+			uint64_t len)
 {
 	uint64_t off = (uint64_t)block * VMGS_BLOCK_SIZE;
 	uint64_t whole = len - len % io->sector_size;

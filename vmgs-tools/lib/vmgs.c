@@ -70,8 +70,8 @@ fail:
 	return e;
 }
 
-enum vmgs_err vmgs_format(struct vmgs_io *io, uint64_t capacity,
-			  unsigned flags, struct vmgs **out)
+enum vmgs_err vmgs_format(struct vmgs_io *io, uint64_t capacity, unsigned flags,
+			  struct vmgs **out)
 {
 	static const uint8_t zero_table[VMGS_TABLE_BYTES];
 	uint64_t need = capacity;

@@ -115,8 +115,7 @@ enum vmgs_err vmgs_header_validate(const uint8_t b[VMGS_HEADER_SIZE])
 	if (h.signature != VMGS_SIGNATURE || h.version != VMGS_VERSION_3 ||
 	    h.header_size != VMGS_HEADER_SIZE ||
 	    h.file_table_offset < VMGS_MIN_FILE_BLOCK ||
-	    h.file_table_size != 1 ||
-	    h.encryption_algorithm > VMGS_ENC_AES_GCM)
+	    h.file_table_size != 1 || h.encryption_algorithm > VMGS_ENC_AES_GCM)
 		return VMGS_E_BAD_HEADER;
 	if (h.checksum != vmgs_header_crc(b))
 		return VMGS_E_BAD_HEADER;

@@ -51,9 +51,9 @@ struct vmgs_header {
 };
 
 struct vmgs_entry {
-	uint32_t offset;     /* blocks */
-	uint32_t alloc;      /* blocks; 0 = free entry */
-	uint64_t valid;      /* bytes */
+	uint32_t offset; /* blocks */
+	uint32_t alloc; /* blocks; 0 = free entry */
+	uint64_t valid; /* bytes */
 	uint8_t nonce[VMGS_NONCE_SIZE];
 	uint8_t tag[VMGS_TAG_SIZE];
 	uint32_t attributes;
@@ -111,8 +111,7 @@ void vmgs_ext_table_encode(const struct vmgs_ext_entry t[VMGS_FILE_COUNT],
 void vhd_footer_decode(const uint8_t b[VMGS_VHD_FOOTER_SIZE],
 		       struct vhd_footer *f);
 /* Builds a footer for a fixed disk of `size` data bytes (random id). */
-enum vmgs_err vhd_footer_build(uint64_t size,
-			       uint8_t b[VMGS_VHD_FOOTER_SIZE]);
+enum vmgs_err vhd_footer_build(uint64_t size, uint8_t b[VMGS_VHD_FOOTER_SIZE]);
 uint32_t vhd_footer_checksum(const uint8_t b[VMGS_VHD_FOOTER_SIZE]);
 /* Validates a footer read from the end of a file of file_len bytes. */
 enum vmgs_err vhd_footer_validate(const uint8_t b[VMGS_VHD_FOOTER_SIZE],

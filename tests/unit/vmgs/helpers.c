@@ -18,9 +18,9 @@ struct vmgs *t_new(uint64_t capacity)
 	struct vmgs_io io;
 	struct vmgs *v = NULL;
 
-	assert_int_equal(vmgs_io_mem_new(&io, NULL,
-					 capacity + VMGS_VHD_FOOTER_SIZE),
-			 VMGS_OK);
+	assert_int_equal(
+		vmgs_io_mem_new(&io, NULL, capacity + VMGS_VHD_FOOTER_SIZE),
+		VMGS_OK);
 	assert_int_equal(vmgs_format(&io, capacity, VMGS_OPEN_WRITE, &v),
 			 VMGS_OK);
 	return v;

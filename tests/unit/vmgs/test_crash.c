@@ -78,8 +78,8 @@ static enum vmgs_err op_write_enc(struct vmgs *v)
 {
 	enum vmgs_err e = vmgs_unlock(v, k1);
 
-	return e ? e
-		 : vmgs_write(v, 3, big, 5000,
+	return e ? e :
+		   vmgs_write(v, 3, big, 5000,
 			      VMGS_WRITE_OVERWRITE | VMGS_WRITE_ENCRYPT);
 }
 
@@ -115,9 +115,9 @@ static uint8_t *base_image(bool enc, uint64_t *len)
 
 	if (enc)
 		assert_int_equal(vmgs_add_first_key(v, k1), VMGS_OK);
-	assert_int_equal(vmgs_write(v, 3, "old three", 9,
-				    enc ? VMGS_WRITE_ENCRYPT : 0),
-			 VMGS_OK);
+	assert_int_equal(
+		vmgs_write(v, 3, "old three", 9, enc ? VMGS_WRITE_ENCRYPT : 0),
+		VMGS_OK);
 	assert_int_equal(vmgs_write(v, 17, "old seventeen", 13, 0), VMGS_OK);
 	assert_int_equal(vmgs_write(v, 6, "kp", 2, 0), VMGS_OK);
 	img = t_image(v, len);
@@ -149,9 +149,9 @@ static unsigned check_crashes(const struct vmgs_io *io, const struct snap *old,
 			uint64_t len;
 			struct snap s;
 
-			assert_int_equal(vmgs_io_fault_crash_image(io, keep,
-								   &img, &len),
-					 VMGS_OK);
+			assert_int_equal(
+				vmgs_io_fault_crash_image(io, keep, &img, &len),
+				VMGS_OK);
 			snap_take(img, len, &s);
 			if (!snap_equal(&s, old) && !snap_equal(&s, new))
 				fail_msg("crash image (mask %llx) is neither "
@@ -257,8 +257,7 @@ static void test_crash_format(void **s)
 		uint8_t *img;
 		uint64_t n;
 
-		assert_int_equal(vmgs_io_fault_crash_image(&v->io, 0, &img,
-							   &n),
+		assert_int_equal(vmgs_io_fault_crash_image(&v->io, 0, &img, &n),
 				 VMGS_OK);
 		snap_take(img, n, &new);
 		free(img);
@@ -266,8 +265,7 @@ static void test_crash_format(void **s)
 	assert_int_equal(new.open_err, VMGS_OK);
 	vmgs_close(v);
 	for (uint64_t k = 0; k < writes; k++) {
-		assert_int_equal(vmgs_io_fault_new(&io, zero, len, k),
-				 VMGS_OK);
+		assert_int_equal(vmgs_io_fault_new(&io, zero, len, k), VMGS_OK);
 		assert_int_equal(vmgs_format(&io, TEST_CAP, 0, &v), VMGS_E_IO);
 		/* Old = never formatted (empty) or a footer only. */
 		unsigned n = vmgs_io_fault_pending(&io);

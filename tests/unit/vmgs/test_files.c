@@ -50,8 +50,8 @@ static struct vmgs *reopen(struct vmgs *v)
 
 static void test_plain_roundtrip(void **state)
 {
-	static const uint64_t sizes[] = { 0, 1, 511, 512, 4095, 4096, 4097,
-					  40000 };
+	static const uint64_t sizes[] = { 0,	1,    511,  512,
+					  4095, 4096, 4097, 40000 };
 	struct vmgs *v = t_new(TEST_CAP);
 	uint8_t *d[8];
 
@@ -164,8 +164,8 @@ static void test_encrypted_roundtrip_and_tamper(void **state)
 	t_entry(img, 3); /* active table must exist */
 	{
 		uint8_t *e = t_entry(img, 3);
-		uint32_t off = e[0] | e[1] << 8 | e[2] << 16 |
-			       (uint32_t)e[3] << 24;
+		uint32_t off =
+			e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24;
 
 		img[(uint64_t)off * 4096 + 5000] ^= 0x01;
 	}
@@ -179,8 +179,8 @@ static void test_encrypted_roundtrip_and_tamper(void **state)
 	/* A flipped byte in the extended file table stops the unlock. */
 	{
 		uint8_t *e = t_entry(img, 63);
-		uint32_t off = e[0] | e[1] << 8 | e[2] << 16 |
-			       (uint32_t)e[3] << 24;
+		uint32_t off =
+			e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24;
 
 		img[(uint64_t)off * 4096 + 100] ^= 0x80;
 	}
@@ -205,8 +205,7 @@ static void test_key_roll(void **state)
 	assert_int_equal(vmgs_add_first_key(v, k1), VMGS_OK);
 	assert_int_equal(vmgs_write(v, 3, a, 7000, VMGS_WRITE_ENCRYPT),
 			 VMGS_OK);
-	assert_int_equal(vmgs_write(v, 1, a, 100, VMGS_WRITE_ENCRYPT),
-			 VMGS_OK);
+	assert_int_equal(vmgs_write(v, 1, a, 100, VMGS_WRITE_ENCRYPT), VMGS_OK);
 	assert_int_equal(vmgs_roll_key(v, k2), VMGS_OK);
 	assert_int_equal(v->key_slot, 1);
 	img = t_image(v, &len);
@@ -242,8 +241,7 @@ static void test_locked_operations(void **state)
 	(void)state;
 	t_key(k, 7);
 	assert_int_equal(vmgs_add_first_key(v, k), VMGS_OK);
-	assert_int_equal(vmgs_write(v, 2, "x", 1, VMGS_WRITE_ENCRYPT),
-			 VMGS_OK);
+	assert_int_equal(vmgs_write(v, 2, "x", 1, VMGS_WRITE_ENCRYPT), VMGS_OK);
 	img = t_image(v, &len);
 	vmgs_close(v);
 	assert_int_equal(t_open(img, len, VMGS_OPEN_WRITE, &v), VMGS_OK);

@@ -17,10 +17,10 @@ static void test_default_file_matches_reference(void **state)
 {
 	/* Test vector from the format facts (§1.3). */
 	static const uint8_t head[36] = {
-		0x47, 0x55, 0x45, 0x53, 0x54, 0x52, 0x54, 0x53, 0x00, 0x00,
-		0x03, 0x00, 0x28, 0xed, 0x2e, 0x6d, 0x01, 0x00, 0x00, 0x00,
-		0xa8, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00,
-		0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x47, 0x55, 0x45, 0x53, 0x54, 0x52, 0x54, 0x53, 0x00,
+		0x00, 0x03, 0x00, 0x28, 0xed, 0x2e, 0x6d, 0x01, 0x00,
+		0x00, 0x00, 0xa8, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00,
+		0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	};
 	struct vmgs *v = t_new(VMGS_DEFAULT_CAPACITY);
 	uint64_t len;
@@ -79,7 +79,8 @@ static void test_header_roundtrip(void **state)
 
 static void test_sequence_rule(void **state)
 {
-	struct vmgs_header a = { .sequence = 0xffffffff }, b = { .sequence = 0 };
+	struct vmgs_header a = { .sequence = 0xffffffff },
+			   b = { .sequence = 0 };
 	enum vmgs_err e;
 
 	(void)state;
@@ -95,12 +96,10 @@ static void test_sequence_rule(void **state)
 	assert_int_equal(e, VMGS_E_BAD_SEQUENCE);
 	a.sequence = 5;
 	assert_int_equal(vmgs_header_select(&a, VMGS_OK, &b, VMGS_OK, &e), -1);
-	assert_int_equal(vmgs_header_select(&a, VMGS_E_BAD_HEADER, &b, VMGS_OK,
-					    &e),
-			 1);
-	assert_int_equal(vmgs_header_select(&a, VMGS_OK, &b, VMGS_E_BAD_HEADER,
-					    &e),
-			 0);
+	assert_int_equal(
+		vmgs_header_select(&a, VMGS_E_BAD_HEADER, &b, VMGS_OK, &e), 1);
+	assert_int_equal(
+		vmgs_header_select(&a, VMGS_OK, &b, VMGS_E_BAD_HEADER, &e), 0);
 	assert_int_equal(vmgs_header_select(&a, VMGS_E_BAD_HEADER, &b,
 					    VMGS_E_BAD_HEADER, &e),
 			 -1);
@@ -120,8 +119,7 @@ static void test_best_fit(void **state)
 	assert_int_equal(off, 7);
 	assert_int_equal(vmgs_best_fit(used, 3, 20, 4, &off), VMGS_OK);
 	assert_int_equal(off, 13);
-	assert_int_equal(vmgs_best_fit(used, 3, 20, 8, &off),
-			 VMGS_E_NO_SPACE);
+	assert_int_equal(vmgs_best_fit(used, 3, 20, 8, &off), VMGS_E_NO_SPACE);
 	/* Tie between two 2-block gaps goes to the lower offset. */
 	const uint32_t tie[2][2] = { { 4, 1 }, { 7, 13 } };
 	assert_int_equal(vmgs_best_fit(tie, 2, 20, 2, &off), VMGS_OK);

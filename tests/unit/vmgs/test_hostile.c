@@ -28,9 +28,9 @@ static int setup(void **s)
 	t_key(key, 0x42);
 	assert_int_equal(vmgs_write(v, 6, "plain", 5, 0), VMGS_OK);
 	assert_int_equal(vmgs_add_first_key(v, key), VMGS_OK);
-	assert_int_equal(vmgs_write(v, 3, "secret data", 11,
-				    VMGS_WRITE_ENCRYPT),
-			 VMGS_OK);
+	assert_int_equal(
+		vmgs_write(v, 3, "secret data", 11, VMGS_WRITE_ENCRYPT),
+		VMGS_OK);
 	img = t_image(v, &img_len);
 	vmgs_close(v);
 	return 0;
@@ -43,8 +43,8 @@ static int teardown(void **s)
 	return 0;
 }
 
-static void count_cb(void *arg, enum vmgs_check_kind kind,
-		     enum vmgs_err code, const char *where, const char *msg)
+static void count_cb(void *arg, enum vmgs_check_kind kind, enum vmgs_err code,
+		     const char *where, const char *msg)
 {
 	(void)kind;
 	(void)code;
@@ -312,9 +312,9 @@ static void test_random_corruption(void **s)
 		x = x * 1103515245 + 12345;
 		/* Headers, tables and the footer are where the parser looks. */
 		pos = (x >> 8) % 4;
-		pos = pos == 0	 ? (x >> 12) % 1024
-		      : pos == 3 ? img_len - 512 + (x >> 12) % 512
-				 : 8192 + (x >> 12) % (8 * 4096);
+		pos = pos == 0 ? (x >> 12) % 1024 :
+		      pos == 3 ? img_len - 512 + (x >> 12) % 512 :
+				 8192 + (x >> 12) % (8 * 4096);
 		c[pos] ^= (uint8_t)(1 + (x >> 24) % 255);
 		if (t_open(c, img_len, 0, &v) == VMGS_OK) {
 			for (unsigned id = 1; id < 63; id++) {

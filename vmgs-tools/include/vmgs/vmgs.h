@@ -23,30 +23,31 @@
 
 enum vmgs_err {
 	VMGS_OK = 0,
-	VMGS_E_INVAL,          /* bad argument from the caller */
-	VMGS_E_NOMEM,          /* allocation failed */
-	VMGS_E_IO,             /* the I/O layer reported an error */
-	VMGS_E_FILE_SIZE,      /* container size impossible (0, unaligned, >4 GiB) */
-	VMGS_E_NO_FOOTER,      /* no VHD footer cookie (raw image needs --raw) */
-	VMGS_E_BAD_FOOTER,     /* VHD footer checksum/version/type/size wrong */
-	VMGS_E_EMPTY,          /* both headers all zero: never formatted */
-	VMGS_E_V1_FORMAT,      /* GPT-based VMGS v1, not supported */
-	VMGS_E_BAD_HEADER,     /* no header passes validation */
-	VMGS_E_BAD_SEQUENCE,   /* two valid headers, sequences not n and n+1 */
-	VMGS_E_BAD_TABLE,      /* file table entry out of range or impossible */
-	VMGS_E_OVERLAP,        /* two file table entries share blocks */
-	VMGS_E_BAD_FILE_ID,    /* id out of range or reserved (0, 63) */
-	VMGS_E_NOT_FOUND,      /* file id not allocated */
-	VMGS_E_EXISTS,         /* file has data and overwrite not allowed */
-	VMGS_E_NO_SPACE,       /* no free range large enough */
-	VMGS_E_TOO_BIG,        /* file larger than the format allows */
-	VMGS_E_NOT_ENCRYPTED,  /* operation needs an encrypted VMGS */
-	VMGS_E_ENCRYPTED,      /* VMGS is already encrypted */
-	VMGS_E_LOCKED,         /* encrypted content and no key given */
-	VMGS_E_WRONG_KEY,      /* no key slot opens with this key */
-	VMGS_E_AUTH,           /* GCM tag mismatch: data was modified */
-	VMGS_E_CRYPTO,         /* OpenSSL failure (incl. no randomness) */
-	VMGS_E_POISONED,       /* an earlier write failed: reopen the file */
+	VMGS_E_INVAL, /* bad argument from the caller */
+	VMGS_E_NOMEM, /* allocation failed */
+	VMGS_E_IO, /* the I/O layer reported an error */
+	VMGS_E_FILE_SIZE, /* container size impossible (0, unaligned, >4 GiB) */
+	VMGS_E_NO_FOOTER, /* no VHD footer cookie (raw image needs --raw) */
+	VMGS_E_BAD_FOOTER, /* VHD footer checksum/version/type/size wrong */
+	VMGS_E_EMPTY, /* both headers all zero: never formatted */
+	VMGS_E_V1_FORMAT, /* GPT-based VMGS v1, not supported */
+	VMGS_E_BAD_HEADER, /* no header passes validation */
+	VMGS_E_BAD_SEQUENCE, /* two valid headers, sequences not n and n+1 */
+	VMGS_E_BAD_TABLE, /* file table entry out of range or impossible */
+	VMGS_E_OVERLAP, /* two file table entries share blocks */
+	VMGS_E_BAD_FILE_ID, /* id out of range or reserved (0, 63) */
+	VMGS_E_NOT_FOUND, /* file id not allocated */
+	VMGS_E_EXISTS, /* file has data and overwrite not allowed */
+	VMGS_E_NO_SPACE, /* no free range large enough */
+	VMGS_E_TOO_BIG, /* file larger than the format allows */
+	VMGS_E_NOT_ENCRYPTED, /* operation needs an encrypted VMGS */
+	VMGS_E_ENCRYPTED, /* VMGS is already encrypted */
+	VMGS_E_LOCKED, /* encrypted content and no key given */
+	VMGS_E_WRONG_KEY, /* no key slot opens with this key */
+	VMGS_E_AUTH, /* GCM tag mismatch: data was modified */
+	VMGS_E_CRYPTO, /* OpenSSL failure (incl. no randomness) */
+	VMGS_E_POISONED, /* an earlier write failed: reopen the file */
+	VMGS_E_BAD_NVRAM, /* UEFI variable store is malformed */
 	VMGS_E_COUNT
 };
 
@@ -70,7 +71,7 @@ struct vmgs_io_ops {
 struct vmgs_io {
 	const struct vmgs_io_ops *ops;
 	void *ctx;
-	uint64_t size;        /* total bytes, including any VHD footer */
+	uint64_t size; /* total bytes, including any VHD footer */
 	uint32_t sector_size; /* 512 or 4096 */
 };
 
@@ -100,9 +101,8 @@ enum vmgs_err vmgs_io_fault_new(struct vmgs_io *io, const void *data,
 uint64_t vmgs_io_fault_writes(const struct vmgs_io *io);
 unsigned vmgs_io_fault_pending(const struct vmgs_io *io);
 bool vmgs_io_fault_tripped(const struct vmgs_io *io);
-enum vmgs_err vmgs_io_fault_crash_image(const struct vmgs_io *io,
-					uint64_t keep, uint8_t **out,
-					uint64_t *out_len);
+enum vmgs_err vmgs_io_fault_crash_image(const struct vmgs_io *io, uint64_t keep,
+					uint8_t **out, uint64_t *out_len);
 
 /* File ids (index into the 64-entry file table). */
 enum vmgs_file_id {
@@ -134,7 +134,7 @@ enum vmgs_err vmgs_file_id_parse(const char *s, unsigned *id);
 
 /* Open flags. */
 #define VMGS_OPEN_WRITE 0x1u /* allow modifications */
-#define VMGS_OPEN_RAW 0x2u   /* no VHD footer: the whole io is the VMGS */
+#define VMGS_OPEN_RAW 0x2u /* no VHD footer: the whole io is the VMGS */
 
 #define VMGS_ENC_NONE 0
 #define VMGS_ENC_AES_GCM 1
@@ -150,8 +150,8 @@ struct vmgs;
  * least capacity (+512 for the footer) bytes. The io is consumed by the
  * returned handle on success and left to the caller on failure.
  */
-enum vmgs_err vmgs_format(struct vmgs_io *io, uint64_t capacity,
-			  unsigned flags, struct vmgs **out);
+enum vmgs_err vmgs_format(struct vmgs_io *io, uint64_t capacity, unsigned flags,
+			  struct vmgs **out);
 enum vmgs_err vmgs_open(struct vmgs_io *io, unsigned flags, struct vmgs **out);
 /* Closes the handle and its io. */
 void vmgs_close(struct vmgs *v);
@@ -186,7 +186,8 @@ struct vmgs_file_info {
 enum vmgs_err vmgs_stat(const struct vmgs *v, unsigned id,
 			struct vmgs_file_info *info);
 /* Fills info[0..63] for every table entry. */
-void vmgs_list(const struct vmgs *v, struct vmgs_file_info info[VMGS_FILE_COUNT]);
+void vmgs_list(const struct vmgs *v,
+	       struct vmgs_file_info info[VMGS_FILE_COUNT]);
 
 #define VMGS_READ_RAW 0x1u /* return stored bytes even if encrypted */
 
@@ -194,7 +195,7 @@ void vmgs_list(const struct vmgs *v, struct vmgs_file_info info[VMGS_FILE_COUNT]
 enum vmgs_err vmgs_read(struct vmgs *v, unsigned id, unsigned flags,
 			uint8_t **data, uint64_t *len);
 
-#define VMGS_WRITE_ENCRYPT 0x1u   /* encrypt (VMGS must be unlocked) */
+#define VMGS_WRITE_ENCRYPT 0x1u /* encrypt (VMGS must be unlocked) */
 #define VMGS_WRITE_OVERWRITE 0x2u /* replace a file that has data */
 
 enum vmgs_err vmgs_write(struct vmgs *v, unsigned id, const void *data,
@@ -205,7 +206,7 @@ enum vmgs_err vmgs_move(struct vmgs *v, unsigned src, unsigned dst,
 
 /* Header view for dump-headers. */
 struct vmgs_header_info {
-	bool present;   /* not all zero */
+	bool present; /* not all zero */
 	enum vmgs_err status;
 	uint64_t signature;
 	uint32_t version, checksum, computed_checksum, sequence, header_size;
@@ -236,15 +237,15 @@ typedef void (*vmgs_check_cb)(void *arg, enum vmgs_check_kind kind,
 struct vmgs_check_result {
 	unsigned errors;
 	unsigned warnings;
-	unsigned files_checked;    /* allocated entries examined */
-	unsigned tags_verified;    /* GCM tags that authenticated */
-	int active_header;         /* -1 if none */
+	unsigned files_checked; /* allocated entries examined */
+	unsigned tags_verified; /* GCM tags that authenticated */
+	int active_header; /* -1 if none */
 	enum vmgs_err first_error; /* VMGS_OK if clean */
 };
 
 /* key may be NULL: tags are then not verified. */
-enum vmgs_err vmgs_check(struct vmgs_io *io, unsigned flags,
-			 const uint8_t *key, vmgs_check_cb cb, void *arg,
+enum vmgs_err vmgs_check(struct vmgs_io *io, unsigned flags, const uint8_t *key,
+			 vmgs_check_cb cb, void *arg,
 			 struct vmgs_check_result *res);
 
 #endif /* VMGS_VMGS_H */
