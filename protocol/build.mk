@@ -51,14 +51,12 @@ $(eval $(call fuzz_target,fuzz_ring,tests/fuzz/protocol/fuzz_ring.c \
 	-Iprotocol/include -Iprotocol/glue/user,))
 
 # --- bench ------------------------------------------------------------------
-ifneq ($(wildcard tests/bench/ring_bench.c),)
 $(BUILD)/bench/ring_bench: $(OBJ)/tests/bench/ring_bench.o $(PROTO_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) -lpthread
 $(OBJ)/tests/bench/ring_bench.o: CPPFLAGS += -Iprotocol/include
 ALL_TARGETS += $(BUILD)/bench/ring_bench
 $(eval $(call bench,ring,$(BUILD)/bench/ring_bench))
-endif
 
 # --- header self-containment ------------------------------------------------
 # Each header alone, as C11 -ffreestanding, no -I: with gcc and mingw-w64.
