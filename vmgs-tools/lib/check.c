@@ -269,8 +269,6 @@ enum vmgs_err vmgs_check(struct vmgs_io *io, unsigned flags, const uint8_t *key,
 	}
 	check_crypto(&c, v, key);
 	/* The io belongs to the caller: free the handle without closing it. */
-	vmgs_wipe(v->mk, sizeof(v->mk));
-	vmgs_wipe(v->eft, sizeof(v->eft));
-	free(v);
+	vmgs_release(v);
 	return res->first_error;
 }

@@ -113,3 +113,59 @@ out:
 	EVP_CIPHER_CTX_free(c);
 	return e;
 }
+
+enum vmgs_err vmgs_gcm_begin(vmgs_gcm **g, const uint8_t key[VMGS_KEY_SIZE],
+			     const uint8_t nonce[VMGS_NONCE_SIZE], bool enc)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+
+	*g = NULL;
+	if (!c)
+		return VMGS_E_NOMEM;
+	if (EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) !=
+		    1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, VMGS_NONCE_SIZE,
+				NULL) != 1 ||
+	    EVP_CipherInit_ex(c, NULL, NULL, key, nonce, enc) != 1) {
+		EVP_CIPHER_CTX_free(c);
+		return VMGS_E_CRYPTO;
+	}
+	*g = c;
+	return VMGS_OK;
+}
+
+enum vmgs_err vmgs_gcm_update(vmgs_gcm *g, const uint8_t *in, uint8_t *out,
+			      size_t len, bool enc)
+{
+	return run(g, in, out, len, enc);
+}
+
+enum vmgs_err vmgs_gcm_end_encrypt(vmgs_gcm *g, uint8_t tag[VMGS_TAG_SIZE])
+{
+	uint8_t dummy[16];
+	int outl = 0;
+
+	if (EVP_EncryptFinal_ex(g, dummy, &outl) != 1 || outl != 0 ||
+	    EVP_CIPHER_CTX_ctrl(g, EVP_CTRL_GCM_GET_TAG, VMGS_TAG_SIZE, tag) !=
+		    1)
+		return VMGS_E_CRYPTO;
+	return VMGS_OK;
+}
+
+enum vmgs_err vmgs_gcm_end_decrypt(vmgs_gcm *g,
+				   const uint8_t tag[VMGS_TAG_SIZE])
+{
+	uint8_t t[VMGS_TAG_SIZE], dummy[16];
+	int outl = 0;
+
+	memcpy(t, tag, sizeof(t));
+	if (EVP_CIPHER_CTX_ctrl(g, EVP_CTRL_GCM_SET_TAG, VMGS_TAG_SIZE, t) != 1)
+		return VMGS_E_CRYPTO;
+	return EVP_DecryptFinal_ex(g, dummy, &outl) == 1 ? VMGS_OK :
+							   VMGS_E_AUTH;
+}
+
+void vmgs_gcm_free(vmgs_gcm *g)
+{
+	EVP_CIPHER_CTX_free(g);
+}

@@ -50,17 +50,66 @@ void vmgs_list(const struct vmgs *v,
 		vmgs_stat(v, i, &info[i]);
 }
 
-enum vmgs_err vmgs_read(struct vmgs *v, unsigned id, unsigned flags,
-			uint8_t **data, uint64_t *len)
+/* Reads (and decrypts) in chunks so each is decrypted while in cache. */
+static enum vmgs_err read_chunks(struct vmgs *v, unsigned id, bool enc,
+				 uint8_t *buf)
+{
+	const struct vmgs_entry *e = &v->ft[id];
+	struct vmgs_io *io = &v->io;
+	uint64_t base = (uint64_t)e->offset * VMGS_BLOCK_SIZE, off = 0;
+	uint64_t whole = e->valid - e->valid % io->sector_size;
+	vmgs_gcm *g = NULL;
+	enum vmgs_err err = VMGS_OK;
+
+	if (enc) {
+		err = vmgs_gcm_begin(&g, v->eft[id].key, e->nonce, false);
+		if (err)
+			return err;
+	}
+	while (off < e->valid) {
+		uint64_t n = e->valid - off < VMGS_CHUNK ? e->valid - off :
+							   VMGS_CHUNK;
+
+		if (off + n > whole) {
+			/* Last partial sector through the bounce buffer. */
+			uint8_t *bounce = vmgs_bounce(v);
+
+			if (off < whole)
+				n = whole - off;
+			else if (!bounce)
+				err = VMGS_E_NOMEM;
+			else if (io->ops->read(io->ctx, base + off, bounce,
+					       io->sector_size))
+				err = VMGS_E_IO;
+			else
+				memcpy(buf + off, bounce, (size_t)n);
+		}
+		if (!err && off < whole &&
+		    io->ops->read(io->ctx, base + off, buf + off, (size_t)n))
+			err = VMGS_E_IO;
+		if (!err && g)
+			err = vmgs_gcm_update(g, buf + off, buf + off,
+					      (size_t)n, false);
+		if (err)
+			break;
+		off += n;
+	}
+	if (!err && g)
+		err = vmgs_gcm_end_decrypt(g, e->tag);
+	vmgs_gcm_free(g);
+	if (err && e->valid)
+		vmgs_wipe(buf, (size_t)e->valid); /* never hand out forgeries */
+	return err;
+}
+
+enum vmgs_err vmgs_read_into(struct vmgs *v, unsigned id, unsigned flags,
+			     uint8_t *buf, uint64_t cap, uint64_t *len)
 {
 	const struct vmgs_entry *e;
-	uint8_t *buf;
-	enum vmgs_err err;
 	bool enc;
 
-	if (!v || !data || !len)
+	if (!v || !len || (!buf && cap))
 		return VMGS_E_INVAL;
-	*data = NULL;
 	*len = 0;
 	if (!user_id(id))
 		return VMGS_E_BAD_FILE_ID;
@@ -70,20 +119,39 @@ enum vmgs_err vmgs_read(struct vmgs *v, unsigned id, unsigned flags,
 	enc = file_encrypted(v, id) && !(flags & VMGS_READ_RAW);
 	if (enc && !v->unlocked)
 		return VMGS_E_LOCKED;
+	if (e->valid > cap)
+		return VMGS_E_TOO_BIG;
+	*len = e->valid;
+	return e->valid ? read_chunks(v, id, enc, buf) : VMGS_OK;
+}
+
+enum vmgs_err vmgs_read(struct vmgs *v, unsigned id, unsigned flags,
+			uint8_t **data, uint64_t *len)
+{
+	struct vmgs_file_info fi;
+	uint8_t *buf;
+	enum vmgs_err err;
+
+	if (!v || !data || !len)
+		return VMGS_E_INVAL;
+	*data = NULL;
+	*len = 0;
+	if (!user_id(id))
+		return VMGS_E_BAD_FILE_ID;
+	err = vmgs_stat(v, id, &fi);
+	if (err)
+		return err;
 	/* valid <= alloc * 4096 <= capacity: bounded by the file itself. */
-	buf = malloc(e->valid ? (size_t)e->valid : 1);
+	buf = malloc(fi.valid_bytes ? (size_t)fi.valid_bytes : 1);
 	if (!buf)
 		return VMGS_E_NOMEM;
-	err = vmgs_read_blocks(&v->io, e->offset, buf, e->valid);
-	if (!err && enc)
-		err = vmgs_gcm_decrypt(v->eft[id].key, e->nonce, buf, buf,
-				       e->valid, e->tag);
+	err = vmgs_read_into(v, id, flags, buf, fi.valid_bytes, len);
 	if (err) {
 		free(buf);
+		*len = 0;
 		return err;
 	}
 	*data = buf;
-	*len = e->valid;
 	return VMGS_OK;
 }
 

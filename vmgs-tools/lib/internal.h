@@ -22,7 +22,15 @@ struct vmgs {
 	uint8_t mk[VMGS_KEY_SIZE]; /* metadata key (EFT key) once unlocked */
 	struct vmgs_ext_entry eft[VMGS_FILE_COUNT];
 	bool poisoned;
+	uint8_t *bounce; /* VMGS_CHUNK bytes for sector tails and ciphertext */
 };
+
+/* Files are encrypted and moved in chunks of this size (cache-friendly). */
+#define VMGS_CHUNK (64u * 1024)
+
+/* Frees a handle without closing its io. */
+void vmgs_release(struct vmgs *v);
+uint8_t *vmgs_bounce(struct vmgs *v);
 
 /* What open learns before the table: container and both headers. */
 struct vmgs_probe {
@@ -53,7 +61,9 @@ struct vmgs_txn_write {
 	uint32_t block;
 	const uint8_t *data;
 	uint64_t len;
-	uint8_t *owned; /* freed after commit */
+	unsigned
+		id; /* encrypted with eft[id].key, ft[id].nonce -> ft[id].tag */
+	bool encrypt;
 };
 
 struct vmgs_txn {

@@ -42,17 +42,16 @@ static enum vmgs_err txn_alloc(struct vmgs *v, struct vmgs_txn *t,
 }
 
 static enum vmgs_err add_write(struct vmgs_txn *t, uint32_t block,
-			       const uint8_t *data, uint64_t len,
-			       uint8_t *owned)
+			       const uint8_t *data, uint64_t len, unsigned id,
+			       bool encrypt)
 {
-	if (t->nw >= sizeof(t->w) / sizeof(t->w[0])) {
-		free(owned);
+	if (t->nw >= sizeof(t->w) / sizeof(t->w[0]))
 		return VMGS_E_INVAL;
-	}
 	t->w[t->nw].block = block;
 	t->w[t->nw].data = data;
 	t->w[t->nw].len = len;
-	t->w[t->nw++].owned = owned;
+	t->w[t->nw].id = id;
+	t->w[t->nw++].encrypt = encrypt;
 	return VMGS_OK;
 }
 
@@ -85,8 +84,6 @@ enum vmgs_err vmgs_txn_begin(struct vmgs *v, struct vmgs_txn *t)
 
 void vmgs_txn_abort(struct vmgs_txn *t)
 {
-	for (unsigned i = 0; i < t->nw; i++)
-		free(t->w[i].owned);
 	t->nw = 0;
 	vmgs_wipe(t->mk, sizeof(t->mk));
 	vmgs_wipe(t->eft, sizeof(t->eft));
@@ -98,7 +95,6 @@ enum vmgs_err vmgs_txn_put(struct vmgs *v, struct vmgs_txn *t, unsigned id,
 {
 	uint64_t blocks = (len + VMGS_BLOCK_SIZE - 1) / VMGS_BLOCK_SIZE;
 	struct vmgs_entry *e = &t->ft[id];
-	uint8_t *ct = NULL;
 	uint32_t off;
 	enum vmgs_err err;
 
@@ -118,66 +114,92 @@ enum vmgs_err vmgs_txn_put(struct vmgs *v, struct vmgs_txn *t, unsigned id,
 
 		if (!t->unlocked)
 			return VMGS_E_LOCKED;
-		ct = malloc(len ? (size_t)len : 1);
-		if (!ct)
-			return VMGS_E_NOMEM;
-		/* A fresh random key per write: (key, nonce) never repeats. */
+		/*
+		 * A fresh random key per write: (key, nonce) never repeats.
+		 * The data is encrypted while it is written, in commit.
+		 */
 		memset(x, 0, sizeof(*x));
 		err = vmgs_fresh_key_nonce(x->key, e->nonce);
-		if (!err)
-			err = vmgs_gcm_encrypt(x->key, e->nonce, data, ct, len,
-					       e->tag);
-		if (err) {
-			free(ct);
+		if (err)
 			return err;
-		}
 		x->attributes = VMGS_ATTR_ENCRYPTED | VMGS_ATTR_AUTHENTICATED;
 		e->attributes = x->attributes;
 		t->rewrite_eft = true;
-		return add_write(t, off, ct, len, ct);
+		return add_write(t, off, data, len, id, true);
 	}
 	if (t->unlocked && id != VMGS_FID_EXTENDED_FILE_TABLE) {
 		memset(&t->eft[id], 0, sizeof(t->eft[id]));
 		t->rewrite_eft = true;
 	}
-	return add_write(t, off, data, len, NULL);
+	return add_write(t, off, data, len, id, false);
 }
 
-/* Writes len bytes at block, zero-filling the tail of the last sector. */
-static int write_blocks(struct vmgs_io *io, uint32_t block, const uint8_t *data,
-			uint64_t len)
+/*
+ * Writes one file at its block, zero-filling the tail of the last sector.
+ * Encrypted files go through the bounce buffer a chunk at a time, so the
+ * ciphertext is written while it is still in cache.
+ */
+static enum vmgs_err write_file(struct vmgs *v, struct vmgs_txn *t,
+				const struct vmgs_txn_write *w)
 {
-	uint64_t off = (uint64_t)block * VMGS_BLOCK_SIZE;
-	uint64_t whole = len - len % io->sector_size;
-	uint8_t *tail;
-	int rc;
+	struct vmgs_io *io = &v->io;
+	uint64_t base = (uint64_t)w->block * VMGS_BLOCK_SIZE, off = 0;
+	uint8_t *bounce = vmgs_bounce(v);
+	vmgs_gcm *g = NULL;
+	enum vmgs_err err = VMGS_OK;
 
-	if (whole && io->ops->write(io->ctx, off, data, (size_t)whole) != 0)
-		return -1;
-	if (whole == len && len)
-		return 0;
-	tail = calloc(1, io->sector_size);
-	if (!tail)
-		return -1;
-	memcpy(tail, data + whole, (size_t)(len - whole));
-	rc = io->ops->write(io->ctx, off + whole, tail, io->sector_size);
-	free(tail);
-	return rc;
+	if (!bounce)
+		return VMGS_E_NOMEM;
+	if (w->encrypt) {
+		err = vmgs_gcm_begin(&g, t->eft[w->id].key, t->ft[w->id].nonce,
+				     true);
+		if (err)
+			return err;
+	} else if (w->len >= io->sector_size) {
+		/* Plaintext: the whole sectors in one call. */
+		off = w->len - w->len % io->sector_size;
+		if (io->ops->write(io->ctx, base, w->data, (size_t)off))
+			return VMGS_E_IO;
+	}
+	do {
+		uint64_t n =
+			w->len - off < VMGS_CHUNK ? w->len - off : VMGS_CHUNK;
+		uint64_t padded = (n + io->sector_size - 1) / io->sector_size *
+				  io->sector_size;
+
+		if (!padded)
+			padded = io->sector_size; /* an empty file */
+		if (g)
+			err = vmgs_gcm_update(g, w->data + off, bounce,
+					      (size_t)n, true);
+		else if (n)
+			memcpy(bounce, w->data + off, (size_t)n);
+		if (err)
+			break;
+		memset(bounce + n, 0, (size_t)(padded - n));
+		if (io->ops->write(io->ctx, base + off, bounce,
+				   (size_t)padded)) {
+			err = VMGS_E_IO;
+			break;
+		}
+		off += n;
+	} while (off < w->len);
+	if (!err && g)
+		err = vmgs_gcm_end_encrypt(g, t->ft[w->id].tag);
+	vmgs_gcm_free(g);
+	return err;
 }
 
 static enum vmgs_err seal_eft(struct vmgs *v, struct vmgs_txn *t)
 {
 	struct vmgs_entry *e = &t->ft[VMGS_FID_EXTENDED_FILE_TABLE];
-	uint8_t *ct;
+	uint8_t ct[VMGS_TABLE_BYTES];
 	uint32_t off;
 	enum vmgs_err err;
 
 	err = txn_alloc(v, t, 1, &off);
 	if (err)
 		return err;
-	ct = malloc(VMGS_TABLE_BYTES);
-	if (!ct)
-		return VMGS_E_NOMEM;
 	vmgs_ext_table_encode(t->eft, t->eft_buf);
 	memset(e, 0, sizeof(*e));
 	e->offset = off;
@@ -193,11 +215,10 @@ static enum vmgs_err seal_eft(struct vmgs *v, struct vmgs_txn *t)
 		err = vmgs_gcm_encrypt(t->mk, e->nonce, t->eft_buf, ct,
 				       VMGS_TABLE_BYTES, e->tag);
 	vmgs_wipe(t->eft_buf, sizeof(t->eft_buf));
-	if (err) {
-		free(ct);
-		return err;
-	}
-	return add_write(t, off, ct, VMGS_TABLE_BYTES, ct);
+	if (!err && v->io.ops->write(v->io.ctx, (uint64_t)off * VMGS_BLOCK_SIZE,
+				     ct, sizeof(ct)))
+		err = VMGS_E_IO;
+	return err;
 }
 
 static enum vmgs_err write_header(struct vmgs *v, const struct vmgs_header *h,
@@ -221,21 +242,23 @@ enum vmgs_err vmgs_txn_commit(struct vmgs *v, struct vmgs_txn *t)
 	int slot = 1 - v->active;
 	enum vmgs_err err = VMGS_OK;
 
+	/* Data first: encrypting it produces the tags the tables record. */
+	for (unsigned i = 0; i < t->nw; i++) {
+		err = write_file(v, t, &t->w[i]);
+		if (err)
+			goto out;
+	}
 	if (t->rewrite_eft) {
 		err = t->unlocked ? seal_eft(v, t) : VMGS_E_LOCKED;
 		if (err)
 			goto out;
 	}
 	vmgs_table_encode(t->ft, t->ft_buf);
-	err = add_write(t, t->ft[0].offset, t->ft_buf, VMGS_TABLE_BYTES, NULL);
-	if (err)
+	if (v->io.ops->write(v->io.ctx,
+			     (uint64_t)t->ft[0].offset * VMGS_BLOCK_SIZE,
+			     t->ft_buf, VMGS_TABLE_BYTES)) {
+		err = VMGS_E_IO;
 		goto out;
-	for (unsigned i = 0; i < t->nw; i++) {
-		if (write_blocks(&v->io, t->w[i].block, t->w[i].data,
-				 t->w[i].len) != 0) {
-			err = VMGS_E_IO;
-			goto out;
-		}
 	}
 	/* Data must be durable before a header points at it. */
 	if (v->io.ops->flush(v->io.ctx) != 0) {

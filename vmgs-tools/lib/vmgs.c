@@ -132,8 +132,27 @@ enum vmgs_err vmgs_format(struct vmgs_io *io, uint64_t capacity, unsigned flags,
 fail:
 	free(t);
 	free(sec);
-	free(v);
+	if (v)
+		vmgs_release(v);
 	return e;
+}
+
+void vmgs_release(struct vmgs *v)
+{
+	vmgs_wipe(v->mk, sizeof(v->mk));
+	vmgs_wipe(v->eft, sizeof(v->eft));
+	if (v->bounce) {
+		vmgs_wipe(v->bounce, VMGS_CHUNK);
+		free(v->bounce);
+	}
+	free(v);
+}
+
+uint8_t *vmgs_bounce(struct vmgs *v)
+{
+	if (!v->bounce)
+		v->bounce = malloc(VMGS_CHUNK);
+	return v->bounce;
 }
 
 void vmgs_close(struct vmgs *v)
@@ -141,9 +160,7 @@ void vmgs_close(struct vmgs *v)
 	if (!v)
 		return;
 	vmgs_io_close(&v->io);
-	vmgs_wipe(v->mk, sizeof(v->mk));
-	vmgs_wipe(v->eft, sizeof(v->eft));
-	free(v);
+	vmgs_release(v);
 }
 
 uint64_t vmgs_capacity(const struct vmgs *v)

@@ -191,6 +191,12 @@ void vmgs_list(const struct vmgs *v,
 
 #define VMGS_READ_RAW 0x1u /* return stored bytes even if encrypted */
 
+/*
+ * Reads a whole file into buf (cap bytes; VMGS_E_TOO_BIG if it does not
+ * fit). On any error, including a tag mismatch, buf holds no file data.
+ */
+enum vmgs_err vmgs_read_into(struct vmgs *v, unsigned id, unsigned flags,
+			     uint8_t *buf, uint64_t cap, uint64_t *len);
 /* Reads a whole file into a malloc'd buffer (caller frees). */
 enum vmgs_err vmgs_read(struct vmgs *v, unsigned id, unsigned flags,
 			uint8_t **data, uint64_t *len);
