@@ -5,9 +5,14 @@
 
 #include "mantle_discovery.h"
 
-#define CPUID_1_ECX_X2APIC (1u << 21)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define XSTATE_FP 0x1ull
+#define XSTATE_SSE 0x2ull
+#define XSTATE_YMM 0x4ull
+#define XSTATE_AVX512 0xE0ull
+#define XSTATE_PKRU 0x200ull
+#define XSAVE_LEGACY_AND_HDR 576u
 
 const struct kvm_cpuid_entry2 *cpuid_find(const struct kvm_cpuid_entry2 *ents,
 					  unsigned int n, uint32_t function,
@@ -33,6 +38,57 @@ static void set_leaf(struct kvm_cpuid_entry2 *e, uint32_t fn, uint32_t a,
 	e->ebx = b;
 	e->ecx = c;
 	e->edx = d;
+}
+
+static int has(const struct kvm_cpuid_entry2 *ents, unsigned int n, uint32_t fn,
+	       int reg, unsigned int bit)
+{
+	const struct kvm_cpuid_entry2 *e = cpuid_find(ents, n, fn, 0);
+	uint32_t v;
+
+	if (!e)
+		return 0;
+	v = reg == 'b' ? e->ebx : reg == 'c' ? e->ecx : e->edx;
+	return (v >> bit) & 1;
+}
+
+/*
+ * Keep leaf 0xD consistent with the feature flags: offer only the XSAVE
+ * components whose features the guest sees, and sizes that match them.
+ * Without this a nested KVM can offer components (PKRU, AVX-512) that the
+ * feature leaves deny, and the guest kernel warns about XSAVE sizes.
+ */
+static void fix_xsave(struct kvm_cpuid_entry2 *ents, unsigned int n)
+{
+	uint64_t mask = XSTATE_FP | XSTATE_SSE;
+	uint32_t size = XSAVE_LEGACY_AND_HDR;
+	struct kvm_cpuid_entry2 *d0 = NULL;
+
+	if (has(ents, n, 1, 'c', 28))
+		mask |= XSTATE_YMM;
+	if (has(ents, n, 7, 'b', 16))
+		mask |= XSTATE_AVX512;
+	if (has(ents, n, 7, 'c', 3))
+		mask |= XSTATE_PKRU;
+	for (unsigned int i = 0; i < n; i++) {
+		struct kvm_cpuid_entry2 *e = &ents[i];
+
+		if (e->function != 0xD)
+			continue;
+		if (e->index == 0)
+			d0 = e;
+		else if (e->index >= 2 && e->index < 64 &&
+			 ((mask >> e->index) & 1) && e->eax &&
+			 e->ebx + e->eax > size)
+			size = e->ebx + e->eax; /* offset + size */
+	}
+	if (!d0)
+		return;
+	mask &= (uint64_t)d0->eax | ((uint64_t)d0->edx << 32);
+	d0->eax = (uint32_t)mask;
+	d0->edx = (uint32_t)(mask >> 32);
+	d0->ebx = size; /* the guest kernel enables every offered component */
+	d0->ecx = size;
 }
 
 int cpuid_build(struct kvm_cpuid_entry2 *ents, unsigned int n, unsigned int cap,
@@ -67,6 +123,7 @@ int cpuid_build(struct kvm_cpuid_entry2 *ents, unsigned int n, unsigned int cap,
 		}
 		ents[out++] = *e;
 	}
+	fix_xsave(ents, out);
 	if (cap - out < MTL_CPUID_NR_LEAVES)
 		return -1;
 	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_SIGNATURE,

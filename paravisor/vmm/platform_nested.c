@@ -115,6 +115,29 @@ static int map_ram(struct pvm *vm, uint32_t slot, uint64_t gpa, void *host,
 	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
+/*
+ * Route every GSI to the IOAPIC only. KVM's default routing also feeds GSIs
+ * 0-15 to the in-kernel PIC, which nothing programs on a hardware-reduced
+ * ACPI machine; left unmasked it would inject stray ExtINT vectors.
+ */
+static int route_ioapic_only(struct pvm *vm)
+{
+	struct {
+		struct kvm_irq_routing r;
+		struct kvm_irq_routing_entry e[KVM_IOAPIC_NUM_PINS];
+	} rt;
+
+	memset(&rt, 0, sizeof(rt));
+	rt.r.nr = KVM_IOAPIC_NUM_PINS;
+	for (uint32_t i = 0; i < KVM_IOAPIC_NUM_PINS; i++) {
+		rt.e[i].gsi = i;
+		rt.e[i].type = KVM_IRQ_ROUTING_IRQCHIP;
+		rt.e[i].u.irqchip.irqchip = KVM_IRQCHIP_IOAPIC;
+		rt.e[i].u.irqchip.pin = i;
+	}
+	return ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, &rt.r);
+}
+
 static void nested_vm_destroy(struct pvm *vm)
 {
 	if (!vm)
@@ -168,6 +191,10 @@ static struct pvm *nested_vm_create(const struct vm_setup *s, char *err,
 	}
 	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) {
 		what = "KVM_CREATE_IRQCHIP";
+		goto fail;
+	}
+	if (route_ioapic_only(vm) < 0) {
+		what = "KVM_SET_GSI_ROUTING";
 		goto fail;
 	}
 	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
