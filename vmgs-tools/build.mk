@@ -37,10 +37,15 @@ $(BIN)/vmgstool: $(VMGS_CLI_OBJS) $(VMGS_A)
 	$(CC) $(CFLAGS) $(VMGS_CLI_OBJS) $(VMGS_A) -o $@ $(LDFLAGS) \
 		$(VMGS_LDLIBS) -ljansson
 
-VMGS_UNIT := format files crash hostile
+VMGS_UNIT := format files crash hostile nvram
 $(foreach t,$(VMGS_UNIT),$(if $(wildcard tests/unit/vmgs/test_$(t).c),\
 	$(eval $(call unit_test,vmgs_$(t),$(OBJ)/tests/unit/vmgs/test_$(t).o \
 		$(OBJ)/tests/unit/vmgs/helpers.o $(VMGS_A),$(VMGS_LDLIBS)))))
+
+# The CLI test runs the vmgstool of the same build.
+$(eval $(call unit_test,vmgs_cli,$(OBJ)/tests/unit/vmgs/test_cli.o,-ljansson))
+$(OBJ)/tests/unit/vmgs/test_cli.o: CPPFLAGS += -DVMGSTOOL='"$(BIN)/vmgstool"'
+$(BUILD)/tests/unit/vmgs_cli: | $(BIN)/vmgstool
 
 $(eval $(call fuzz_target,vmgs_open,tests/fuzz/vmgs/fuzz_open.c \
 	$(VMGS_LIB_SRCS),-Ivmgs-tools/include,$(VMGS_LDLIBS)))

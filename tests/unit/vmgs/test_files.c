@@ -292,6 +292,46 @@ static void test_file_io_layer(void **state)
 	close(fd);
 }
 
+/* Every encryption in a long series uses a distinct (key, nonce). */
+static void test_key_nonce_never_repeat(void **state)
+{
+	enum { N = 150 };
+	static uint8_t pairs[3 * N][VMGS_KEY_SIZE + 12];
+	struct vmgs *v = t_new(TEST_CAP);
+	uint8_t k[32];
+	unsigned n = 0;
+
+	(void)state;
+	t_key(k, 5);
+	assert_int_equal(vmgs_add_first_key(v, k), VMGS_OK);
+	for (unsigned i = 0; i < N; i++) {
+		unsigned id = 1 + i % 5;
+
+		assert_int_equal(
+			vmgs_write(v, id, "same bytes", 10,
+				   VMGS_WRITE_ENCRYPT | VMGS_WRITE_OVERWRITE),
+			VMGS_OK);
+		/* The file's own pair, and the EFT's (metadata key) pair. */
+		memcpy(pairs[n], v->eft[id].key, 32);
+		memcpy(pairs[n++] + 32, v->ft[id].nonce, 12);
+		memcpy(pairs[n], v->mk, 32);
+		memcpy(pairs[n++] + 32, v->ft[63].nonce, 12);
+		if (i % 50 == 49) {
+			/* A key roll re-wraps: its slot nonce is fresh too. */
+			k[0]++;
+			assert_int_equal(vmgs_roll_key(v, k), VMGS_OK);
+			memcpy(pairs[n], k, 32);
+			memcpy(pairs[n++] + 32, v->hdr.keys[v->key_slot].nonce,
+			       12);
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = i + 1; j < n; j++)
+			assert_memory_not_equal(pairs[i], pairs[j],
+						sizeof(pairs[i]));
+	vmgs_close(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_key_roll),
 		cmocka_unit_test(test_locked_operations),
 		cmocka_unit_test(test_file_io_layer),
+		cmocka_unit_test(test_key_nonce_never_repeat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
