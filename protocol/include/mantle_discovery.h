@@ -95,6 +95,9 @@
 #define MTL_DOORBELL_NONE 0u
 #define MTL_DOORBELL_PIO 1u
 #define MTL_DOORBELL_MMIO 2u
+/* Doorbell value that resets the whole bus (SPEC.md 4.2); any other value is
+ * a channel id. */
+#define MTL_DOORBELL_BUS_RESET 0xFFFFFFFFu
 
 /* One CPUID result, as the guest reads it. Not a wire structure. */
 struct mtl_cpuid_regs {

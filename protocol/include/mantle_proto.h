@@ -18,6 +18,8 @@
 
 /* Channel 0 is the bus control channel; its rings sit in the bus area. */
 #define MTL_CHANNEL_CONTROL 0u
+/* Largest packet on either control ring. */
+#define MTL_CONTROL_MAX_RECORD 512u
 #define MTL_PAGE_SIZE 4096u
 #define MTL_PAGE_SHIFT 12u
 
