@@ -60,6 +60,10 @@ const struct command *find_command(const char *name);
 extern const struct command commands[];
 extern const char *const main_help;
 
+/* Legacy single-dash syntax: command alias, or NULL; argument rewrite. */
+const char *legacy_command(const char *arg);
+void legacy_rewrite_args(int argc, char **argv);
+
 int exit_for(enum vmgs_err e);
 /* Prints "vmgstool: <what>: <error>" and returns the exit code. */
 int fail(const char *what, enum vmgs_err e);

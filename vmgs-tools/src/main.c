@@ -149,11 +149,21 @@ static int parse(const struct command *c, int argc, char **argv, struct args *a)
 int main(int argc, char **argv)
 {
 	const struct command *c;
+	const char *legacy = NULL;
 	char name[64];
 	struct args a;
 	int i = 1;
 
 	while (i < argc && argv[i][0] == '-') {
+		legacy = legacy_command(argv[i]);
+		if (legacy) {
+			fprintf(stderr,
+				"vmgstool: warning: '%s' is the old syntax; "
+				"use '%s'\n",
+				argv[i], legacy);
+			legacy_rewrite_args(argc - i, argv + i);
+			break;
+		}
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			verbose = 1;
 		} else if (!strcmp(argv[i], "-h") ||
@@ -181,8 +191,10 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	/* "uefi-nvram dump" is looked up as "uefi-nvram dump". */
-	if (!strcmp(argv[i], "uefi-nvram") && i + 1 < argc &&
-	    argv[i + 1][0] != '-') {
+	if (legacy) {
+		snprintf(name, sizeof(name), "%s", legacy);
+	} else if (!strcmp(argv[i], "uefi-nvram") && i + 1 < argc &&
+		   argv[i + 1][0] != '-') {
 		snprintf(name, sizeof(name), "uefi-nvram %s", argv[i + 1]);
 		i++;
 	} else {

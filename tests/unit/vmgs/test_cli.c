@@ -277,6 +277,31 @@ static void test_help_and_usage(void **s)
 			 1);
 }
 
+static void test_legacy_syntax(void **s)
+{
+	char f[512];
+
+	(void)s;
+	snprintf(f, sizeof(f), "%s/l.vmgs", dir);
+	assert_int_equal(run("-c", "-filepath", f, "-filesize", "65536", NULL),
+			 0);
+	assert_int_equal(run("-w", "-filepath", f, "-datapath", p("data"),
+			     "-fileid", "RTC_SKEW", NULL),
+			 0);
+	assert_int_equal(run("-w", "-filepath", f, "-datapath", p("data"),
+			     "-fileid", "4", "-ow", NULL),
+			 0);
+	assert_int_equal(run("-qs", "-filepath", f, "-fileid", "4", NULL), 0);
+	assert_string_equal(out, "10\n");
+	assert_int_equal(run("-e", "-filepath", f, "-keypath", p("k1"), "-ea",
+			     "AES_GCM", NULL),
+			 0);
+	assert_int_equal(run("-uk", "-filepath", f, "-keypath", p("k1"),
+			     "-newkeypath", p("k2"), NULL),
+			 0);
+	assert_int_equal(run("-rh", "-filepath", f, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_json_outputs),
 		cmocka_unit_test(test_hostile_files),
 		cmocka_unit_test(test_help_and_usage),
+		cmocka_unit_test(test_legacy_syntax),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
