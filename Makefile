@@ -61,7 +61,7 @@ run-unit: $(UNIT_TESTS)
 
 # A KUnit runner records one line per KUnit case itself: it is called with
 # the results file as its only argument.
-run-kunit:
+run-kunit: $(KERNEL_STAMP)
 	@for t in $(KUNIT_TESTS); do $$t $(RESULTS) || echo "FAIL kunit:$$t" >>$(RESULTS); done
 
 run-integration: all

@@ -9,3 +9,4 @@ build/guest-tools/mantle-discover: guest-drivers/linux/tools/mantle-discover.c \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static-pie $< -o $@ -Wl,-z,relro,-z,now
 
+KUNIT_TESTS += guest-drivers/linux/kunit/run-kunit.sh
