@@ -24,7 +24,8 @@ $(BIN)/mantle-paravisor: $(VMM_OBJS) $(MEASURE_OBJS)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS)
 
 # Unit tests: one binary per module under test.
-$(OBJ)/tests/unit/paravisor/%.o: CPPFLAGS += -I$(VMM_DIR) -Iprotocol/include
+$(OBJ)/tests/unit/paravisor/%.o: CPPFLAGS += -D_GNU_SOURCE -I$(VMM_DIR) \
+	-Iprotocol/include
 VMM_UT := $(OBJ)/tests/unit/paravisor
 $(eval $(call unit_test,paravisor_payload,$(VMM_UT)/test_payload.o \
 	$(OBJ)/$(VMM_DIR)/payload.o $(OBJ)/$(VMM_DIR)/errf.o,))

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+/* The ACPI tables: checksums, lengths, pointers, MADT entries per vCPU. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "acpi.h"
+#include "aml.h"
+
+static uint8_t buf[ACPI_TABLES_MAX];
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | ((uint64_t)le32(p + 4) << 32);
+}
+
+static uint8_t sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		s = (uint8_t)(s + p[i]);
+	return s;
+}
+
+/* The table at guest address gpa: signature, in the region, checksum 0. */
+static const uint8_t *table(uint64_t gpa, size_t len, const char *sig)
+{
+	const uint8_t *t;
+
+	assert_true(gpa >= ACPI_TABLES_GPA && gpa < ACPI_TABLES_GPA + len);
+	t = buf + (gpa - ACPI_TABLES_GPA);
+	assert_memory_equal(t, sig, 4);
+	assert_true(gpa - ACPI_TABLES_GPA + le32(t + 4) <= len);
+	assert_int_equal(sum(t, le32(t + 4)), 0);
+	return t;
+}
+
+static size_t build(unsigned int cpus)
+{
+	struct acpi_config c = { cpus, 256ull << 20, ACPI_DEV_COM1 };
+	size_t len = 0;
+
+	memset(buf, 0xAA, sizeof(buf));
+	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), 0);
+	assert_true(len > 36 && len <= ACPI_TABLES_MAX);
+	return len;
+}
+
+static void check_tables(unsigned int cpus)
+{
+	size_t len = build(cpus);
+	const uint8_t *xsdt, *fadt, *madt, *dsdt, *e, *end;
+	unsigned int lapics = 0, ioapics = 0;
+
+	/* RSDP: v2, both checksums. */
+	assert_memory_equal(buf, "RSD PTR ", 8);
+	assert_int_equal(buf[15], 2);
+	assert_int_equal(sum(buf, 20), 0);
+	assert_int_equal(le32(buf + 20), 36);
+	assert_int_equal(sum(buf, 36), 0);
+
+	xsdt = table(le64(buf + 24), len, "XSDT");
+	assert_int_equal(le32(xsdt + 4), 36 + 16);
+	fadt = table(le64(xsdt + 36), len, "FACP");
+	madt = table(le64(xsdt + 44), len, "APIC");
+
+	/* FADT 6.0: hardware-reduced, reset register, sleep registers. */
+	assert_int_equal(le32(fadt + 4), 276);
+	assert_int_equal(fadt[8], 6);
+	assert_true(le32(fadt + 112) & (1u << 20));
+	assert_true(le32(fadt + 112) & (1u << 10));
+	assert_int_equal(fadt[116], 1); /* reset reg in I/O space */
+	assert_int_equal(le64(fadt + 120), ACPI_PM_RESET_PORT);
+	assert_int_equal(fadt[128], ACPI_PM_RESET_VALUE);
+	assert_int_equal(fadt[244], 1);
+	assert_int_equal(fadt[245], 8);
+	assert_int_equal(le64(fadt + 248), ACPI_PM_SLEEP_CONTROL_PORT);
+	assert_int_equal(le64(fadt + 260), ACPI_PM_SLEEP_STATUS_PORT);
+	assert_int_equal(le32(fadt + 40), le64(fadt + 140));
+	dsdt = table(le64(fadt + 140), len, "DSDT");
+
+	/* MADT: one enabled LAPIC per vCPU with APIC id = index, one
+	 * IOAPIC. */
+	assert_int_equal(le32(madt + 36), ACPI_LAPIC_GPA);
+	e = madt + 44;
+	end = madt + le32(madt + 4);
+	while (e < end) {
+		assert_true(e[1] >= 2 && e + e[1] <= end);
+		if (e[0] == 0) {
+			assert_int_equal(e[3], lapics);
+			assert_int_equal(le32(e + 4) & 1, 1);
+			lapics++;
+		} else if (e[0] == 1) {
+			assert_int_equal(le32(e + 4), ACPI_IOAPIC_GPA);
+			ioapics++;
+		}
+		e += e[1];
+	}
+	assert_ptr_equal(e, end);
+	assert_int_equal(lapics, cpus);
+	assert_int_equal(ioapics, 1);
+
+	/* DSDT: \_S5 and COM1 (PNP0501 = 0x0105D041, IRQ 4, port 0x3F8). */
+	assert_non_null(memmem(dsdt, le32(dsdt + 4), "_S5_", 4));
+	assert_non_null(memmem(dsdt, le32(dsdt + 4), "COM1", 4));
+	assert_non_null(
+		memmem(dsdt, le32(dsdt + 4), "\x0C\x41\xD0\x05\x01", 5));
+	assert_non_null(memmem(dsdt, le32(dsdt + 4), "\x47\x01\xF8\x03", 4));
+	assert_non_null(memmem(dsdt, le32(dsdt + 4), "\x22\x10\x00", 3));
+}
+
+static void test_one_cpu(void **state)
+{
+	(void)state;
+	check_tables(1);
+}
+
+static void test_two_cpus(void **state)
+{
+	(void)state;
+	check_tables(2);
+}
+
+static void test_eight_cpus(void **state)
+{
+	(void)state;
+	check_tables(8);
+}
+
+static void test_deterministic(void **state)
+{
+	static uint8_t first[ACPI_TABLES_MAX];
+	size_t a, b;
+
+	(void)state;
+	a = build(2);
+	memcpy(first, buf, a);
+	b = build(2);
+	assert_int_equal(a, b);
+	assert_memory_equal(first, buf, a);
+	/* Another vCPU count gives other bytes (the MADT grows). */
+	b = build(3);
+	assert_true(b > a);
+}
+
+static void test_invalid(void **state)
+{
+	struct acpi_config c = { 0, 256ull << 20, ACPI_DEV_COM1 };
+	size_t len;
+
+	(void)state;
+	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), -1);
+	c.cpus = 9;
+	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), -1);
+	c.cpus = 1;
+	c.devices = 0x80;
+	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), -1);
+	c.devices = ACPI_DEV_COM1;
+	assert_int_equal(acpi_build(&c, buf, 100, &len), -1);
+	assert_int_equal(acpi_build(NULL, buf, sizeof(buf), &len), -1);
+}
+
+static void test_aml(void **state)
+{
+	static const uint8_t op[] = { 0x10 };
+	uint8_t body_buf[200], out_buf[256], small[4];
+	struct aml body, out, s;
+
+	(void)state;
+	assert_int_equal(aml_eisaid("PNP0501"), 0x0105D041u);
+	assert_int_equal(aml_eisaid("PNP0A03"), 0x030AD041u);
+
+	/* A 100-byte body needs a 2-byte PkgLength: 0x40 | low nibble,
+	 * then the rest; the length counts itself. */
+	aml_init(&body, body_buf, sizeof(body_buf));
+	for (int i = 0; i < 100; i++)
+		aml_byte(&body, 0xA5);
+	aml_init(&out, out_buf, sizeof(out_buf));
+	aml_package_op(&out, op, 1, NULL, 0, &body);
+	assert_int_equal(out.err, 0);
+	assert_int_equal(out.len, 1 + 2 + 100);
+	assert_int_equal(out_buf[1], 0x40 | (102 & 0xF));
+	assert_int_equal(out_buf[2], 102 >> 4);
+
+	/* Integers take the shortest form. */
+	aml_init(&out, out_buf, sizeof(out_buf));
+	aml_integer(&out, 0);
+	aml_integer(&out, 1);
+	aml_integer(&out, 5);
+	aml_integer(&out, 0x1234);
+	assert_int_equal(out.len, 1 + 1 + 2 + 3);
+	assert_memory_equal(out_buf, "\x00\x01\x0A\x05\x0B\x34\x12", 7);
+
+	/* Overflow is sticky. */
+	aml_init(&s, small, sizeof(small));
+	aml_integer(&s, 0x12345678);
+	assert_int_equal(s.err, 1);
+	aml_byte(&s, 0);
+	assert_int_equal(s.err, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_cpu),
+		cmocka_unit_test(test_two_cpus),
+		cmocka_unit_test(test_eight_cpus),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_aml),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
