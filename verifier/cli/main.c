@@ -15,10 +15,11 @@ static const char help[] =
 	"[--at TIME]\n"
 	"    mantle-verify tpm-quote --attest F --sig F --ak F [--pcrs F] "
 	"[--nonce HEX]\n"
-	"    mantle-verify hcl-report --report F --vcek F --ca F [--root F] "
-	"[--at TIME]\n"
+	"    mantle-verify hcl-report --report F --vcek F --ca F [--at TIME]\n"
+	"    mantle-verify hcl-report --report F --quote F --root F [--at TIME]\n"
 	"    mantle-verify eventlog --log F [--pcrs F]\n"
 	"    mantle-verify evidence --evidence F --policy F --key F [--at TIME]\n"
+	"                  [--details F]\n"
 	"    mantle-verify pubkey --key F\n"
 	"    mantle-verify [COMMAND] --help\n"
 	"\n"
@@ -80,17 +81,28 @@ static const struct {
 	  "    --report F  Azure-style HCLA report (SNP or TDX report inside)\n"
 	  "    --vcek F    VCEK (SNP), as for snp-report\n"
 	  "    --ca F      ASK+ARK (SNP) PEM bundle\n"
-	  "    --root F    for a TDX HCLA report: accepted, but a TDREPORT has no\n"
-	  "                signature off-platform (its quote is checked with\n"
-	  "                tdx-quote)\n"
+	  "    --quote F   TDX HCLA report: the TD quote made from its TDREPORT\n"
+	  "                (a TDREPORT is MAC'd for its platform only)\n"
+	  "    --root F    TDX HCLA report: PEM Intel SGX Root CA\n"
 	  "    --at TIME   time for certificate validity\n"
-	  "    Verifies the hardware report, that REPORT_DATA[0:32] is SHA-256\n"
+	  "    Verifies the hardware report (SNP report, or the TDX quote and\n"
+	  "    that it matches the TDREPORT), that REPORT_DATA[0:32] is SHA-256\n"
 	  "    of the runtime claims as stored, and prints the claims.\n" },
 	{ "eventlog", cmd_eventlog,
 	  "    --log F   TCG PC Client crypto-agile event log\n"
 	  "    --pcrs F  SHA-256 bank to compare (24 x 32 bytes)\n"
 	  "    Replays every bank (StartupLocality honoured) and prints the\n"
 	  "    PCRs; exits 0 without --pcrs when the log parses and replays.\n" },
+	{ "evidence", cmd_evidence,
+	  "    --evidence F  Mantle evidence bundle (JSON; verifier/EVIDENCE.md)\n"
+	  "    --policy F    appraisal policy (JSON; verifier/EVIDENCE.md)\n"
+	  "    --key F       verifier's P-384 private key (PEM)\n"
+	  "    --at TIME     time for certificate validity\n"
+	  "    --details F   also write the verification details (JSON)\n"
+	  "    Prints an EAR (IETF RATS attestation result) JWT signed ES384.\n"
+	  "    Exit 0 when the status is affirming or warning.\n" },
+	{ "pubkey", cmd_pubkey,
+	  "    --key F   verifier's P-384 key (PEM); prints the public JWK\n" },
 };
 
 int main(int argc, char **argv)
