@@ -14,6 +14,8 @@ void aml_init(struct aml *a, uint8_t *buf, size_t cap)
 
 void aml_bytes(struct aml *a, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (a->err || n > a->cap - a->len) {
 		a->err = 1;
 		return;

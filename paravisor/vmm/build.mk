@@ -11,7 +11,7 @@ ACPI_OBJS := $(OBJ)/$(VMM_DIR)/acpi.o $(OBJ)/$(VMM_DIR)/aml.o
 VMM_PURE := errf payload bzimage e820 boot cpuid uart iobus
 VMM_PURE_OBJS := $(ACPI_OBJS) $(VMM_PURE:%=$(OBJ)/$(VMM_DIR)/%.o)
 VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
-	main vmm platform platform_nested host_nested serial pm log)
+	main vmm platform platform_nested host_nested serial pm log memstat)
 
 # POSIX/Linux interfaces (pthread_kill, O_CLOEXEC, signalfd) under -std=c11.
 $(OBJ)/$(VMM_DIR)/%.o: CPPFLAGS += -D_GNU_SOURCE -Iprotocol/include \
@@ -47,3 +47,9 @@ $(eval $(call fuzz_target,paravisor_payload,\
 $(eval $(call fuzz_target,paravisor_bzimage,\
 	tests/fuzz/paravisor/fuzz_bzimage.c $(VMM_DIR)/bzimage.c \
 	$(VMM_DIR)/boot.c $(VMM_DIR)/e820.c $(VMM_DIR)/errf.c,-I$(VMM_DIR),))
+
+# End-to-end smoke test of the VMM on /dev/kvm with hand-made guests of a few
+# instructions; skips where KVM is unusable.
+$(eval $(call unit_test,paravisor_kvm_smoke,$(VMM_UT)/test_kvm_smoke.o \
+	$(filter-out %/main.o,$(VMM_OBJS)) $(MEASURE_OBJS),-pthread \
+	$(MEASURE_LDLIBS)))

@@ -13,6 +13,7 @@
 #include "host.h"
 #include "iobus.h"
 #include "log.h"
+#include "memstat.h"
 #include "payload.h"
 
 #include "mantle_discovery.h"
@@ -391,6 +392,21 @@ static void wait_outcome(struct machine *m, int sig_fd)
 	}
 }
 
+/* Pss of this process with and without guest RAM, while the guest exists. */
+static void log_memory(struct machine *m)
+{
+	uint64_t total, ram;
+
+	if (memstat_pss(m->ram, &total, &ram) < 0) {
+		pv_log("memory: cannot read /proc/self/smaps");
+		return;
+	}
+	pv_log("memory: pss=%llu kB guest-ram-pss=%llu kB "
+	       "pss-excluding-guest-ram=%llu kB",
+	       (unsigned long long)total, (unsigned long long)ram,
+	       (unsigned long long)(total - ram));
+}
+
 /* One boot; returns the outcome. */
 static int boot_once(struct machine *m, int sig_fd, int first)
 {
@@ -430,6 +446,7 @@ static int boot_once(struct machine *m, int sig_fd, int first)
 		if (m->started[i])
 			pthread_join(m->thread[i], NULL);
 	outcome = machine_outcome(m);
+	log_memory(m);
 	machine_teardown(m);
 	return outcome;
 }

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VMM end to end on /dev/kvm with tiny hand-made "kernels" (a bzImage
+ * header around a few instructions at the 64-bit entry): console output,
+ * ACPI power-off, ACPI reset and the reboot limit, triple fault. Skips where
+ * KVM is unusable; a Linux guest is tested in the paravisor VM instead
+ * (tests/integration/paravisor_*.sh).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fake_bzimage.h"
+#include "host.h"
+#include "log.h"
+#include "payload.h"
+#include "platform.h"
+#include "vmm.h"
+
+#define MiB (1ull << 20)
+#define KERNEL_BYTES 4096
+
+static char disk_path[] = "/tmp/mantle-smoke-disk.XXXXXX";
+static char con_path[] = "/tmp/mantle-smoke-con.XXXXXX";
+
+/* out "OK\n" to COM1, then the given tail. */
+static const uint8_t say_ok[] = { 0x66, 0xBA, 0xF8, 0x03, 0xB0, 'O', 0xEE,
+				  0xB0, 'K',  0xEE, 0xB0, '\n', 0xEE };
+/* ACPI S5: out 0x600, (5 << 2) | SLP_EN */
+static const uint8_t poweroff[] = { 0x66, 0xBA, 0x00, 0x06, 0xB0, 0x34, 0xEE };
+/* ACPI reset: out 0x602, 1 */
+static const uint8_t reset[] = { 0x66, 0xBA, 0x02, 0x06, 0xB0, 0x01, 0xEE };
+/* ud2 with an empty IDT: #UD, #DF, triple fault */
+static const uint8_t crash[] = { 0x0F, 0x0B };
+static const uint8_t hang[] = { 0xF4, 0xEB, 0xFD }; /* hlt; jmp hlt */
+
+static void put(uint8_t *p, uint64_t off, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[off + (uint64_t)i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A payload disk with the code at the kernel's 64-bit entry. */
+static void write_disk(const uint8_t *tail, size_t tail_len)
+{
+	static uint8_t disk[4096 * 4];
+	size_t len;
+	uint8_t *img = fake_bzimage(KERNEL_BYTES, &len);
+	uint8_t *entry = img + FAKE_SETUP_SIZE + 0x200;
+	FILE *f;
+
+	memcpy(entry, say_ok, sizeof(say_ok));
+	memcpy(entry + sizeof(say_ok), tail, tail_len);
+	memcpy(entry + sizeof(say_ok) + tail_len, hang, sizeof(hang));
+	memset(disk, 0, sizeof(disk));
+	memcpy(disk, "MNTLPAY1", 8);
+	put(disk, 8, 1, 4);
+	put(disk, 12, 4096, 4);
+	put(disk, 20, 1, 4); /* cpus */
+	put(disk, 24, 64 * MiB, 8);
+	put(disk, 32, 4096, 8);
+	put(disk, 40, len, 8);
+	put(disk, 64, 4096 + 8192, 8); /* command line */
+	put(disk, 72, 4, 8);
+	assert_true(len <= 8192);
+	memcpy(disk + 4096, img, len);
+	memcpy(disk + 4096 + 8192, "test", 4);
+	f = fopen(disk_path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(disk, 1, sizeof(disk), f), sizeof(disk));
+	fclose(f);
+	free(img);
+}
+
+/* Run the VMM in a child; returns its exit code. */
+static int run_vmm(unsigned int max_reboots)
+{
+	char err[256];
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct vmm_opts o = { .ops = &platform_nested_ops,
+				      .max_reboots = max_reboots,
+				      .mem_max = 1ull << 32 };
+
+		pv_log_start();
+		o.host = host_open(disk_path, con_path, err, sizeof(err));
+		if (!o.host)
+			_exit(99);
+		_exit(vmm_run(&o));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static size_t console(char *buf, size_t cap)
+{
+	FILE *f = fopen(con_path, "rb");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, cap - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	assert_int_equal(truncate(con_path, 0), 0);
+	return n;
+}
+
+static int setup(void **state)
+{
+	char err[256];
+	int fd;
+
+	(void)state;
+	if (platform_nested_ops.probe(err, sizeof(err)) < 0)
+		return 0; /* tests skip */
+	fd = mkstemp(disk_path);
+	assert_true(fd >= 0);
+	close(fd);
+	fd = mkstemp(con_path);
+	assert_true(fd >= 0);
+	close(fd);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(disk_path);
+	unlink(con_path);
+	return 0;
+}
+
+static int kvm_usable(void)
+{
+	char err[256];
+
+	return platform_nested_ops.probe(err, sizeof(err)) == 0;
+}
+
+static void test_poweroff(void **state)
+{
+	char out[256];
+
+	(void)state;
+	if (!kvm_usable())
+		skip();
+	write_disk(poweroff, sizeof(poweroff));
+	assert_int_equal(run_vmm(3), PV_EXIT_POWEROFF);
+	console(out, sizeof(out));
+	assert_string_equal(out, "OK\n");
+}
+
+static void test_reboot_limit(void **state)
+{
+	char out[256];
+
+	(void)state;
+	if (!kvm_usable())
+		skip();
+	write_disk(reset, sizeof(reset));
+	/* Two reboots allowed: three boots, then status 3. */
+	assert_int_equal(run_vmm(2), PV_EXIT_INTERNAL);
+	console(out, sizeof(out));
+	assert_string_equal(out, "OK\nOK\nOK\n");
+}
+
+static void test_triple_fault(void **state)
+{
+	char out[256];
+
+	(void)state;
+	if (!kvm_usable())
+		skip();
+	write_disk(crash, sizeof(crash));
+	assert_int_equal(run_vmm(3), PV_EXIT_CRASH);
+	console(out, sizeof(out));
+	assert_string_equal(out, "OK\n");
+}
+
+static void test_sigterm(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	if (!kvm_usable())
+		skip();
+	write_disk(hang, sizeof(hang));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char err[256];
+		struct vmm_opts o = { .ops = &platform_nested_ops,
+				      .max_reboots = 0,
+				      .mem_max = 1ull << 32 };
+
+		pv_log_start();
+		o.host = host_open(disk_path, con_path, err, sizeof(err));
+		_exit(o.host ? vmm_run(&o) : 99);
+	}
+	/* Until the guest is up (its "OK" on the console), then stop it. */
+	for (int i = 0; i < 500; i++) {
+		char out[16];
+		FILE *f = fopen(con_path, "rb");
+		size_t n = f ? fread(out, 1, sizeof(out), f) : 0;
+
+		if (f)
+			fclose(f);
+		if (n >= 3)
+			break;
+		usleep(10000);
+	}
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), PV_EXIT_SIGNAL);
+	assert_int_equal(truncate(con_path, 0), 0);
+}
+
+static void test_not_a_bzimage(void **state)
+{
+	FILE *f;
+	uint8_t junk[4096];
+
+	(void)state;
+	if (!kvm_usable())
+		skip();
+	write_disk(poweroff, sizeof(poweroff));
+	memset(junk, 0x5A, sizeof(junk));
+	f = fopen(disk_path, "r+b");
+	assert_non_null(f);
+	fseek(f, 4096, SEEK_SET);
+	fwrite(junk, 1, sizeof(junk), f);
+	fclose(f);
+	assert_int_equal(run_vmm(3), PV_EXIT_SETUP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_poweroff),
+		cmocka_unit_test(test_reboot_limit),
+		cmocka_unit_test(test_triple_fault),
+		cmocka_unit_test(test_sigterm),
+		cmocka_unit_test(test_not_a_bzimage),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
