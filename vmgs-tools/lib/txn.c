@@ -161,29 +161,31 @@ static enum vmgs_err write_file(struct vmgs *v, struct vmgs_txn *t,
 		if (io->ops->write(io->ctx, base, w->data, (size_t)off))
 			return VMGS_E_IO;
 	}
-	do {
+	if (!w->len) {
+		/* An empty file still owns a block: zero its first sector. */
+		memset(bounce, 0, io->sector_size);
+		if (io->ops->write(io->ctx, base, bounce, io->sector_size))
+			err = VMGS_E_IO;
+	}
+	while (!err && off < w->len) {
 		uint64_t n =
 			w->len - off < VMGS_CHUNK ? w->len - off : VMGS_CHUNK;
+		/* Never past the last sector the data touches. */
 		uint64_t padded = (n + io->sector_size - 1) / io->sector_size *
 				  io->sector_size;
 
-		if (!padded)
-			padded = io->sector_size; /* an empty file */
 		if (g)
 			err = vmgs_gcm_update(g, w->data + off, bounce,
 					      (size_t)n, true);
-		else if (n)
+		else
 			memcpy(bounce, w->data + off, (size_t)n);
 		if (err)
 			break;
 		memset(bounce + n, 0, (size_t)(padded - n));
-		if (io->ops->write(io->ctx, base + off, bounce,
-				   (size_t)padded)) {
+		if (io->ops->write(io->ctx, base + off, bounce, (size_t)padded))
 			err = VMGS_E_IO;
-			break;
-		}
 		off += n;
-	} while (off < w->len);
+	}
 	if (!err && g)
 		err = vmgs_gcm_end_encrypt(g, t->ft[w->id].tag);
 	vmgs_gcm_free(g);

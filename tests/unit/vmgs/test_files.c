@@ -292,6 +292,146 @@ static void test_file_io_layer(void **state)
 	close(fd);
 }
 
+/* Files spanning many I/O chunks, with unaligned tails, 512 and 4K sectors. */
+static void test_multi_chunk_and_4k_sectors(void **state)
+{
+	static const uint32_t sector[] = { 512, 4096 };
+	uint8_t k[32], *big = pattern(300001, 4);
+
+	(void)state;
+	t_key(k, 3);
+	for (unsigned si = 0; si < 2; si++) {
+		struct vmgs_io io;
+		struct vmgs *v;
+		uint8_t *img;
+		uint64_t len;
+
+		assert_int_equal(vmgs_io_mem_new(&io, NULL, 1 << 20), VMGS_OK);
+		io.sector_size = sector[si];
+		assert_int_equal(vmgs_format(&io, 1 << 20,
+					     VMGS_OPEN_WRITE | VMGS_OPEN_RAW,
+					     &v),
+				 VMGS_OK);
+		assert_int_equal(vmgs_add_first_key(v, k), VMGS_OK);
+		assert_int_equal(
+			vmgs_write(v, 3, big, 300001, VMGS_WRITE_ENCRYPT),
+			VMGS_OK);
+		assert_int_equal(vmgs_write(v, 4, big + 1, 300000, 0), VMGS_OK);
+		img = t_image(v, &len);
+		vmgs_close(v);
+		assert_int_equal(vmgs_io_mem_new(&io, img, len), VMGS_OK);
+		io.sector_size = sector[si];
+		assert_int_equal(vmgs_open(&io, VMGS_OPEN_RAW, &v), VMGS_OK);
+		assert_int_equal(vmgs_unlock(v, k), VMGS_OK);
+		expect_file(v, 3, big, 300001);
+		expect_file(v, 4, big + 1, 300000);
+		vmgs_close(v);
+		/* The second header sits at the sector size. */
+		assert_int_equal(img[0], 'G');
+		assert_int_equal(img[sector[si]], 'G');
+		if (sector[si] == 4096)
+			assert_int_equal(img[512], 0);
+		free(img);
+	}
+	free(big);
+}
+
+/* A file that fills its blocks exactly must not touch the next block. */
+static void test_exact_block_files_do_not_spill(void **state)
+{
+	struct vmgs *v = t_new(TEST_CAP);
+	uint8_t *x = pattern(4096, 1), *b = pattern(4096, 2),
+		*a = pattern(4096, 3);
+	struct vmgs_file_info fa, fb;
+
+	(void)state;
+	assert_int_equal(vmgs_write(v, 1, x, 4096, 0), VMGS_OK);
+	assert_int_equal(vmgs_write(v, 2, b, 4096, 0), VMGS_OK);
+	assert_int_equal(vmgs_delete(v, 1), VMGS_OK);
+	assert_int_equal(vmgs_write(v, 3, a, 4096, 0), VMGS_OK);
+	assert_int_equal(vmgs_stat(v, 3, &fa), VMGS_OK);
+	assert_int_equal(vmgs_stat(v, 2, &fb), VMGS_OK);
+	assert_int_equal(fa.block_offset + 1, fb.block_offset);
+	expect_file(v, 2, b, 4096);
+	expect_file(v, 3, a, 4096);
+	free(x);
+	free(a);
+	free(b);
+	vmgs_close(v);
+}
+
+/* Random writes, overwrites, deletes and moves against a model. */
+static void test_random_ops_match_model(void **state)
+{
+	static const uint64_t sizes[] = { 0, 1, 512, 4095, 4096, 8192, 9000 };
+	uint8_t *model[8] = { 0 };
+	uint64_t mlen[8] = { 0 };
+	bool has[8] = { 0 };
+	struct vmgs *v = t_new(TEST_CAP);
+	uint8_t k[32];
+	uint32_t x = 7;
+
+	(void)state;
+	t_key(k, 9);
+	assert_int_equal(vmgs_add_first_key(v, k), VMGS_OK);
+	for (int step = 0; step < 400; step++) {
+		unsigned id, op;
+
+		x = x * 1103515245 + 12345;
+		id = 1 + (x >> 8) % 7;
+		op = (x >> 16) % 4;
+		if (op <= 1) {
+			uint64_t len = sizes[(x >> 20) % 7];
+
+			free(model[id]);
+			model[id] = pattern(len, (uint8_t)step);
+			mlen[id] = len;
+			has[id] = true;
+			assert_int_equal(
+				vmgs_write(
+					v, id, model[id], len,
+					VMGS_WRITE_OVERWRITE |
+						(op ? VMGS_WRITE_ENCRYPT : 0)),
+				VMGS_OK);
+		} else if (op == 2) {
+			assert_int_equal(vmgs_delete(v, id),
+					 has[id] ? VMGS_OK : VMGS_E_NOT_FOUND);
+			has[id] = false;
+		} else {
+			unsigned dst = 1 + (id % 7);
+
+			assert_int_equal(vmgs_move(v, id, dst, true),
+					 has[id] ? VMGS_OK : VMGS_E_NOT_FOUND);
+			if (has[id]) {
+				free(model[dst]);
+				model[dst] = model[id];
+				mlen[dst] = mlen[id];
+				has[dst] = true;
+				model[id] = NULL;
+				has[id] = false;
+			}
+		}
+		if (step % 40 == 39) {
+			v = reopen(v);
+			assert_int_equal(vmgs_unlock(v, k), VMGS_OK);
+		}
+		for (unsigned i = 1; i < 8; i++) {
+			uint8_t *got;
+			uint64_t n;
+
+			if (!has[i]) {
+				assert_int_equal(vmgs_read(v, i, 0, &got, &n),
+						 VMGS_E_NOT_FOUND);
+				continue;
+			}
+			expect_file(v, i, model[i], mlen[i]);
+		}
+	}
+	for (unsigned i = 0; i < 8; i++)
+		free(model[i]);
+	vmgs_close(v);
+}
+
 /* Every encryption in a long series uses a distinct (key, nonce). */
 static void test_key_nonce_never_repeat(void **state)
 {
@@ -343,6 +483,9 @@ int main(void)
 		cmocka_unit_test(test_locked_operations),
 		cmocka_unit_test(test_file_io_layer),
 		cmocka_unit_test(test_key_nonce_never_repeat),
+		cmocka_unit_test(test_exact_block_files_do_not_spill),
+		cmocka_unit_test(test_multi_chunk_and_4k_sectors),
+		cmocka_unit_test(test_random_ops_match_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
