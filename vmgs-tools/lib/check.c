@@ -39,17 +39,21 @@ report(struct ctx *c, enum vmgs_check_kind kind, enum vmgs_err code,
 		c->cb(c->arg, kind, code, where, msg);
 }
 
+/*
+ * A broken header next to a valid one is what a torn header write leaves:
+ * the file is consistent and the next update replaces it, so that is a
+ * warning. Without any valid header it is an error.
+ */
 static void check_header(struct ctx *c, const struct vmgs_probe *p, int i)
 {
 	const struct vmgs_header *h = &p->hdr[i];
 	const char *where = i ? "header 2" : "header 1";
 	const enum vmgs_err bad = VMGS_E_BAD_HEADER;
+	const enum vmgs_check_kind kind =
+		p->active >= 0 ? VMGS_CHECK_WARNING : VMGS_CHECK_ERROR;
 
-	if (!p->present[i]) {
-		report(c, VMGS_CHECK_WARNING, VMGS_E_EMPTY, where,
-		       "slot is empty (all zero)");
-		return;
-	}
+	if (!p->present[i])
+		return; /* a fresh file has one empty slot */
 	if (p->status[i] == VMGS_OK) {
 		if (h->reserved_1 || h->markers & ~VMGS_MARKER_REPROVISIONED)
 			report(c, VMGS_CHECK_WARNING, bad, where,
@@ -57,27 +61,26 @@ static void check_header(struct ctx *c, const struct vmgs_probe *p, int i)
 		return;
 	}
 	if (h->signature != VMGS_SIGNATURE)
-		report(c, VMGS_CHECK_ERROR, bad, where, "bad signature");
+		report(c, kind, bad, where, "bad signature");
 	else if (h->version != VMGS_VERSION_3)
-		report(c, VMGS_CHECK_ERROR, bad, where,
-		       "unsupported version 0x%08x", h->version);
+		report(c, kind, bad, where, "unsupported version 0x%08x",
+		       h->version);
 	else if (h->header_size != VMGS_HEADER_SIZE)
-		report(c, VMGS_CHECK_ERROR, bad, where,
-		       "header size %u, expected 168", h->header_size);
+		report(c, kind, bad, where, "header size %u, expected 168",
+		       h->header_size);
 	else if (h->file_table_offset < VMGS_MIN_FILE_BLOCK)
-		report(c, VMGS_CHECK_ERROR, bad, where,
+		report(c, kind, bad, where,
 		       "file table offset %u is inside the header area",
 		       h->file_table_offset);
 	else if (h->file_table_size != 1)
-		report(c, VMGS_CHECK_ERROR, bad, where,
+		report(c, kind, bad, where,
 		       "file table size %u blocks, expected 1",
 		       h->file_table_size);
 	else if (h->encryption_algorithm > VMGS_ENC_AES_GCM)
-		report(c, VMGS_CHECK_ERROR, bad, where,
-		       "unknown encryption algorithm %u",
+		report(c, kind, bad, where, "unknown encryption algorithm %u",
 		       h->encryption_algorithm);
 	else
-		report(c, VMGS_CHECK_ERROR, bad, where,
+		report(c, kind, bad, where,
 		       "CRC-32 mismatch: stored 0x%08x, computed 0x%08x",
 		       h->checksum, vmgs_header_crc(p->raw[i]));
 }

@@ -68,6 +68,7 @@ static void snap_free(struct snap *s)
 typedef enum vmgs_err (*op_fn)(struct vmgs *v);
 
 static uint8_t big[3 * 4096 + 100];
+static uint8_t huge[150000];
 
 static enum vmgs_err op_write(struct vmgs *v)
 {
@@ -80,6 +81,16 @@ static enum vmgs_err op_write_enc(struct vmgs *v)
 
 	return e ? e :
 		   vmgs_write(v, 3, big, 5000,
+			      VMGS_WRITE_OVERWRITE | VMGS_WRITE_ENCRYPT);
+}
+
+/* Several I/O chunks: more write boundaries inside one file. */
+static enum vmgs_err op_write_big_enc(struct vmgs *v)
+{
+	enum vmgs_err e = vmgs_unlock(v, k1);
+
+	return e ? e :
+		   vmgs_write(v, 9, huge, sizeof(huge),
 			      VMGS_WRITE_OVERWRITE | VMGS_WRITE_ENCRYPT);
 }
 
@@ -196,6 +207,8 @@ static void scenario(bool enc, op_fn op)
 		vmgs_close(v);
 	}
 	assert_true(images >= 2 * writes);
+	print_message("crash: %llu write boundaries, %u crash images\n",
+		      (unsigned long long)writes, images);
 	snap_free(&old);
 	snap_free(&new);
 	free(base);
@@ -211,6 +224,12 @@ static void test_crash_write_encrypted(void **s)
 {
 	(void)s;
 	scenario(true, op_write_enc);
+}
+
+static void test_crash_write_multi_chunk(void **s)
+{
+	(void)s;
+	scenario(true, op_write_big_enc);
 }
 
 static void test_crash_delete(void **s)
@@ -298,6 +317,8 @@ static int setup(void **s)
 	t_key(k2, 0xb2);
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (uint8_t)(i * 13 + 1);
+	for (size_t i = 0; i < sizeof(huge); i++)
+		huge[i] = (uint8_t)(i * 7 + 3);
 	return 0;
 }
 
@@ -306,6 +327,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crash_write),
 		cmocka_unit_test(test_crash_write_encrypted),
+		cmocka_unit_test(test_crash_write_multi_chunk),
 		cmocka_unit_test(test_crash_delete),
 		cmocka_unit_test(test_crash_move),
 		cmocka_unit_test(test_crash_encrypt),

@@ -164,6 +164,20 @@ static void test_bad_headers(void **s)
 		assert_int_equal(v->active, 1 - act);
 		vmgs_close(v);
 	}
+	/* A torn header next to a valid one: consistent, only a warning. */
+	{
+		struct vmgs_io io2;
+		struct vmgs_check_result r;
+		unsigned n = 0;
+
+		assert_int_equal(vmgs_io_mem_new(&io2, c, img_len), VMGS_OK);
+		assert_int_equal(vmgs_check(&io2, 0, key, count_cb, &n, &r),
+				 VMGS_OK);
+		assert_int_equal(r.errors, 0);
+		assert_int_equal(r.warnings, 1);
+		assert_int_equal(r.active_header, 1 - act);
+		vmgs_io_close(&io2);
+	}
 	/* Both broken. */
 	c[512 * (1 - act) + 150] ^= 0xff;
 	expect(c, img_len, 0, VMGS_E_BAD_HEADER, VMGS_E_BAD_HEADER);
