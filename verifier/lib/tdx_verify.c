@@ -28,15 +28,19 @@ static X509 *find_subject(STACK_OF(X509) * sk, const X509_NAME *name)
 
 static void check_binding(struct mv_result *r, const struct tdx_quote *q)
 {
-	uint8_t buf[64 + 65536], dig[32];
-	unsigned int n;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	uint8_t dig[32];
+	unsigned int n = 0;
+	int ok;
 
-	memcpy(buf, q->att_key, 64);
-	memcpy(buf + 64, q->qe_auth, q->qe_auth_len);
-	if (EVP_Digest(buf, 64 + (size_t)q->qe_auth_len, dig, &n, EVP_sha256(),
-		       NULL) == 1 &&
-	    !CRYPTO_memcmp(dig, q->qe_report + SGX_REPORT_DATA, 32) &&
-	    mv_all_zero(q->qe_report + SGX_REPORT_DATA + 32, 32))
+	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(ctx, q->att_key, 64) == 1 &&
+	     EVP_DigestUpdate(ctx, q->qe_auth, q->qe_auth_len) == 1 &&
+	     EVP_DigestFinal_ex(ctx, dig, &n) == 1 && n == 32 &&
+	     !CRYPTO_memcmp(dig, q->qe_report + SGX_REPORT_DATA, 32) &&
+	     mv_all_zero(q->qe_report + SGX_REPORT_DATA + 32, 32);
+	EVP_MD_CTX_free(ctx);
+	if (ok)
 		mv_pass(r, "QE report data = SHA-256(attestation key || QE "
 			   "auth data)");
 	else
