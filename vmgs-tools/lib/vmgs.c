@@ -70,16 +70,72 @@ fail:
 	return e;
 }
 
+static const uint8_t zero_table[VMGS_TABLE_BYTES];
+
+/* An empty table with an all-zero plaintext EFT placeholder (§1.7). */
+static enum vmgs_err commit_empty(struct vmgs *v)
+{
+	struct vmgs_txn *t = malloc(sizeof(*t));
+	enum vmgs_err e;
+
+	if (!t)
+		return VMGS_E_NOMEM;
+	e = vmgs_txn_begin(v, t);
+	if (!e) {
+		/* Keep only the new table's own entry from begin. */
+		memset(&t->ft[1], 0, sizeof(t->ft) - sizeof(t->ft[0]));
+		memset(t->eft, 0, sizeof(t->eft));
+		vmgs_wipe(t->mk, sizeof(t->mk));
+		t->unlocked = false;
+		t->key_slot = -1;
+		t->hdr.encryption_algorithm = VMGS_ENC_NONE;
+		t->hdr.markers = 0;
+		memset(t->hdr.keys, 0, sizeof(t->hdr.keys));
+		e = vmgs_txn_put(v, t, VMGS_FID_EXTENDED_FILE_TABLE, zero_table,
+				 sizeof(zero_table), false);
+	}
+	if (!e)
+		e = vmgs_txn_commit(v, t);
+	else
+		vmgs_txn_abort(t);
+	free(t);
+	return e;
+}
+
+/*
+ * Reformat a valid VMGS of the same capacity as one more atomic update, so
+ * a crash leaves the old contents or the empty new ones, never a mix.
+ */
+static enum vmgs_err reformat(struct vmgs_io *io, uint64_t capacity,
+			      unsigned flags, struct vmgs **out)
+{
+	struct vmgs *v;
+	enum vmgs_err e;
+
+	e = vmgs_open(io, (flags & VMGS_OPEN_RAW) | VMGS_OPEN_WRITE, &v);
+	if (e)
+		return e;
+	if (v->capacity != capacity) {
+		vmgs_release(v);
+		return VMGS_E_FILE_SIZE;
+	}
+	e = commit_empty(v);
+	if (e) {
+		vmgs_release(v);
+		return e;
+	}
+	v->flags = flags;
+	*out = v;
+	return VMGS_OK;
+}
+
 enum vmgs_err vmgs_format(struct vmgs_io *io, uint64_t capacity, unsigned flags,
 			  struct vmgs **out)
 {
-	static const uint8_t zero_table[VMGS_TABLE_BYTES];
 	uint64_t need = capacity;
-	struct vmgs_txn *t;
 	struct vmgs *v;
 	uint8_t *sec;
 	enum vmgs_err e;
-	int rc;
 
 	if (!io || !io->ops || !out)
 		return VMGS_E_INVAL;
@@ -90,6 +146,14 @@ enum vmgs_err vmgs_format(struct vmgs_io *io, uint64_t capacity, unsigned flags,
 	    capacity > VMGS_MAX_FILE_BYTES || io->size < need ||
 	    (io->sector_size != 512 && io->sector_size != 4096))
 		return VMGS_E_FILE_SIZE;
+	e = reformat(io, capacity, flags, out);
+	if (e != VMGS_E_EMPTY && e != VMGS_E_BAD_HEADER &&
+	    e != VMGS_E_BAD_SEQUENCE && e != VMGS_E_BAD_TABLE &&
+	    e != VMGS_E_OVERLAP && e != VMGS_E_NO_FOOTER &&
+	    e != VMGS_E_BAD_FOOTER && e != VMGS_E_FILE_SIZE &&
+	    e != VMGS_E_V1_FORMAT)
+		return e; /* done, or an I/O or memory failure */
+	/* Nothing usable there: a fresh container and VMGS. */
 	if (!(flags & VMGS_OPEN_RAW)) {
 		uint8_t foot[VMGS_VHD_FOOTER_SIZE];
 
@@ -101,36 +165,28 @@ enum vmgs_err vmgs_format(struct vmgs_io *io, uint64_t capacity, unsigned flags,
 			return VMGS_E_IO;
 	}
 	v = vmgs_alloc(io, flags | VMGS_OPEN_WRITE, capacity);
-	t = malloc(sizeof(*t));
 	sec = calloc(1, io->sector_size);
-	if (!v || !t || !sec) {
+	if (!v || !sec) {
 		e = VMGS_E_NOMEM;
 		goto fail;
 	}
-	/* Start from "slot 1 active, sequence 0": header 0 gets sequence 1. */
-	v->active = 1;
-	rc = io->ops->write(io->ctx, io->sector_size, sec, io->sector_size);
-	if (rc) {
+	/* Both header slots cleared and hardened before any table write. */
+	if (io->ops->write(io->ctx, 0, sec, io->sector_size) ||
+	    io->ops->write(io->ctx, io->sector_size, sec, io->sector_size) ||
+	    io->ops->flush(io->ctx)) {
 		e = VMGS_E_IO;
 		goto fail;
 	}
-	e = vmgs_txn_begin(v, t);
-	if (!e)
-		e = vmgs_txn_put(v, t, VMGS_FID_EXTENDED_FILE_TABLE, zero_table,
-				 sizeof(zero_table), false);
-	if (!e)
-		e = vmgs_txn_commit(v, t);
-	else
-		vmgs_txn_abort(t);
+	/* Start from "slot 1 active, sequence 0": header 1 gets sequence 1. */
+	v->active = 1;
+	e = commit_empty(v);
 	if (e)
 		goto fail;
 	v->flags = flags;
-	free(t);
 	free(sec);
 	*out = v;
 	return VMGS_OK;
 fail:
-	free(t);
 	free(sec);
 	if (v)
 		vmgs_release(v);

@@ -258,6 +258,43 @@ static void test_crash_key_roll(void **s)
 	scenario(true, op_roll);
 }
 
+/* Formatting over a valid VMGS is one more atomic update. */
+static void test_crash_reformat(void **s)
+{
+	uint64_t len, writes, nlen;
+	uint8_t *base = base_image(true, &len), *img;
+	struct snap old, new;
+	struct vmgs_io io;
+	struct vmgs *v;
+	unsigned images = 0;
+
+	(void)s;
+	snap_take(base, len, &old);
+	assert_int_equal(vmgs_io_fault_new(&io, base, len, UINT64_MAX),
+			 VMGS_OK);
+	assert_int_equal(vmgs_format(&io, TEST_CAP, 0, &v), VMGS_OK);
+	assert_false(vmgs_is_encrypted(v));
+	writes = vmgs_io_fault_writes(&v->io);
+	assert_int_equal(vmgs_io_fault_crash_image(&v->io, 0, &img, &nlen),
+			 VMGS_OK);
+	snap_take(img, nlen, &new);
+	free(img);
+	vmgs_close(v);
+	assert_int_equal(new.open_err, VMGS_OK);
+	assert_int_equal(new.rd[3], VMGS_E_NOT_FOUND);
+	for (uint64_t k = 0; k < writes; k++) {
+		assert_int_equal(vmgs_io_fault_new(&io, base, len, k), VMGS_OK);
+		assert_int_equal(vmgs_format(&io, TEST_CAP, 0, &v), VMGS_E_IO);
+		images += check_crashes(&io, &old, &new);
+		vmgs_io_close(&io);
+	}
+	print_message("crash: %llu write boundaries, %u crash images\n",
+		      (unsigned long long)writes, images);
+	snap_free(&old);
+	snap_free(&new);
+	free(base);
+}
+
 static void test_crash_format(void **s)
 {
 	uint64_t len = TEST_CAP + 512, writes;
@@ -333,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_crash_encrypt),
 		cmocka_unit_test(test_crash_key_roll),
 		cmocka_unit_test(test_crash_format),
+		cmocka_unit_test(test_crash_reformat),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

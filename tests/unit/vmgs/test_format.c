@@ -168,6 +168,44 @@ static void test_format_rejects_bad_sizes(void **state)
 	vmgs_close(v);
 }
 
+static void test_reformat_is_an_update(void **state)
+{
+	struct vmgs *v = t_new(TEST_CAP), *n;
+	uint64_t len;
+	uint8_t *img, *after;
+	struct vmgs_io io;
+	uint8_t k[32];
+
+	(void)state;
+	t_key(k, 1);
+	assert_int_equal(vmgs_write(v, 3, "abc", 3, 0), VMGS_OK);
+	assert_int_equal(vmgs_add_first_key(v, k), VMGS_OK);
+	img = t_image(v, &len);
+	vmgs_close(v);
+	assert_int_equal(vmgs_io_mem_new(&io, img, len), VMGS_OK);
+	assert_int_equal(vmgs_format(&io, TEST_CAP, VMGS_OPEN_WRITE, &n),
+			 VMGS_OK);
+	assert_false(vmgs_is_encrypted(n));
+	assert_int_equal(n->hdr.sequence, 4); /* format 1, write, key, this */
+	after = t_image(n, &len);
+	/* Same container: the footer is kept as it was. */
+	assert_memory_equal(after + len - 512, img + len - 512, 512);
+	{
+		struct vmgs_file_info fi;
+
+		assert_int_equal(vmgs_stat(n, 3, &fi), VMGS_E_NOT_FOUND);
+	}
+	vmgs_close(n);
+	/* A different capacity starts over from scratch. */
+	assert_int_equal(vmgs_io_mem_new(&io, after, len), VMGS_OK);
+	assert_int_equal(vmgs_format(&io, TEST_CAP - 4096, VMGS_OPEN_WRITE, &n),
+			 VMGS_OK);
+	assert_int_equal(n->hdr.sequence, 1);
+	vmgs_close(n);
+	free(img);
+	free(after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_best_fit),
 		cmocka_unit_test(test_file_id_names),
 		cmocka_unit_test(test_format_rejects_bad_sizes),
+		cmocka_unit_test(test_reformat_is_an_update),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
