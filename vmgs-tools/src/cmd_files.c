@@ -36,7 +36,15 @@ int cmd_create(const struct args *a)
 		if (rc)
 			return rc;
 	}
-	e = vmgs_io_file_create(&io, a->file, total);
+	/*
+	 * An existing file of the right size is formatted in place: a valid
+	 * VMGS there is replaced in one atomic update, its footer kept.
+	 */
+	if (stat(a->file, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size == total)
+		e = vmgs_io_file_open(&io, a->file, true);
+	else
+		e = vmgs_io_file_create(&io, a->file, total);
 	if (e)
 		return fail(a->file, e);
 	e = vmgs_format(&io, cap,
