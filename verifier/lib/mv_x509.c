@@ -61,6 +61,7 @@ int mv_certs_load_file(const char *path, STACK_OF(X509) * *out)
 
 	if (mv_read_file(path, &buf, &len))
 		return -1;
+	mv_maybe_unhex(buf, &len); /* DER given as hex text */
 	n = mv_certs_load(buf, len, out);
 	free(buf);
 	return n;
