@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target: open + read + check of a hostile VMGS image, plus the
- * UEFI variable store parser. Byte 0 selects options (bit 0: raw image);
- * the rest is the file. The key is fixed so seeds can hold encrypted
+ * UEFI variable store parser. Byte 0 selects options (bit 0: raw image,
+ * bit 1: also update the file: write, move, delete, then reopen); the
+ * rest is the file. The key is fixed so seeds can hold encrypted
  * files that really decrypt (32 bytes of 0x5a).
  */
 #include <stdint.h>
@@ -44,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	vmgs_read_headers(&io, flags, &hs);
 	vmgs_check(&io, flags, key, check_cb, &sink, &r);
-	if (vmgs_open(&io, flags, &v) != VMGS_OK) {
+	if (vmgs_open(&io, flags | (data[-1] & 2 ? VMGS_OPEN_WRITE : 0), &v) !=
+	    VMGS_OK) {
 		vmgs_io_close(&io);
 		return 0;
 	}
@@ -81,6 +83,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (!pass && vmgs_is_encrypted(v))
 			vmgs_unlock(v, key);
+	}
+	if (data[-1] & 2) {
+		static const uint8_t msg[5000] = { 1, 2, 3 };
+		uint8_t *d;
+		uint64_t n;
+		unsigned id = 1 + data[-1] % 61;
+
+		if (vmgs_write(v, id, msg, sizeof(msg),
+			       VMGS_WRITE_OVERWRITE |
+				       (vmgs_is_unlocked(v) ?
+						VMGS_WRITE_ENCRYPT :
+						0)) == VMGS_OK) {
+			/* What was written must read back. */
+			if (vmgs_read(v, id, 0, &d, &n) != VMGS_OK ||
+			    n != sizeof(msg) || memcmp(d, msg, n) != 0)
+				abort();
+			free(d);
+		}
+		vmgs_move(v, id, id + 1, true);
+		vmgs_delete(v, id + 1);
 	}
 	vmgs_close(v);
 	return 0;
