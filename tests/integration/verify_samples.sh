@@ -159,6 +159,11 @@ flip "$tmp/pcrs.bin" 0 "$tmp/pcrs2.bin"
 expect 1 eventlog-pcr-mismatch eventlog --log $E/glinux-alex.bin --pcrs "$tmp/pcrs2.bin"
 expect 2 eventlog-not-a-log eventlog --log $A/tpm_quote_attest.bin
 
+# TDX CCEL log (SHA-384): MR index 1..3 replays to RTMR0..2 of its quote.
+"$MV" tdx-quote --quote $T/go-tdx-guest/ccel/cos-113-tdx-quote.dat --root $ROOT >"$tmp/q.json"
+expect 0 eventlog-ccel eventlog --log $T/go-tdx-guest/ccel/ccel_data.dat
+field eventlog-ccel-rtmrs "[d['log']['pcrs']['sha384'][str(i + 1)] for i in range(3)] == [json.load(open('$tmp/q.json'))['quote']['body']['rtmr%d' % i] for i in range(3)]" True
+
 echo "== HCL reports"
 S=$T/trustee/az-snp-vtpm
 expect 0 hcl-snp-milan hcl-report --report $S/hcl-report.bin --vcek $S/vcek.pem --ca $G/ask_ark_milan.pem

@@ -127,6 +127,41 @@ static void test_malformed(void **state)
 	assert_int_equal(evlog_replay(b, n, &ev, err, sizeof(err)), MV_FAIL);
 }
 
+/* A legacy log: SHA-1 TCG_PCR_EVENT records only. */
+static void test_sha1_log(void **state)
+{
+	uint8_t b[256], in[40] = { 0 }, md[20];
+	unsigned int mdlen;
+	struct evlog ev;
+	char err[128];
+	size_t o = 0;
+
+	(void)state;
+	o += put32(b + o, 4); /* PCR 4 */
+	o += put32(b + o, 0x80000003);
+	memset(b + o, 0x11, 20);
+	o += 20;
+	o += put32(b + o, 3);
+	memcpy(b + o, "abc", 3);
+	o += 3;
+	o += put32(b + o, 4); /* EV_NO_ACTION: not extended */
+	o += put32(b + o, EV_NO_ACTION);
+	memset(b + o, 0x22, 20);
+	o += 20;
+	o += put32(b + o, 0);
+	memset(in + 20, 0x11, 20);
+	EVP_Digest(in, 40, md, &mdlen, EVP_sha1(), NULL);
+	assert_int_equal(evlog_replay(b, o, &ev, err, sizeof(err)), 0);
+	assert_false(ev.crypto_agile);
+	assert_int_equal(ev.events, 2);
+	assert_int_equal(ev.touched, 1u << 4);
+	assert_memory_equal(evlog_bank(&ev, TPM_ALG_SHA1)->pcr[4], md, 20);
+	assert_null(evlog_bank(&ev, TPM_ALG_SHA256));
+	/* The event data length runs past the end. */
+	b[o - 4] = 9;
+	assert_int_equal(evlog_replay(b, o, &ev, err, sizeof(err)), MV_FAIL);
+}
+
 static void check_sample(const char *name, json_t *expected)
 {
 	char rel[128], key[8];
@@ -180,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_synthetic_replay),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_sha1_log),
 		cmocka_unit_test(test_samples),
 	};
 
