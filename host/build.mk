@@ -27,3 +27,8 @@ $(eval $(call unit_test,host_status,$(OBJ)/tests/unit/host/test_status.o \
 $(eval $(call fuzz_target,host_cli,tests/fuzz/host/fuzz_cli.c host/opts.c \
 	host/status.c host/qemu.c,-Ihost -Iparavisor/measure,))
 
+
+INTEGRATION_TESTS += tests/integration/paravisor_measure.sh \
+	tests/integration/paravisor_errors.sh \
+	tests/integration/paravisor_boot.sh \
+	tests/integration/paravisor_reboot.sh

@@ -187,7 +187,8 @@ static void show_log_tail(const char *log)
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "mantle-paravisor", 16) ||
 		    !strncmp(line, "mantle-pvinit", 13) ||
-		    !strncmp(line, "qemu-system", 11)) {
+		    !strncmp(line, "qemu-system", 11) ||
+		    strstr(line, "Kernel panic")) {
 			if (shown++ < 40)
 				fprintf(stderr, "  | %s\n", line);
 		}

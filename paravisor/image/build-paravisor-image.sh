@@ -3,8 +3,9 @@
 # initramfs holding /init, busybox-static, the modules of modules.list
 # (decompressed, dependency-ordered), the given mantle-paravisor binary (the
 # same bytes) and exactly the shared libraries ldd lists for it. Reproducible.
-# With EXTRA (bench image only): also each listed executable with its ldd
-# libraries, and the files of each listed data directory.
+# With EXTRA (the bench image only, never the product): also each listed
+# absolute path at the same path: an ELF executable with its ldd libraries, a
+# data file, or a directory.
 # usage: build-paravisor-image.sh OUT_DIR KERNEL_DIR PARAVISOR_BIN [INIT [EXTRA...]]
 set -eu
 out=$1
@@ -21,8 +22,10 @@ bb=/bin/busybox
 readelf -d $bb 2>&1 | grep -q 'no dynamic section' || die "$bb is not static"
 [ -x "$pv" ] || die "$pv missing (build it: make $pv)"
 
-stage=$out/root
-rm -rf "$stage"
+# A private staging directory: two builds at once must not share one.
+mkdir -p "$out"
+stage=$(mktemp -d "$out/stage.XXXXXX")
+trap 'rm -rf "$stage" "$stage.ldd" "$stage.vmlinuz" "$stage.cpio.gz"' EXIT
 mkdir -p "$stage/bin" "$stage/proc" "$stage/sys" "$stage/dev" \
 	"$stage/lib/modules" "$stage/etc/mantle"
 
@@ -39,14 +42,14 @@ install -m 0755 "$init" "$stage/init"
 # its own absolute path (the dynamic loader included).
 copy_elf() {
 	install -D -m 0755 "$1" "$stage$2"
-	ldd "$1" >"$out/ldd.txt" 2>&1 || die "ldd $1 failed: $(cat "$out/ldd.txt")"
-	! grep -q 'not found' "$out/ldd.txt" || die "ldd $1: $(grep 'not found' "$out/ldd.txt")"
-	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$out/ldd.txt"); do
+	ldd "$1" >"$stage.ldd" 2>&1 || die "ldd $1 failed: $(cat "$stage.ldd")"
+	! grep -q 'not found' "$stage.ldd" || die "ldd $1: $(grep 'not found' "$stage.ldd")"
+	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$stage.ldd"); do
 		[ -e "$stage$lib" ] && continue
 		step "  library $lib"
 		install -D -m 0755 "$(readlink -f "$lib")" "$stage$lib"
 	done
-	rm -f "$out/ldd.txt"
+	rm -f "$stage.ldd"
 }
 
 step "mantle-paravisor ($(sha256sum "$pv" | cut -c1-16)...)"
@@ -79,20 +82,23 @@ done
 
 for x in "$@"; do
 	if [ -d "$x" ]; then
-		step "extra data $x"
+		step "extra data $x/"
 		mkdir -p "$stage$x"
 		cp -rL "$x/." "$stage$x/"
-	else
+	elif [ -x "$x" ] && readelf -d "$x" >/dev/null 2>&1; then
 		step "extra executable $x"
 		copy_elf "$x" "$x"
+	else
+		step "extra data $x"
+		install -D -m 0644 "$(readlink -f "$x")" "$stage$x"
 	fi
 done
 
 step "vmlinuz"
-cp -L "$kdir/vmlinuz" "$out/vmlinuz.tmp"
-mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+cp -L "$kdir/vmlinuz" "$stage.vmlinuz"
+mv "$stage.vmlinuz" "$out/vmlinuz"
 
 step "initramfs.cpio.gz"
-"$here/../../scripts/mkcpio.sh" "$stage" "$out/initramfs.cpio.gz.new"
-mv "$out/initramfs.cpio.gz.new" "$out/initramfs.cpio.gz"
+"$here/../../scripts/mkcpio.sh" "$stage" "$stage.cpio.gz"
+mv "$stage.cpio.gz" "$out/initramfs.cpio.gz"
 step "done: $out/vmlinuz $out/initramfs.cpio.gz ($(stat -c %s "$out/initramfs.cpio.gz") bytes)"

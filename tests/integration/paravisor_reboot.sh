@@ -1,0 +1,24 @@
+#!/bin/sh
+# A guest reboot (ACPI reset register, `reboot -f`) boots the same payload
+# again. The guest reboots every time, so mantle-paravisor stops after its 3
+# reboots with exit 3, which mantle run reports as a paravisor error (3).
+. tests/integration/lib.sh
+. tests/integration/paravisor_common.sh
+pv_require_boot
+
+cat >"$TESTTMP/50-reboot" <<'EOT'
+#!/bin/sh
+echo "probe: rebooting"
+reboot -f
+EOT
+guest_initrd_with "$TESTTMP/initrd" "$TESTTMP/50-reboot"
+pv_run r --kernel "$GUEST_K" --initrd "$TESTTMP/initrd" --cpus 1 --mem 128M \
+	--cmdline "console=ttyS0 quiet" --timeout 300
+pv_show_log r
+boots=$(count "mantle-guest: init started" "$TESTTMP/r.out")
+reboots=$(count "mantle-paravisor: guest reboot" "$TESTTMP/r.log")
+[ "$boots" -eq 4 ] || fail "guest booted $boots times, expected 4 (1 + 3 reboots)"
+[ "$reboots" -eq 3 ] || fail "paravisor logged $reboots reboots, expected 3"
+[ "$rc" -eq 3 ] || fail "mantle run exit $rc after the reboot limit, expected 3"
+grep -q "paravisor" "$TESTTMP/r.err" || fail "no clear message on stderr"
+echo "reboot works: 4 boots, 3 reboots, then a clear stop"
