@@ -110,6 +110,15 @@ enum mtl_ring_fault {
 /* Flag for mtl_ring_init(): MTL_F_EVENT_IDX was negotiated. */
 #define MTL_RING_F_EVENT_IDX 1u
 
+/* Records a producer may hold written but unpublished (one batch). */
+#define MTL_RING_PENDING_MAX 16u
+
+/* A first slot without its seq, kept private until it is published. */
+struct mtl_ring_stash {
+	mtl_le32 len;
+	mtl_u8 data[MTL_RING_SLOT_DATA];
+};
+
 struct mtl_ring {
 	struct mtl_ring_ctl *ctl; /* shared */
 	struct mtl_slot *slots; /* shared */
@@ -120,8 +129,14 @@ struct mtl_ring {
 	mtl_u32 pos; /* next slot position to write or read */
 	mtl_u32 peer_pos; /* producer: last cons_pos seen; consumer: last
 			    * cons_pos published */
-	mtl_u32 batch_pos; /* producer: pos at the last mtl_ring_flush() */
+	mtl_u32 batch_pos; /* pos at the last mtl_ring_flush() / _done() */
 	mtl_u32 fault; /* enum mtl_ring_fault; nonzero = error state */
+	mtl_u32 npending; /* producer: records written, not yet published */
+	mtl_u32 pending[MTL_RING_PENDING_MAX]; /* their first positions */
+	/* Their first slots: written to the ring only when published, in one
+	 * burst right before the seq, so a polling consumer never pulls the
+	 * line away halfway through the producer's writes. */
+	struct mtl_ring_stash stash[MTL_RING_PENDING_MAX];
 };
 
 /* Attach to a ring area of 1 << log2 slots, both positions at 0. The area's
@@ -132,10 +147,14 @@ int mtl_ring_init(struct mtl_ring *r, void *area, mtl_u32 log2,
 void mtl_ring_area_init(void *area, mtl_u32 log2);
 
 /* Producer: append one record, hdr (hdr_len bytes) followed by data. The
- * total must be a nonzero multiple of 8 and at most max_record. */
+ * total must be a nonzero multiple of 8 and at most max_record. The record
+ * is published by the next mtl_ring_flush(), or earlier once
+ * MTL_RING_PENDING_MAX records wait or the ring is full: the consumer then
+ * finds whole batches of complete slots instead of chasing the producer. */
 int mtl_ring_write(struct mtl_ring *r, const void *hdr, mtl_u32 hdr_len,
 		   const void *data, mtl_u32 data_len);
-/* Producer: end of a batch. Returns 1 when the consumer must be notified. */
+/* Producer: end of a batch: publish it. Returns 1 when the consumer must be
+ * notified. */
 int mtl_ring_flush(struct mtl_ring *r);
 /* Producer: ask for a notification once `slots` slots are free. Returns 1
  * if they already are (enable, then check again), 0 to wait. */

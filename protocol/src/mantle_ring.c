@@ -74,7 +74,24 @@ int mtl_ring_init(struct mtl_ring *r, void *area, mtl_u32 log2,
 	r->peer_pos = 0;
 	r->batch_pos = 0;
 	r->fault = MTL_RING_FAULT_NONE;
+	r->npending = 0;
 	return MTL_RING_OK;
+}
+
+/* Publish written records in order: one release store of each first seq. */
+static void ring_publish(struct mtl_ring *r)
+{
+	mtl_u32 i;
+
+	for (i = 0; i < r->npending; i++) {
+		mtl_u32 p = r->pending[i];
+		struct mtl_slot *s = ring_slot(r, p);
+
+		MTL_GLUE_COPY_OUT(&s->hdr.len, &r->stash[i],
+				  sizeof(r->stash[i]));
+		MTL_GLUE_STORE_RELEASE32(&s->hdr.seq, p + 1);
+	}
+	r->npending = 0;
 }
 
 /*
@@ -91,25 +108,26 @@ static int ring_fetch_cons(struct mtl_ring *r)
 	return MTL_RING_OK;
 }
 
-/* Copy record bytes [off, off + n) of hdr||data into a slot. */
-static void ring_put(struct mtl_slot *s, const mtl_u8 *hdr, mtl_u32 hdr_len,
+/* Copy record bytes [off, off + n) of hdr||data to dst (a slot's data, or a
+ * stash: the glue's copy serves both). */
+static void ring_put(mtl_u8 *dst, const mtl_u8 *hdr, mtl_u32 hdr_len,
 		     const mtl_u8 *data, mtl_u32 off, mtl_u32 n)
 {
 	mtl_u32 done = 0;
 
 	if (off < hdr_len) {
 		done = hdr_len - off < n ? hdr_len - off : n;
-		MTL_GLUE_COPY_OUT(s->data, hdr + off, done);
+		MTL_GLUE_COPY_OUT(dst, hdr + off, done);
 	}
 	if (done < n)
-		MTL_GLUE_COPY_OUT(s->data + done, data + (off + done - hdr_len),
+		MTL_GLUE_COPY_OUT(dst + done, data + (off + done - hdr_len),
 				  n - done);
 }
 
 int mtl_ring_write(struct mtl_ring *r, const void *hdr, mtl_u32 hdr_len,
 		   const void *data, mtl_u32 data_len)
 {
-	struct mtl_slot *first;
+	struct mtl_ring_stash *stash;
 	mtl_u32 len, k, i, off;
 
 	if (r->fault != MTL_RING_FAULT_NONE)
@@ -127,12 +145,17 @@ int mtl_ring_write(struct mtl_ring *r, const void *hdr, mtl_u32 hdr_len,
 	if ((mtl_u32)(r->pos + k - r->peer_pos) > ring_slots(r)) {
 		if (ring_fetch_cons(r) != MTL_RING_OK)
 			return MTL_RING_EPEER;
-		if ((mtl_u32)(r->pos + k - r->peer_pos) > ring_slots(r))
+		if ((mtl_u32)(r->pos + k - r->peer_pos) > ring_slots(r)) {
+			/* The consumer can only free what it can see. */
+			ring_publish(r);
 			return MTL_RING_FULL;
+		}
 	}
-	first = ring_slot(r, r->pos);
-	MTL_GLUE_STORE32(&first->hdr.len, len);
-	ring_put(first, hdr, hdr_len, data, 0,
+	if (r->npending == MTL_RING_PENDING_MAX)
+		ring_publish(r);
+	stash = &r->stash[r->npending];
+	stash->len = len;
+	ring_put(stash->data, hdr, hdr_len, data, 0,
 		 len < MTL_RING_SLOT_DATA ? len : MTL_RING_SLOT_DATA);
 	for (i = 1, off = MTL_RING_SLOT_DATA; i < k;
 	     i++, off += MTL_RING_SLOT_DATA) {
@@ -141,11 +164,12 @@ int mtl_ring_write(struct mtl_ring *r, const void *hdr, mtl_u32 hdr_len,
 
 		MTL_GLUE_STORE32(&s->hdr.seq, r->pos + i + 1);
 		MTL_GLUE_STORE32(&s->hdr.len, 0);
-		ring_put(s, hdr, hdr_len, data, off,
+		ring_put(s->data, hdr, hdr_len, data, off,
 			 n < MTL_RING_SLOT_DATA ? n : MTL_RING_SLOT_DATA);
 	}
-	/* Publish: everything above becomes visible with this store. */
-	MTL_GLUE_STORE_RELEASE32(&first->hdr.seq, r->pos + 1);
+	/* The first slot goes out with its seq in ring_publish(); the release
+	 * store of that seq makes everything above visible. */
+	r->pending[r->npending++] = r->pos;
 	r->pos += k;
 	return MTL_RING_OK;
 }
@@ -154,8 +178,10 @@ int mtl_ring_flush(struct mtl_ring *r)
 {
 	mtl_u32 old = r->batch_pos, now = r->pos, ev;
 
-	if (r->fault != MTL_RING_FAULT_NONE || r->role != MTL_RING_PRODUCER ||
-	    old == now)
+	if (r->fault != MTL_RING_FAULT_NONE || r->role != MTL_RING_PRODUCER)
+		return 0;
+	ring_publish(r);
+	if (old == now)
 		return 0;
 	r->batch_pos = now;
 	if (!(r->flags & MTL_RING_F_EVENT_IDX))
@@ -175,6 +201,7 @@ int mtl_ring_want_space(struct mtl_ring *r, mtl_u32 slots)
 		return 1;
 	if (slots > n)
 		slots = n;
+	ring_publish(r);
 	if (r->flags & MTL_RING_F_EVENT_IDX) {
 		MTL_GLUE_STORE32(&r->ctl->space_event, r->pos + slots - n);
 		MTL_GLUE_MB();

@@ -76,6 +76,7 @@ static void put(struct t *t, mtl_u32 len, mtl_u8 fill)
 
 	memset(b, fill, sizeof(b));
 	assert_int_equal(mtl_ring_write(&t->prod, b, len, NULL, 0), 0);
+	mtl_ring_flush(&t->prod);
 }
 
 /* A consumer that reads nothing: the producer's view must stay sane. */
@@ -259,6 +260,7 @@ static void test_packet_changed_after_validation(void **state)
 	assert_int_equal(mtl_ring_write(&t->prod, &offer, sizeof(offer),
 					(mtl_u8[16]){ 0 }, 16),
 			 0);
+	mtl_ring_flush(&t->prod);
 	hk_hook = rewrite_first_slot;
 	assert_int_equal(read1(t, &len), MTL_RING_OK);
 	hk_hook = NULL;

@@ -75,6 +75,13 @@ static void write_rec(struct pair *p, mtl_u32 n, mtl_u32 len)
 			 MTL_RING_OK);
 }
 
+/* Write and publish at once. */
+static void write_pub(struct pair *p, mtl_u32 n, mtl_u32 len)
+{
+	write_rec(p, n, len);
+	mtl_ring_flush(&p->prod);
+}
+
 static void read_rec(struct pair *p, mtl_u32 n, mtl_u32 len)
 {
 	mtl_u8 buf[512];
@@ -148,7 +155,7 @@ static void test_round_trip_sizes(void **state)
 	/* Every length from 8 to 512 (1 to 10 slots), so records start at
 	 * every slot index and straddle the end of the slot array. */
 	for (len = 8; len <= 512; len += 8, n++) {
-		write_rec(p, n, len);
+		write_pub(p, n, len);
 		read_rec(p, n, len);
 		mtl_ring_done(&p->cons);
 	}
@@ -170,6 +177,7 @@ static void test_gather_header_and_data(void **state)
 		assert_int_equal(
 			mtl_ring_write(&p->prod, hdr, h, data, 200 - h),
 			MTL_RING_OK);
+		mtl_ring_flush(&p->prod);
 		assert_int_equal(
 			mtl_ring_read(&p->cons, buf, sizeof(buf), &got),
 			MTL_RING_OK);
@@ -260,6 +268,7 @@ static void test_record_as_large_as_ring(void **state)
 		buf[i] = (mtl_u8)(i ^ 0x5a);
 	assert_int_equal(mtl_ring_write(&prod, buf, sizeof(buf), NULL, 0),
 			 MTL_RING_OK);
+	mtl_ring_flush(&prod);
 	memset(buf, 0, sizeof(buf));
 	assert_int_equal(mtl_ring_read(&cons, buf, sizeof(buf), &got),
 			 MTL_RING_OK);
@@ -276,8 +285,8 @@ static void test_position_wraps_2_32(void **state)
 	/* The free-running positions (and slot seq = pos + 1) cross 2^32. */
 	start_at(p, 0xFFFFFFF0u);
 	for (n = 0; n < 64; n++) {
-		write_rec(p, n, 8 + 8 * (n % 20));
-		write_rec(p, n + 1000, 64);
+		write_pub(p, n, 8 + 8 * (n % 20));
+		write_pub(p, n + 1000, 64);
 		read_rec(p, n, 8 + 8 * (n % 20));
 		read_rec(p, n + 1000, 64);
 		mtl_ring_done(&p->cons);
@@ -297,15 +306,70 @@ static void test_seq_zero_at_wrap_is_not_data(void **state)
 	 * slot; the slot there holds the previous lap's seq, not 0. */
 	start_at(p, 0xFFFFFFFFu - NSLOTS);
 	for (n = 0; n < NSLOTS; n++) {
-		write_rec(p, n, 8);
+		write_pub(p, n, 8);
 		read_rec(p, n, 8);
 	}
 	mtl_ring_done(&p->cons);
 	assert_int_equal(p->cons.pos, 0xFFFFFFFFu);
 	assert_int_equal(mtl_ring_read(&p->cons, buf, sizeof(buf), &got),
 			 MTL_RING_EMPTY);
-	write_rec(p, 99, 8);
+	write_pub(p, 99, 8);
 	read_rec(p, 99, 8);
+}
+
+static void test_unpublished_until_flush(void **state)
+{
+	struct pair *p = *state;
+	mtl_u8 buf[512];
+	mtl_u32 got, n;
+
+	/* A batch stays invisible until the producer ends it... */
+	for (n = 0; n < 3; n++)
+		write_rec(p, n, 16);
+	assert_int_equal(mtl_ring_read(&p->cons, buf, sizeof(buf), &got),
+			 MTL_RING_EMPTY);
+	assert_int_equal(mtl_ring_flush(&p->prod), 1);
+	for (n = 0; n < 3; n++)
+		read_rec(p, n, 16);
+	mtl_ring_done(&p->cons);
+	assert_int_equal(mtl_ring_read(&p->cons, buf, sizeof(buf), &got),
+			 MTL_RING_EMPTY);
+}
+
+static void test_long_batch_publishes_itself(void **state)
+{
+	struct pair *p = *state;
+	void *area = aligned_alloc(4096, MTL_RING_AREA_SIZE(8));
+	struct mtl_ring prod, cons;
+	mtl_u8 rec[8] = { 0 }, buf[64];
+	mtl_u32 got, n;
+
+	(void)p;
+	assert_non_null(area);
+	mtl_ring_area_init(area, 8);
+	assert_int_equal(mtl_ring_init(&prod, area, 8, 64, MTL_RING_PRODUCER,
+				       MTL_RING_F_EVENT_IDX),
+			 0);
+	assert_int_equal(mtl_ring_init(&cons, area, 8, 64, MTL_RING_CONSUMER,
+				       MTL_RING_F_EVENT_IDX),
+			 0);
+	/* ...or until it holds MTL_RING_PENDING_MAX records. */
+	for (n = 0; n <= MTL_RING_PENDING_MAX; n++) {
+		rec[0] = (mtl_u8)n;
+		assert_int_equal(mtl_ring_write(&prod, rec, 8, NULL, 0), 0);
+	}
+	for (n = 0; n < MTL_RING_PENDING_MAX; n++) {
+		assert_int_equal(mtl_ring_read(&cons, buf, sizeof(buf), &got),
+				 MTL_RING_OK);
+		assert_int_equal(buf[0], n);
+	}
+	assert_int_equal(mtl_ring_read(&cons, buf, sizeof(buf), &got),
+			 MTL_RING_EMPTY);
+	assert_int_equal(mtl_ring_flush(&prod), 1);
+	assert_int_equal(mtl_ring_read(&cons, buf, sizeof(buf), &got),
+			 MTL_RING_OK);
+	assert_int_equal(buf[0], MTL_RING_PENDING_MAX);
+	free(area);
 }
 
 static void test_batching_one_notification(void **state)
@@ -421,7 +485,7 @@ static void test_consumer_publishes_when_batch_is_long(void **state)
 	/* A consumer that never ends its batch still frees slots, so a
 	 * producer can always make progress. */
 	for (n = 0; n < 100; n++) {
-		write_rec(p, n, 8);
+		write_pub(p, n, 8);
 		read_rec(p, n, 8);
 	}
 	assert_true(p->cons.ctl->cons_pos >= 100 - NSLOTS / 2);
@@ -448,6 +512,11 @@ int main(void)
 						pair_setup, pair_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_seq_zero_at_wrap_is_not_data, pair_setup,
+			pair_teardown),
+		cmocka_unit_test_setup_teardown(test_unpublished_until_flush,
+						pair_setup, pair_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_long_batch_publishes_itself, pair_setup,
 			pair_teardown),
 		cmocka_unit_test_setup_teardown(test_batching_one_notification,
 						pair_setup, pair_teardown),
