@@ -9,6 +9,7 @@ VMGS_CLI_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(VMGS_CLI_SRCS))
 VMGS_A := $(BUILD)/lib/libvmgs.a
 VMGS_SO := $(BUILD)/lib/libvmgs.so
 VMGS_LDLIBS := -lcrypto -lz
+comma := ,
 
 ALL_TARGETS += $(BIN)/vmgstool $(VMGS_A) $(VMGS_SO)
 
@@ -31,6 +32,7 @@ $(VMGS_SO): $(VMGS_LIB_PIC) vmgs-tools/lib/libvmgs.map
 	$(CC) -shared -Wl,-soname,libvmgs.so.1 -Wl,-z,relro,-z,now \
 		-Wl,--version-script=vmgs-tools/lib/libvmgs.map $(SANFLAGS) \
 		$(VMGS_LIB_PIC) -o $@ $(VMGS_LDLIBS)
+	ln -sf libvmgs.so $(@D)/libvmgs.so.1
 
 $(BIN)/vmgstool: $(VMGS_CLI_OBJS) $(VMGS_A)
 	@mkdir -p $(@D)
@@ -41,6 +43,10 @@ VMGS_UNIT := format files crash hostile nvram
 $(foreach t,$(VMGS_UNIT),$(if $(wildcard tests/unit/vmgs/test_$(t).c),\
 	$(eval $(call unit_test,vmgs_$(t),$(OBJ)/tests/unit/vmgs/test_$(t).o \
 		$(OBJ)/tests/unit/vmgs/helpers.o $(VMGS_A),$(VMGS_LDLIBS)))))
+
+# Linked against the shared library, as the paravisor will be.
+$(eval $(call unit_test,vmgs_shared,$(OBJ)/tests/unit/vmgs/test_shared.o \
+	$(VMGS_SO),-Wl$(comma)-rpath$(comma)$(abspath $(BUILD)/lib) -ldl))
 
 # The CLI test runs the vmgstool of the same build.
 $(eval $(call unit_test,vmgs_cli,$(OBJ)/tests/unit/vmgs/test_cli.o,-ljansson))
