@@ -74,6 +74,7 @@ struct mtl_slot {
 	mtl_u8 data[MTL_RING_SLOT_DATA];
 };
 MTL_ASSERT_SIZE(struct mtl_slot, MTL_RING_SLOT_SIZE);
+MTL_ASSERT_OFFSET(struct mtl_slot, hdr.len, 4);
 MTL_ASSERT_OFFSET(struct mtl_slot, data, 8);
 
 /* Slots a record of len bytes occupies. */
@@ -118,6 +119,7 @@ struct mtl_ring_stash {
 	mtl_le32 len;
 	mtl_u8 data[MTL_RING_SLOT_DATA];
 };
+MTL_ASSERT_SIZE(struct mtl_ring_stash, MTL_RING_SLOT_SIZE - 4);
 
 struct mtl_ring {
 	struct mtl_ring_ctl *ctl; /* shared */

@@ -87,8 +87,10 @@ static void ring_publish(struct mtl_ring *r)
 		mtl_u32 p = r->pending[i];
 		struct mtl_slot *s = ring_slot(r, p);
 
-		MTL_GLUE_COPY_OUT(&s->hdr.len, &r->stash[i],
-				  sizeof(r->stash[i]));
+		/* len and data: the slot's last 60 bytes, contiguous. */
+		MTL_GLUE_COPY_OUT(
+			(mtl_u8 *)s + MTL_OFFSETOF(struct mtl_slot, hdr.len),
+			&r->stash[i], sizeof(r->stash[i]));
 		MTL_GLUE_STORE_RELEASE32(&s->hdr.seq, p + 1);
 	}
 	r->npending = 0;
