@@ -26,6 +26,60 @@ const uint8_t vmgs_efi_global_guid[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93,
 					   0xd2, 0x11, 0xaa, 0x0d, 0x00, 0xe0,
 					   0x98, 0x03, 0x2b, 0x8c };
 
+/* d719b2cb-3d3a-4596-a3bc-dad00e67656f */
+const uint8_t vmgs_efi_imagesec_guid[16] = { 0xcb, 0xb2, 0x19, 0xd7, 0x3a, 0x3d,
+					     0x96, 0x45, 0xa3, 0xbc, 0xda, 0xd0,
+					     0x0e, 0x67, 0x65, 0x6f };
+/* c1c41626-504c-4092-aca9-41f936934328 */
+const uint8_t vmgs_efi_cert_sha256_guid[16] = { 0x26, 0x16, 0xc4, 0xc1,
+						0x4c, 0x50, 0x92, 0x40,
+						0xac, 0xa9, 0x41, 0xf9,
+						0x36, 0x93, 0x43, 0x28 };
+/* a5c059a1-94e4-4aa7-87b5-ab155c2bf072 */
+const uint8_t vmgs_efi_cert_x509_guid[16] = { 0xa1, 0x59, 0xc0, 0xa5,
+					      0xe4, 0x94, 0xa7, 0x4a,
+					      0x87, 0xb5, 0xab, 0x15,
+					      0x5c, 0x2b, 0xf0, 0x72 };
+
+/* EFI_SIGNATURE_LIST: type GUID, list size, header size, signature size. */
+enum { L_TYPE = 0, L_SIZE = 16, L_HDR = 20, L_SIGSIZE = 24, L_FIXED = 28 };
+
+enum vmgs_err vmgs_siglist_walk(const uint8_t *data, size_t len,
+				void (*cb)(void *arg, const struct vmgs_sig *s),
+				void *arg)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const uint8_t *l = data + pos;
+		uint32_t lsize, hsize, ssize;
+		size_t body, off;
+
+		if (len - pos < L_FIXED)
+			return VMGS_E_BAD_NVRAM;
+		lsize = get_le32(l + L_SIZE);
+		hsize = get_le32(l + L_HDR);
+		ssize = get_le32(l + L_SIGSIZE);
+		/* Each signature is an owner GUID plus at least one byte. */
+		if (lsize > len - pos || lsize < L_FIXED ||
+		    hsize > lsize - L_FIXED || ssize <= 16)
+			return VMGS_E_BAD_NVRAM;
+		body = lsize - L_FIXED - hsize;
+		if (body % ssize)
+			return VMGS_E_BAD_NVRAM;
+		for (off = 0; off < body; off += ssize) {
+			const uint8_t *sig = l + L_FIXED + hsize + off;
+			struct vmgs_sig s = { l + L_TYPE, sig, sig + 16,
+					      ssize - 16 };
+
+			if (cb)
+				cb(arg, &s);
+		}
+		pos += lsize;
+	}
+	return VMGS_OK;
+}
+
 enum vmgs_err vmgs_nvram_parse(const uint8_t *blob, size_t len,
 			       struct vmgs_nvram *out)
 {

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "vmgs/vmgs.h"
 
@@ -78,6 +79,12 @@ int open_unlocked(const struct args *a, bool writable, struct vmgs **v);
 int read_file(const char *path, uint64_t max, uint8_t **buf, uint64_t *len);
 int write_file(const char *path, const uint8_t *buf, uint64_t len);
 int print_json(json_t *j);
+
+struct vmgs_nvram_var;
+/* Signature databases in uefi-nvram dump (siglist.c). */
+bool is_sig_db(const struct vmgs_nvram_var *v, const char *name);
+/* Prints (or, with json, returns) the signatures of a db-style value. */
+json_t *print_sig_db(FILE *f, const struct vmgs_nvram_var *v, bool json);
 
 int cmd_create(const struct args *a);
 int cmd_write(const struct args *a);

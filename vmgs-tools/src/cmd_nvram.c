@@ -121,14 +121,17 @@ int cmd_nvram_dump(const struct args *a)
 			for (size_t k = 0; k < shown; k++)
 				snprintf(h + 2 * k, 3, "%02x", x->data[k]);
 			h[2 * shown] = 0;
-			json_array_append_new(
-				arr,
-				json_pack("{s:s, s:s, s:i, s:I, s:s, "
-					  "s:s}",
+			json_t *o =
+				json_pack("{s:s, s:s, s:i, s:I, s:s, s:s}",
 					  "vendor", guid, "name", name,
 					  "attributes", (int)x->attributes,
 					  "size", (json_int_t)x->data_bytes,
-					  "description", desc, "data_hex", h));
+					  "description", desc, "data_hex", h);
+
+			if (o && is_sig_db(x, name))
+				json_object_set_new(o, "signatures",
+						    print_sig_db(f, x, true));
+			json_array_append_new(arr, o);
 			free(h);
 			continue;
 		}
@@ -145,6 +148,8 @@ int cmd_nvram_dump(const struct args *a)
 		fputs("\n  ", f);
 		hex(f, x->data, shown);
 		fputs(shown < x->data_bytes ? "...\n" : "\n", f);
+		if (is_sig_db(x, name))
+			print_sig_db(f, x, false);
 	}
 	vmgs_nvram_free(&n);
 	if (arr) {

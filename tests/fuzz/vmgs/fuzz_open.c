@@ -67,6 +67,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					uint8_t *out;
 					size_t ol;
 
+					for (size_t k = 0; k < nv.count; k++)
+						vmgs_siglist_walk(
+							nv.vars[k].data,
+							nv.vars[k].data_bytes,
+							NULL, NULL);
 					if (vmgs_nvram_serialize(&nv, &out,
 								 &ol) ==
 					    VMGS_OK) {

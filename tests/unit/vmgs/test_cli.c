@@ -277,6 +277,90 @@ static void test_help_and_usage(void **s)
 			 1);
 }
 
+/* One UEFI variable record (48-byte header, UTF-16 name, data). */
+static size_t nv_var(uint8_t *b, const char *name, const uint8_t guid[16],
+		     const void *data, uint16_t dlen)
+{
+	uint16_t nb = (uint16_t)(2 * (strlen(name) + 1));
+	uint32_t rlen = 48u + nb + dlen;
+
+	memset(b, 0, rlen);
+	memcpy(b + 4, &rlen, 4); /* test host is little-endian (x86) */
+	b[8] = 7;
+	memcpy(b + 28, guid, 16);
+	memcpy(b + 44, &nb, 2);
+	memcpy(b + 46, &dlen, 2);
+	for (size_t i = 0; i < strlen(name); i++)
+		b[48 + 2 * i] = (uint8_t)name[i];
+	memcpy(b + 48 + nb, data, dlen);
+	return rlen;
+}
+
+static void test_uefi_nvram(void **s)
+{
+	static const uint8_t global[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93,
+					    0xd2, 0x11, 0xaa, 0x0d, 0x00, 0xe0,
+					    0x98, 0x03, 0x2b, 0x8c };
+	static const uint8_t other[16] = { 0, 1, 2,  3,	 4,  5,	 6,  7,
+					   8, 9, 10, 11, 12, 13, 14, 15 };
+	static const uint8_t order[4] = { 1, 0, 2, 0 };
+	static const uint8_t opt[14] = { 1, 0,	 0, 0, 4, 0,	'D',
+					 0, 'k', 0, 0, 0, 0x7f, 0xff };
+	uint8_t blob[1024];
+	size_t n = 0;
+	char f[512];
+	json_error_t err;
+	json_t *j;
+
+	(void)s;
+	snprintf(f, sizeof(f), "%s/n.vmgs", dir);
+	n += nv_var(blob + n, "BootOrder", global, order, 4);
+	n += nv_var(blob + n, "Boot0001", global, opt, 14);
+	n += nv_var(blob + n, "Boot0002", global, opt, 14);
+	n += nv_var(blob + n, "Other", other, "xyz", 3);
+	put("nvram", blob, n);
+	assert_int_equal(run("create", "-f", f, "-s", "65536", "-k", p("k1"),
+			     "-e", "AES_GCM", NULL),
+			 0);
+	assert_int_equal(run("write", "-f", f, "-d", p("nvram"), "-i",
+			     "BIOS_NVRAM", "-k", p("k1"), NULL),
+			 0);
+	assert_int_equal(run("uefi-nvram", "dump", "-f", f, NULL), 1);
+	assert_int_equal(
+		run("uefi-nvram", "dump", "-f", f, "-k", p("k1"), NULL), 0);
+	assert_non_null(strstr(out, "Boot0001"));
+	assert_non_null(strstr(out, "order=0001,0002"));
+	assert_int_equal(run("uefi-nvram", "remove-boot-entries", "-f", f, "-k",
+			     p("k1"), "-n", NULL),
+			 0);
+	assert_non_null(strstr(out, "would remove Boot0002"));
+	assert_int_equal(run("uefi-nvram", "remove-boot-entries", "-f", f, "-k",
+			     p("k1"), NULL),
+			 0);
+	assert_int_equal(run("uefi-nvram", "remove-entry", "-f", f, "-k",
+			     p("k1"), "-n", "Other", "-v",
+			     "03020100-0504-0706-0809-0a0b0c0d0e0f", NULL),
+			 0);
+	assert_int_equal(run("uefi-nvram", "remove-entry", "-f", f, "-k",
+			     p("k1"), "-n", "Other", "-v",
+			     "03020100-0504-0706-0809-0a0b0c0d0e0f", NULL),
+			 1);
+	assert_int_equal(run("uefi-nvram", "dump", "-f", f, "-k", p("k1"),
+			     "--json", NULL),
+			 0);
+	j = json_loads(out, 0, &err);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(j), 0);
+	json_decref(j);
+	/* Still encrypted after the edits. */
+	assert_int_equal(run("check", "-f", f, "-k", p("k1"), "--json", NULL),
+			 0);
+	j = json_loads(out, 0, &err);
+	assert_int_equal(
+		json_integer_value(json_object_get(j, "tags_verified")), 3);
+	json_decref(j);
+}
+
 static void test_legacy_syntax(void **s)
 {
 	char f[512];
@@ -311,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_files),
 		cmocka_unit_test(test_help_and_usage),
 		cmocka_unit_test(test_legacy_syntax),
+		cmocka_unit_test(test_uefi_nvram),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -133,12 +133,60 @@ static void test_guid_text(void **s)
 		VMGS_E_INVAL);
 }
 
+static void count_sig(void *arg, const struct vmgs_sig *sg)
+{
+	assert_true(sg->len > 0);
+	(*(unsigned *)arg)++;
+}
+
+static void test_signature_lists(void **s)
+{
+	uint8_t b[512] = { 0 };
+	unsigned n = 0;
+	size_t len;
+
+	(void)s;
+	/* Two 48-byte SHA-256 entries, then one list with a 4-byte header. */
+	memcpy(b, vmgs_efi_cert_sha256_guid, 16);
+	put_le32(b + 16, 28 + 2 * 48);
+	put_le32(b + 24, 48);
+	len = 28 + 2 * 48;
+	memcpy(b + len, vmgs_efi_cert_x509_guid, 16);
+	put_le32(b + len + 16, 28 + 4 + 20);
+	put_le32(b + len + 20, 4);
+	put_le32(b + len + 24, 20);
+	len += 28 + 4 + 20;
+	assert_int_equal(vmgs_siglist_walk(b, len, count_sig, &n), VMGS_OK);
+	assert_int_equal(n, 3);
+	/* Truncated, sizes that do not divide, tiny or huge entries. */
+	assert_int_equal(vmgs_siglist_walk(b, len - 1, NULL, NULL),
+			 VMGS_E_BAD_NVRAM);
+	assert_int_equal(vmgs_siglist_walk(b, 20, NULL, NULL),
+			 VMGS_E_BAD_NVRAM);
+	put_le32(b + 24, 47);
+	assert_int_equal(vmgs_siglist_walk(b, len, NULL, NULL),
+			 VMGS_E_BAD_NVRAM);
+	put_le32(b + 24, 16);
+	assert_int_equal(vmgs_siglist_walk(b, len, NULL, NULL),
+			 VMGS_E_BAD_NVRAM);
+	put_le32(b + 24, 48);
+	put_le32(b + 20, 0xffffffffu); /* header size */
+	assert_int_equal(vmgs_siglist_walk(b, len, NULL, NULL),
+			 VMGS_E_BAD_NVRAM);
+	put_le32(b + 20, 0);
+	put_le32(b + 16, 0xffffffffu); /* list size */
+	assert_int_equal(vmgs_siglist_walk(b, len, NULL, NULL),
+			 VMGS_E_BAD_NVRAM);
+	assert_int_equal(vmgs_siglist_walk(b, 0, NULL, NULL), VMGS_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_edit_roundtrip),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_guid_text),
+		cmocka_unit_test(test_signature_lists),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

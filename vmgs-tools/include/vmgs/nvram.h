@@ -48,5 +48,26 @@ void vmgs_nvram_name(const struct vmgs_nvram_var *v, char *buf, size_t size);
 void vmgs_guid_format(const uint8_t g[16], char out[37]);
 enum vmgs_err vmgs_guid_parse(const char *s, uint8_t g[16]);
 extern const uint8_t vmgs_efi_global_guid[16];
+/* EFI_IMAGE_SECURITY_DATABASE_GUID (db, dbx) and signature types. */
+extern const uint8_t vmgs_efi_imagesec_guid[16];
+extern const uint8_t vmgs_efi_cert_sha256_guid[16];
+extern const uint8_t vmgs_efi_cert_x509_guid[16];
+
+/* One entry of an EFI_SIGNATURE_LIST (db, dbx, KEK, PK values). */
+struct vmgs_sig {
+	const uint8_t *type; /* list's SignatureType GUID */
+	const uint8_t *owner; /* SignatureOwner GUID */
+	const uint8_t *data;
+	size_t len;
+};
+
+/*
+ * Calls cb for every signature in a packed series of signature lists.
+ * VMGS_E_BAD_NVRAM if any list header or size is inconsistent; nothing is
+ * read past len.
+ */
+enum vmgs_err vmgs_siglist_walk(const uint8_t *data, size_t len,
+				void (*cb)(void *arg, const struct vmgs_sig *s),
+				void *arg);
 
 #endif
