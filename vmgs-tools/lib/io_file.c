@@ -78,8 +78,16 @@ static enum vmgs_err wrap(struct vmgs_io *io, int fd)
 	struct file_ctx *f;
 	struct stat st;
 
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		int err = errno;
+
 		close(fd);
+		errno = err; /* callers report the reason */
+		return VMGS_E_IO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return VMGS_E_IO;
 	}
 	f = malloc(sizeof(*f));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* dump-headers, query-encryption, check, update-key, encrypt. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ int cmd_dump_headers(const struct args *a)
 	struct vmgs_io io;
 	enum vmgs_err e;
 
+	errno = 0;
 	e = vmgs_io_file_open(&io, a->file, false);
 	if (e)
 		return fail(a->file, e);
@@ -150,6 +152,7 @@ int cmd_check(const struct args *a)
 		if (rc)
 			return rc;
 	}
+	errno = 0;
 	e = vmgs_io_file_open(&io, a->file, false);
 	if (e)
 		return fail(a->file, e);

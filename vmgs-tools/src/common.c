@@ -35,8 +35,13 @@ int exit_for(enum vmgs_err e)
 
 int fail(const char *what, enum vmgs_err e)
 {
-	fprintf(stderr, "vmgstool: %s: %s [%s]\n", what, vmgs_strerror(e),
-		vmgs_errname(e));
+	/* For I/O errors the system's reason is the useful part. */
+	if (e == VMGS_E_IO && errno)
+		fprintf(stderr, "vmgstool: %s: %s: %s [%s]\n", what,
+			vmgs_strerror(e), strerror(errno), vmgs_errname(e));
+	else
+		fprintf(stderr, "vmgstool: %s: %s [%s]\n", what,
+			vmgs_strerror(e), vmgs_errname(e));
 	return exit_for(e);
 }
 
@@ -57,6 +62,7 @@ enum vmgs_err open_vmgs(const struct args *a, bool writable, struct vmgs **v)
 	struct vmgs_io io;
 	enum vmgs_err e;
 
+	errno = 0;
 	e = vmgs_io_file_open(&io, a->file, writable);
 	if (e)
 		return e;
