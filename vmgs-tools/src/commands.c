@@ -212,7 +212,8 @@ const struct command commands[] = {
 	  "OPTIONS\n" COMMON_HELP "  -d, --data-path PATH   the data to store\n"
 	  "  -i, --file-id ID       number or name\n"
 	  "  -k, --key-path PATH    32-byte datastore key\n"
-	  "      --allow-overwrite  replace a file that already has data\n\n" EXIT_HELP,
+	  "      --allow-overwrite  replace a file that already has data\n"
+	  "\n" EXIT_HELP,
 	  "f:d:i:k:h", o_write, "fdi" },
 	{ "dump", cmd_dump,
 	  "NAME\n  vmgstool dump - read a file out of the VMGS\n\n"
@@ -226,7 +227,8 @@ const struct command commands[] = {
 	  "  -d, --data-path PATH   write the data here\n"
 	  "  -k, --key-path PATH    32-byte datastore key\n"
 	  "      --raw-stdout       write the bytes, not hex, to stdout\n"
-	  "      --json             {file_id, size, encrypted, data_hex}\n\n" EXIT_HELP,
+	  "      --json             {file_id, size, encrypted, data_hex}\n"
+	  "\n" EXIT_HELP,
 	  "f:d:i:k:h", o_dump, "fi" },
 	{ "dump-headers", cmd_dump_headers,
 	  "NAME\n  vmgstool dump-headers - show both VMGS headers\n\n"

@@ -75,7 +75,7 @@ struct vmgs_io {
 	uint32_t sector_size; /* 512 or 4096 */
 };
 
-/* A regular file; create=true makes/truncates it to `size` bytes. */
+/* A regular file: an existing one, or a new (truncated) one of size bytes. */
 enum vmgs_err vmgs_io_file_open(struct vmgs_io *io, const char *path,
 				bool writable);
 enum vmgs_err vmgs_io_file_create(struct vmgs_io *io, const char *path,
