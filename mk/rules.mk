@@ -29,11 +29,12 @@ $(BUILD)/fuzz/$(1): $(2)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(3) $$^ -o $$@ $(4)
 endef
 
-# $(call bench,NAME,COMMAND)
-# Registers `make bench-NAME`, which runs COMMAND; COMMAND prints BENCH lines.
+# $(call bench,NAME,COMMAND[,PREREQUISITES])
+# Registers `make bench-NAME`, which builds PREREQUISITES (default: all) and
+# runs COMMAND; COMMAND prints BENCH lines.
 define bench
 BENCHES += $(1)
 .PHONY: bench-$(1)
-bench-$(1): all
+bench-$(1): $(if $(3),$(3),all)
 	$(2)
 endef
