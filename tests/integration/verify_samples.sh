@@ -113,6 +113,8 @@ for off in 0x30 0x100 0x200 0x277; do
 	flip $T/go-tdx-guest/tdx_prod_quote_SPR_E4.dat $((off)) "$tmp/q.dat"
 	expect 1 "tdx-tamper-$off" tdx-quote --quote "$tmp/q.dat" --root $ROOT
 done
+python3 -c 'import sys; print(open(sys.argv[1],"rb").read().hex())' $T/azure-cvm-attestation-tools/td_quote_v5.dat >"$tmp/q.hex"
+expect 0 tdx-hex-input tdx-quote --quote "$tmp/q.hex" --root $ROOT
 head -c 600 $T/go-tdx-guest/tdx_prod_quote_SPR_E4.dat >"$tmp/q.dat"
 expect 2 tdx-truncated tdx-quote --quote "$tmp/q.dat" --root $ROOT
 C=$tmp/coll

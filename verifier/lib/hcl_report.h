@@ -17,6 +17,9 @@
 #define HCL_CLAIMS_OFFSET (HCL_IGVM_OFFSET + HCL_IGVM_HDR) /* 1236 */
 #define HCL_TDREPORT_SIZE 1024
 
+_Static_assert(HCL_IGVM_OFFSET == 1216, "IGVM request data offset");
+_Static_assert(HCL_CLAIMS_OFFSET == 1236, "runtime claims offset");
+
 enum { HCL_TYPE_SNP = 2, HCL_TYPE_TDX = 4 };
 
 struct hcl_report {

@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int self_signed(X509 *x)
@@ -98,8 +99,11 @@ int snp_trust_load(struct snp_trust *t, STACK_OF(X509) * vcek,
 		t->issuer = find_issuer(vcek, t->leaf, 0);
 	t->root = t->issuer ? find_issuer(ca, t->issuer, 1) : NULL;
 	if (!t->issuer || !t->root) {
-		json_array_append_new(r->certs,
-				      json_string(cn[0] ? cn : "(no CN)"));
+		char *subj = mv_x509_subject(t->leaf);
+
+		json_array_append_new(
+			r->certs, json_string(subj ? subj : "(no subject)"));
+		free(subj);
 		mv_fail(r, MV_FAIL,
 			"no %s and ARK in --ca that issued the %s '%s'",
 			t->is_vlek ? "ASVK" : "ASK",
