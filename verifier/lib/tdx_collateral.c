@@ -262,7 +262,7 @@ static void check_tcb_info(struct mv_result *r, json_t *info,
 			   const struct tdx_pck_ext *pck)
 {
 	const uint8_t *svn = q->body + TDB_TEE_TCB_SVN;
-	json_t *lvl, *tcb;
+	json_t *lvl, *tcb, *mod;
 	size_t i;
 
 	if (!hex_eq(json_string_value(json_object_get(info, "fmspc")),
@@ -273,6 +273,28 @@ static void check_tcb_info(struct mv_result *r, json_t *info,
 		return;
 	}
 	mv_pass(r, "TCB info FMSPC and PCE-ID match the PCK certificate");
+	mod = json_object_get(info, "tdxModule");
+	if (mod) {
+		uint8_t seam_attr[8];
+		int k;
+
+		for (k = 0; k < 8; k++) /* hex is big-endian, field LE */
+			seam_attr[k] = q->body[TDB_SEAM_ATTR + 7 - k];
+		if (!hex_eq(json_string_value(json_object_get(mod, "mrsigner")),
+			    q->body + TDB_MRSIGNERSEAM, 48) ||
+		    !masked_eq(json_string_value(
+				       json_object_get(mod, "attributes")),
+			       json_string_value(
+				       json_object_get(mod, "attributesMask")),
+			       seam_attr, 8)) {
+			mv_fail(r, MV_FAIL,
+				"TDX module (MRSIGNERSEAM, "
+				"SEAMATTRIBUTES) does not match "
+				"the TCB info");
+			return;
+		}
+		mv_pass(r, "TDX module identity matches the TCB info");
+	}
 	json_array_foreach(json_object_get(info, "tcbLevels"), i, lvl)
 	{
 		const char *st;
