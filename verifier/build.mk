@@ -48,5 +48,4 @@ $(foreach f,$(MV_FUZZ),$(eval $(call mv_fuzz,$(f))))
 $(BUILD)/bench/verify_snp: $(OBJ)/tests/bench/verify_snp.o $(MV_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(MV_LDLIBS)
-$(eval $(call bench,verify,$(BUILD)/bench/verify_snp))
-bench-verify: $(BUILD)/bench/verify_snp
+$(eval $(call bench,verify,$(BUILD)/bench/verify_snp,$(BUILD)/bench/verify_snp))
