@@ -32,3 +32,8 @@ INTEGRATION_TESTS += tests/integration/paravisor_measure.sh \
 	tests/integration/paravisor_errors.sh \
 	tests/integration/paravisor_boot.sh \
 	tests/integration/paravisor_reboot.sh
+
+# make bench-boot (tests/bench/boot.sh): mantle-paravisor against QEMU as the
+# L1 VMM, in a separate bench image under $(BUILD)/bench.
+$(eval $(call bench,boot,@BUILD=$(BUILD) tests/bench/boot.sh,\
+	$(BIN)/mantle paravisor-image guest-image))

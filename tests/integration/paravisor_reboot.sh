@@ -13,7 +13,7 @@ reboot -f
 EOT
 guest_initrd_with "$TESTTMP/initrd" "$TESTTMP/50-reboot"
 pv_run r --kernel "$GUEST_K" --initrd "$TESTTMP/initrd" --cpus 1 --mem 128M \
-	--cmdline "console=ttyS0 quiet" --timeout 300
+	--cmdline "console=ttyS0 quiet" --timeout 180
 pv_show_log r
 boots=$(count "mantle-guest: init started" "$TESTTMP/r.out")
 reboots=$(count "mantle-paravisor: guest reboot" "$TESTTMP/r.log")
