@@ -16,8 +16,9 @@
 /* Guest-physical address of the table region; the RSDP is its first byte
  * (inside the 0xE0000..0xFFFFF area a guest scans for "RSD PTR "). */
 #define ACPI_TABLES_GPA 0xE0000u
-/* Room reserved for the region (up to 1 MiB). */
-#define ACPI_TABLES_MAX 0x20000u
+/* Room reserved for the region: up to 0xFF000 (the page below 1 MiB holds
+ * the reset stub, boot.h). */
+#define ACPI_TABLES_MAX 0x1F000u
 
 #define ACPI_MAX_CPUS 8u
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* 64-bit Linux boot protocol set-up in guest memory. */
 #include "boot.h"
+#include "acpi.h"
 #include "e820.h"
 #include "errf.h"
 
@@ -99,6 +100,24 @@ static void write_gdt(uint8_t *ram)
 	put64(gdt + BOOT_DS, 0x00CF93000000FFFFull); /* flat data */
 }
 
+static void write_reset_stub(uint8_t *ram)
+{
+	const uint8_t stub[] = {
+		0xBA,
+		ACPI_PM_RESET_PORT & 0xFF,
+		ACPI_PM_RESET_PORT >> 8,
+		0xB0,
+		ACPI_PM_RESET_VALUE, /* mov dx, port; mov al, value */
+		0xEE, /* out dx, al */
+		0xF4,
+		0xEB,
+		0xFD, /* hlt; jmp hlt */
+	};
+
+	memset(ram + BOOT_RESET_STUB_GPA, 0, 16);
+	memcpy(ram + BOOT_RESET_STUB_GPA, stub, sizeof(stub));
+}
+
 int boot_write(uint8_t *ram, uint64_t low_end, uint64_t mem_bytes,
 	       const struct bzimage_info *bz, const uint8_t *img,
 	       const struct boot_plan *plan, const char *cmdline,
@@ -136,6 +155,7 @@ int boot_write(uint8_t *ram, uint64_t low_end, uint64_t mem_bytes,
 
 	write_page_tables(ram);
 	write_gdt(ram);
+	write_reset_stub(ram);
 	return 0;
 }
 

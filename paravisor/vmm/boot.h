@@ -21,6 +21,13 @@
 #define BOOT_PD_GPA 0xB000ull /* 4 pages: 2 MiB pages over 4 GiB */
 #define BOOT_CMDLINE_GPA 0x20000ull
 #define BOOT_LOW_END 0x21000ull /* all of the above lies below this */
+/*
+ * The BIOS entry F000:FFF0. There is no firmware, but Linux on a
+ * hardware-reduced ACPI machine without EFI reboots by jumping there in
+ * real mode (it chooses EFI, then BIOS, over the ACPI reset register), so
+ * a 16-bit stub there writes the ACPI reset register.
+ */
+#define BOOT_RESET_STUB_GPA 0xFFFF0ull
 
 #define BOOT_CS 0x10 /* the selectors the boot protocol asks for */
 #define BOOT_DS 0x18

@@ -24,8 +24,8 @@ int iobus_add(struct iobus *b, const struct io_dev *d)
 	return 0;
 }
 
-void iobus_access(struct iobus *b, uint16_t port, int is_write, uint8_t *data,
-		  unsigned int size)
+int iobus_access(struct iobus *b, uint16_t port, int is_write, uint8_t *data,
+		 unsigned int size)
 {
 	for (unsigned int i = 0; i < b->n; i++) {
 		const struct io_dev *d = &b->devs[i];
@@ -41,9 +41,10 @@ void iobus_access(struct iobus *b, uint16_t port, int is_write, uint8_t *data,
 		} else {
 			memset(data, 0xFF, size);
 		}
-		return;
+		return 0;
 	}
 	__atomic_add_fetch(&b->unclaimed, 1, __ATOMIC_RELAXED);
 	if (!is_write)
 		memset(data, 0xFF, size);
+	return -1;
 }

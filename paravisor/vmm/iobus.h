@@ -32,8 +32,8 @@ struct iobus {
 void iobus_init(struct iobus *b);
 /* 0, or -1 if the range overlaps a registered one or the table is full. */
 int iobus_add(struct iobus *b, const struct io_dev *d);
-/* An access nobody claims reads as all ones and is counted. */
-void iobus_access(struct iobus *b, uint16_t port, int is_write, uint8_t *data,
-		  unsigned int size);
+/* An access nobody claims reads as all ones, is counted and returns -1. */
+int iobus_access(struct iobus *b, uint16_t port, int is_write, uint8_t *data,
+		 unsigned int size);
 
 #endif

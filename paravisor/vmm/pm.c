@@ -5,6 +5,7 @@
  */
 #include "acpi.h"
 #include "devices.h"
+#include "log.h"
 
 #include <string.h>
 
@@ -25,14 +26,22 @@ static void pm_write(void *priv, uint16_t off, const uint8_t *data,
 	(void)size;
 	switch (ACPI_PM_SLEEP_CONTROL_PORT + off) {
 	case ACPI_PM_SLEEP_CONTROL_PORT:
-		if ((v & ACPI_SLP_EN) &&
-		    ((v & ACPI_SLP_TYP_MASK) >> ACPI_SLP_TYP_SHIFT) ==
-			    ACPI_S5_SLP_TYP)
+		if (!(v & ACPI_SLP_EN))
+			break;
+		if (((v & ACPI_SLP_TYP_MASK) >> ACPI_SLP_TYP_SHIFT) ==
+		    ACPI_S5_SLP_TYP) {
+			pv_log("guest power-off (ACPI S5)");
 			pm->request(pm->ctx, PM_POWEROFF);
+		} else {
+			pv_log("guest asked for unsupported sleep type %u",
+			       (v & ACPI_SLP_TYP_MASK) >> ACPI_SLP_TYP_SHIFT);
+		}
 		break;
 	case ACPI_PM_RESET_PORT:
-		if (v == ACPI_PM_RESET_VALUE)
+		if (v == ACPI_PM_RESET_VALUE) {
+			pv_log("guest reset (ACPI reset register)");
 			pm->request(pm->ctx, PM_RESET);
+		}
 		break;
 	default:
 		break;
@@ -66,8 +75,10 @@ static void i8042_write(void *priv, uint16_t off, const uint8_t *data,
 
 	(void)off;
 	(void)size;
-	if (data[0] == I8042_CMD_RESET)
+	if (data[0] == I8042_CMD_RESET) {
+		pv_log("guest reset (keyboard controller)");
 		pm->request(pm->ctx, PM_RESET);
+	}
 }
 
 struct io_dev i8042_io_dev(struct pm *pm)

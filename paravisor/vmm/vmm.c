@@ -33,6 +33,7 @@
 
 #define MAX_CPUS PAYLOAD_MAX_CPUS
 #define KICK_SIGNAL SIGUSR1
+#define TRACE_LEN 32
 
 enum outcome {
 	RUNNING = 0,
@@ -66,6 +67,14 @@ struct machine {
 	struct pm pm;
 	struct stats stats;
 	uint64_t unclaimed_io;
+	unsigned int unclaimed_logged;
+	/* The last port accesses, shown when a hung guest is stopped. */
+	struct {
+		uint16_t port;
+		uint8_t size, is_write;
+		uint32_t value;
+	} trace[TRACE_LEN];
+	unsigned int trace_next;
 	struct measure_log mlog;
 	struct boot_regs regs;
 };
@@ -127,6 +136,54 @@ static void count(uint64_t *c)
 	__atomic_add_fetch(c, 1, __ATOMIC_RELAXED);
 }
 
+/* The first few accesses to ports nobody emulates, for diagnosis; the
+ * rest are only counted. */
+#define UNCLAIMED_LOGGED 16
+static void log_unclaimed(struct machine *m, const struct vmexit *e,
+			  const uint8_t *d)
+{
+	uint32_t v = 0;
+
+	if (__atomic_fetch_add(&m->unclaimed_logged, 1, __ATOMIC_RELAXED) >=
+	    UNCLAIMED_LOGGED)
+		return;
+	for (unsigned int i = 0; i < e->size && i < 4; i++)
+		v |= (uint32_t)d[i] << (8 * i);
+	pv_log("unclaimed port %s 0x%x size %u value 0x%x",
+	       e->is_write ? "write" : "read", e->port, e->size,
+	       e->is_write ? v : 0xFFFFFFFFu);
+}
+
+static void trace_io(struct machine *m, const struct vmexit *e,
+		     const uint8_t *d)
+{
+	unsigned int i =
+		__atomic_fetch_add(&m->trace_next, 1, __ATOMIC_RELAXED) %
+		TRACE_LEN;
+	uint32_t v = 0;
+
+	for (unsigned int b = 0; b < e->size && b < 4; b++)
+		v |= (uint32_t)d[b] << (8 * b);
+	m->trace[i].port = e->port;
+	m->trace[i].size = e->size;
+	m->trace[i].is_write = e->is_write;
+	m->trace[i].value = v;
+}
+
+static void log_trace(struct machine *m)
+{
+	unsigned int n = m->trace_next < TRACE_LEN ? m->trace_next : TRACE_LEN;
+
+	pv_log("last %u port accesses, oldest first:", n);
+	for (unsigned int k = 0; k < n; k++) {
+		unsigned int i = (m->trace_next - n + k) % TRACE_LEN;
+
+		pv_log("  %s 0x%x size %u value 0x%x",
+		       m->trace[i].is_write ? "out" : "in", m->trace[i].port,
+		       m->trace[i].size, m->trace[i].value);
+	}
+}
+
 static void *vcpu_thread(void *p)
 {
 	struct vcpu_arg *a = p;
@@ -146,10 +203,14 @@ static void *vcpu_thread(void *p)
 			break;
 		case VMEXIT_IO:
 			count(&m->stats.io);
-			for (uint32_t i = 0; i < e.count; i++)
-				iobus_access(&m->bus, e.port, e.is_write,
-					     e.data + (size_t)i * e.size,
-					     e.size);
+			for (uint32_t i = 0; i < e.count; i++) {
+				uint8_t *d = e.data + (size_t)i * e.size;
+
+				if (iobus_access(&m->bus, e.port, e.is_write, d,
+						 e.size) < 0)
+					log_unclaimed(m, &e, d);
+				trace_io(m, &e, d);
+			}
 			break;
 		case VMEXIT_MMIO:
 			/* No MMIO device: reads float high, writes drop. */
@@ -416,6 +477,7 @@ static int boot_once(struct machine *m, int sig_fd, int first)
 	int outcome;
 
 	m->outcome = RUNNING;
+	m->trace_next = 0;
 	memset(m->started, 0, sizeof(m->started));
 	if (machine_build(m) < 0) {
 		machine_teardown(m);
@@ -446,6 +508,12 @@ static int boot_once(struct machine *m, int sig_fd, int first)
 		if (m->started[i])
 			pthread_join(m->thread[i], NULL);
 	outcome = machine_outcome(m);
+	/* Stopped from outside: show where a hung guest was. */
+	if (outcome == OUT_SIGNAL) {
+		for (unsigned int i = 0; i < n; i++)
+			m->ops->vcpu_dump(m->vcpu[i], stderr);
+		log_trace(m);
+	}
 	log_memory(m);
 	machine_teardown(m);
 	return outcome;

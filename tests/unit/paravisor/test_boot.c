@@ -164,6 +164,10 @@ static void test_write(void **state)
 	assert_int_equal(rd64(ram + BOOT_GDT_GPA + 0x18),
 			 0x00CF93000000FFFFull);
 
+	/* The real-mode reset stub at F000:FFF0: out 0x602, 1. */
+	assert_memory_equal(ram + BOOT_RESET_STUB_GPA,
+			    "\xBA\x02\x06\xB0\x01\xEE\xF4", 7);
+
 	boot_regs(&p, &r);
 	assert_int_equal(r.rip, 16 * MiB + 0x200);
 	assert_int_equal(r.rsi, BOOT_PARAMS_GPA);
