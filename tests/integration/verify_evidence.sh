@@ -104,6 +104,15 @@ bundle aztdx <<'EOF2'
  "tpm": {"attest": h("trustee/az-tdx-vtpm/tpm-quote-attest.bin"), "signature": h("trustee/az-tdx-vtpm/tpm-quote-sig.bin"),
          "pcrs": h("trustee/az-tdx-vtpm/tpm-pcrs-sha256.bin")}}
 EOF2
+bundle azgenoa <<'EOF2'
+{"mantle_evidence_version": 1,
+ # the relying party's 48-byte challenge, as carried in extraData
+ "nonce": open(T + "/trustee/az-snp-vtpm/genoa-tpm-quote-attest.bin", "rb").read()[44:92].hex(),
+ "hcl": {"report": h("trustee/az-snp-vtpm/genoa-hcl-report.bin")},
+ "snp": {"vcek": r("trustee/az-snp-vtpm/vcek-genoa.pem"), "ca": r("go-sev-guest/ask_ark_genoa.pem")},
+ "tpm": {"attest": h("trustee/az-snp-vtpm/genoa-tpm-quote-attest.bin"), "signature": h("trustee/az-snp-vtpm/genoa-tpm-quote-sig.bin"),
+         "pcrs": h("trustee/az-snp-vtpm/genoa-tpm-pcrs-sha256.bin")}}
+EOF2
 bundle milan <<'EOF2'
 {"mantle_evidence_version": 1, "nonce": "0102030405",
  "snp": {"report": h("go-sev-guest/attestation.bin"), "vcek": der2pem("go-sev-guest/vcek_milan.der"),
@@ -128,6 +137,7 @@ appraise azsnp milan-roots 0 warning          # provisional firmware
 appraise azsnp genoa-only 1 contraindicated   # root not trusted
 appraise azsnp-badnonce milan-roots 1 contraindicated
 appraise aztdx intel 0 affirming
+appraise azgenoa genoa-only 0 affirming
 appraise aztdx milan-roots 1 contraindicated
 appraise milan milan-roots 1 contraindicated  # debug allowed, policy forbids
 appraise milan debug-ok 0 warning             # debug allowed by policy

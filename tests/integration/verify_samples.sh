@@ -84,6 +84,13 @@ expect 1 snp-wrong-vcek snp-report --report $G/attestation.bin --vcek $T/virtee-
 expect 1 snp-wrong-chain snp-report --report $T/trustee/snp/e2e-genoa-report-v3.bin --vcek $T/trustee/snp/e2e-genoa-vcek.der --ca $G/ask_ark_milan.pem
 expect 1 snp-vlek-vcek-chain snp-report --report $T/trustee/snp/test-vlek-report.bin --vcek $T/trustee/snp/test-vlek.der --ca $G/ask_ark_milan.pem --at $AT
 expect 1 snp-synthetic-vcek snp-report --report $T/trustee/snp/test-report.bin --vcek $T/trustee/snp/test-vcek-invalid-legacy.der --ca $G/ask_ark_milan.pem
+field snp-hwid-raw 'd["endorsement_key"]["hwid_encoding"], d["endorsement_key"]["hwid"][:8]' "('raw', '00010203')"
+expect 1 snp-synthetic-vcek-wrapped snp-report --report $T/trustee/snp/test-report.bin --vcek $T/trustee/snp/test-vcek-invalid-new.der --ca $G/ask_ark_milan.pem
+field snp-hwid-octet-string 'd["endorsement_key"]["hwid_encoding"], d["endorsement_key"]["hwid"][:8]' "('octet-string', '00010203')"
+# virtee's negative test: bit 7 of byte 21 flipped.
+python3 -c 'import sys; b=bytearray.fromhex(open(sys.argv[1]).read().strip()); b[21]^=0x80; open(sys.argv[2],"wb").write(b)' $T/virtee-sev/report_milan.hex "$tmp/v.bin"
+expect 1 snp-virtee-bit7-byte21 snp-report --report "$tmp/v.bin" --vcek $T/virtee-sev/vcek_milan.der --ca $G/ask_ark_milan.pem
+field snp-real-not-simulated 'd["simulated"], d["root"]' "(False, 'AMD ARK-Milan')"
 # Single-byte changes inside the signed range [0, 0x2a0).
 for off in 0 8 42 48 0x50 0x90 0x180 0x1a0 0x1e8 0x29f; do
 	flip $T/trustee/snp/test-report.bin $((off)) "$tmp/t.bin"
@@ -173,6 +180,11 @@ field hcl-snp-claims 'd["key_ids"], d["claims"]["vm-configuration"]["secure-boot
 expect 0 hcl-snp-genoa hcl-report --report $S/genoa-hcl-report.bin --vcek $S/vcek-genoa.pem --ca $G/ask_ark_genoa.pem
 expect 1 hcl-snp-other-chip hcl-report --report $A/hcl-report-snp.bin --vcek $A/certs.pem --ca $G/ask_ark_milan.pem
 expect 1 hcl-tdx-no-quote hcl-report --report $A/hcl-report-tdx.bin
+field hcl-tdx-binding-ok '"REPORT_DATA = SHA256(runtime claims)" in d["checks"]' True
+expect 1 hcl-snp-other-chip-binding hcl-report --report $A/hcl-report-snp.bin --vcek $A/certs.pem --ca $G/ask_ark_milan.pem
+field hcl-snp-other-chip-binding-ok '"REPORT_DATA = SHA256(runtime claims)" in d["checks"], d["key_ids"]' "(True, ['HCLAkPub'])"
+expect 1 hcl-azure-tools-tdx hcl-report --report $T/azure-cvm-attestation-tools/snp_hcl_report.bin
+field hcl-azure-tools-tdx-claims 'd["hcl"]["report_type"], "user-data" in d["claims"], sorted(k for k in d["claims"]["vm-configuration"] if k in ("secure-boot", "tpm-enabled"))' "('tdx', True, ['secure-boot', 'tpm-enabled'])"
 expect 0 hcl-tdx-with-quote hcl-report --report $T/trustee/az-tdx-vtpm/hcl-report.bin --quote $T/trustee/az-tdx-vtpm/td-quote.bin --root $ROOT
 expect 1 hcl-tdx-wrong-quote hcl-report --report $T/trustee/az-tdx-vtpm/hcl-report.bin --quote $T/go-tdx-guest/tdx_prod_quote_SPR_E4.dat --root $ROOT
 flip $S/hcl-report.bin 1300 "$tmp/h.bin"
