@@ -287,6 +287,38 @@ static void test_wrong_chain_and_time(void **state)
 	mv_result_free(&r);
 }
 
+/* The real Turin VCEK (no report exists) chains to ARK-Turin. */
+static void test_turin_chain(void **state)
+{
+	STACK_OF(X509) *v = NULL, *c = NULL;
+	struct snp_trust trust;
+	struct mv_result r;
+
+	(void)state;
+	assert_true(mv_certs_load_file(mvt_path("virtee-sev/vcek_turin.der"),
+				       &v) == 1);
+	assert_true(mv_certs_load_file(
+			    mvt_path("go-sev-guest/ask_ark_turin_vcek.pem"),
+			    &c) == 2);
+	fresh(&r);
+	assert_int_equal(snp_trust_load(&trust, v, c, T_2025, &r), MV_OK);
+	assert_true(trust.chain_ok);
+	assert_int_equal(trust.product, SNP_TURIN);
+	assert_string_equal(json_string_value(json_object_get(r.root, "root")),
+			    "AMD ARK-Turin");
+	snp_trust_free(&trust);
+	mv_result_free(&r);
+	sk_X509_pop_free(c, X509_free);
+	assert_true(mv_certs_load_file(mvt_path(MILAN_CA), &c) == 2);
+	fresh(&r);
+	assert_int_equal(snp_trust_load(&trust, v, c, T_2025, &r), MV_FAIL);
+	assert_false(trust.chain_ok);
+	snp_trust_free(&trust);
+	mv_result_free(&r);
+	sk_X509_pop_free(c, X509_free);
+	sk_X509_pop_free(v, X509_free);
+}
+
 /* Every single-byte change in [0, 0x2A0) must be rejected. */
 static void test_tamper_every_signed_byte(void **state)
 {
@@ -333,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_vcek_turin_and_vlek),
 		cmocka_unit_test(test_samples_verify),
 		cmocka_unit_test(test_wrong_chain_and_time),
+		cmocka_unit_test(test_turin_chain),
 		cmocka_unit_test(test_tamper_every_signed_byte),
 	};
 
