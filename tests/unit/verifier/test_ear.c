@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* JOSE helpers, policy parsing and evidence appraisal into EAR claims. */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/pem.h>
+
+#include "eventlog.h"
 #include "evidence.h"
 #include "hcl_report.h"
 #include "mv_jose.h"
@@ -17,6 +21,7 @@
 #include "mv_x509.h"
 #include "policy.h"
 #include "testdata.h"
+#include "tpm_attest.h"
 
 static void test_b64url(void **state)
 {
@@ -178,7 +183,8 @@ static char *text_of(const char *rel)
 	return (char *)b;
 }
 
-static enum mv_tier appraise(json_t *ev, const char *policy, int *rc)
+static enum mv_tier appraise_as(json_t *ev, const char *policy,
+				const char *submod, int *rc)
 {
 	struct mv_policy p;
 	struct mv_result r;
@@ -192,7 +198,7 @@ static enum mv_tier appraise(json_t *ev, const char *policy, int *rc)
 				   &ear, &tier);
 	if (*rc == MV_OK) {
 		json_t *sub = json_object_get(json_object_get(ear, "submods"),
-					      "sev-snp-hcl");
+					      submod);
 
 		assert_non_null(sub);
 		assert_non_null(json_object_get(sub, "ear.status"));
@@ -207,6 +213,28 @@ static enum mv_tier appraise(json_t *ev, const char *policy, int *rc)
 	mv_policy_free(&p);
 	free(s);
 	return tier;
+}
+
+static enum mv_tier appraise(json_t *ev, const char *policy, int *rc)
+{
+	return appraise_as(ev, policy, "sev-snp-hcl", rc);
+}
+
+/* A DER certificate sample as PEM text. */
+static char *der_pem(const char *rel)
+{
+	STACK_OF(X509) *sk = NULL;
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *p, *out;
+	long n;
+
+	assert_true(mv_certs_load_file(mvt_path(rel), &sk) == 1);
+	PEM_write_bio_X509(bio, sk_X509_value(sk, 0));
+	n = BIO_get_mem_data(bio, &p);
+	out = strndup(p, (size_t)n);
+	BIO_free(bio);
+	sk_X509_pop_free(sk, X509_free);
+	return out;
 }
 
 static void test_evidence_azure_snp(void **state)
@@ -253,6 +281,109 @@ static void test_evidence_azure_snp(void **state)
 	free(vcek);
 }
 
+/* A TPM2 quote (extraData 0xabcd, SHA-256 PCR 0-23) signed by ak. */
+static void sign_quote(EVP_PKEY *ak, const uint8_t *pcrs, char **atthex,
+		       char **sighex)
+{
+	uint8_t att[128], dig[32], sig[128];
+	size_t n = 0, slen = sizeof(sig);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int dlen;
+
+	EVP_Digest(pcrs, 24 * 32, dig, &dlen, EVP_sha256(), NULL);
+	memcpy(att, "\xff\x54\x43\x47\x80\x18\x00\x00\x00\x02\xab\xcd", 12);
+	n = 12;
+	memset(att + n, 0, 17 + 8); /* clock info, firmware */
+	n += 25;
+	memcpy(att + n, "\x00\x00\x00\x01\x00\x0b\x03\xff\xff\xff\x00\x20", 12);
+	n += 12;
+	memcpy(att + n, dig, 32);
+	n += 32;
+	EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, ak);
+	assert_int_equal(EVP_DigestSign(ctx, sig, &slen, att, n), 1);
+	EVP_MD_CTX_free(ctx);
+	*atthex = mv_hex(att, n);
+	*sighex = mv_hex(sig, slen);
+}
+
+/*
+ * SNP report + a quote signed by a PEM AK over the PCRs that the real
+ * glinux-alex event log replays to, + that log: the TPM and event-log path.
+ */
+static void test_evidence_eventlog(void **state)
+{
+	const char *pol = "{\"mantle_policy_version\":1,\"trusted_roots\":"
+			  "[\"AMD ARK-Milan\"],\"allow_debug\":true}";
+	uint8_t *logb, pcrs[24 * 32] = { 0 };
+	size_t loglen;
+	struct evlog *ev = calloc(1, sizeof(*ev));
+	EVP_PKEY *ak = EVP_EC_gen("P-256");
+	char err[128], *akpem, *loghex, *atthex, *sighex, *pcrhex, *rep, *vcek;
+	BIO *bio = BIO_new(BIO_s_mem());
+	json_t *bundle;
+	long pemlen;
+	int rc, i;
+
+	(void)state;
+	mvt_load("go-tpm-tools/glinux-alex.bin", &logb, &loglen);
+	assert_int_equal(evlog_replay(logb, loglen, ev, err, sizeof(err)), 0);
+	for (i = 0; i < 24; i++)
+		memcpy(pcrs + 32 * i, evlog_bank(ev, TPM_ALG_SHA256)->pcr[i],
+		       32);
+	sign_quote(ak, pcrs, &atthex, &sighex);
+	PEM_write_bio_PUBKEY(bio, ak);
+	pemlen = BIO_get_mem_data(bio, &akpem);
+	akpem = strndup(akpem, (size_t)pemlen);
+	loghex = mv_hex(logb, loglen);
+	pcrhex = mv_hex(pcrs, sizeof(pcrs));
+	rep = hex_of("go-sev-guest/attestation.bin");
+	vcek = text_of("go-sev-guest/ask_ark_milan.pem");
+	bundle = json_pack("{s:i, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, "
+			   "s:s}",
+			   "mantle_evidence_version", 1, "nonce", "abcd", "snp",
+			   "report", rep, "ca", vcek, "tpm", "attest", atthex,
+			   "signature", sighex, "pcrs", pcrhex, "ak", akpem,
+			   "eventlog", loghex);
+	assert_non_null(bundle);
+	/* The VCEK is not in the bundle yet: unusable. */
+	appraise_as(bundle, pol, "sev-snp", &rc);
+	assert_int_equal(rc, MV_BADINPUT);
+	free(vcek);
+	vcek = der_pem("go-sev-guest/vcek_milan.der");
+	json_object_set_new(json_object_get(bundle, "snp"), "vcek",
+			    json_string(vcek));
+	/* AK not bound to hardware and debug allowed: a warning. */
+	assert_int_equal(appraise_as(bundle, pol, "sev-snp", &rc),
+			 TIER_WARNING);
+	assert_int_equal(rc, MV_OK);
+	/* A validly quoted PCR value that the log does not replay to. */
+	pcrs[32 * 4] ^= 1;
+	free(pcrhex);
+	free(atthex);
+	free(sighex);
+	pcrhex = mv_hex(pcrs, sizeof(pcrs));
+	sign_quote(ak, pcrs, &atthex, &sighex);
+	json_object_set_new(json_object_get(bundle, "tpm"), "pcrs",
+			    json_string(pcrhex));
+	json_object_set_new(json_object_get(bundle, "tpm"), "attest",
+			    json_string(atthex));
+	json_object_set_new(json_object_get(bundle, "tpm"), "signature",
+			    json_string(sighex));
+	assert_int_equal(appraise_as(bundle, pol, "sev-snp", &rc), TIER_CONTRA);
+	json_decref(bundle);
+	free(ev);
+	free(logb);
+	free(akpem);
+	free(loghex);
+	free(atthex);
+	free(sighex);
+	free(pcrhex);
+	free(rep);
+	free(vcek);
+	BIO_free(bio);
+	EVP_PKEY_free(ak);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_hcl_akpub_jwk),
 		cmocka_unit_test(test_evidence_azure_snp),
+		cmocka_unit_test(test_evidence_eventlog),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
