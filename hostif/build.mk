@@ -1,0 +1,49 @@
+# hostif: the host<->paravisor control channel (SPEC.md). Two libraries, one
+# per side of the trust boundary (README.md):
+#   libhostif_pv.a   paravisor (trusted): codec, decoder, client, libvmgs io
+#   libhostif_host.a host (untrusted): codec, decoder, server, store, hostile
+# Both need $(VMGS_A) -lcrypto -lz at link time. Tests: tests/unit/hostif,
+# fuzz targets tests/fuzz/hostif.
+
+HOSTIF_CPPFLAGS := -Ihostif/include -Ivmgs-tools/include
+HOSTIF_COMMON := wire decoder chan
+HOSTIF_PV_SRCS := $(addprefix hostif/src/,$(addsuffix .c,$(HOSTIF_COMMON) \
+	client vmgs_io))
+HOSTIF_HOST_SRCS := $(addprefix hostif/src/,$(addsuffix .c,$(HOSTIF_COMMON) \
+	server store hostile))
+HOSTIF_PV_A := $(BUILD)/lib/libhostif_pv.a
+HOSTIF_HOST_A := $(BUILD)/lib/libhostif_host.a
+HOSTIF_LDLIBS := $(BUILD)/lib/libvmgs.a -lcrypto -lz -lpthread
+
+ALL_TARGETS += $(HOSTIF_PV_A) $(HOSTIF_HOST_A)
+
+$(OBJ)/hostif/%.o: CPPFLAGS += $(HOSTIF_CPPFLAGS)
+$(OBJ)/tests/unit/hostif/%.o: CPPFLAGS += $(HOSTIF_CPPFLAGS) -Ihostif/src
+
+$(HOSTIF_PV_A): $(patsubst %.c,$(OBJ)/%.o,$(HOSTIF_PV_SRCS))
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(HOSTIF_HOST_A): $(patsubst %.c,$(OBJ)/%.o,$(HOSTIF_HOST_SRCS))
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+# Tests that need both sides link both libraries (duplicate codec objects
+# resolve from the first archive).
+HOSTIF_BOTH := $(HOSTIF_PV_A) $(HOSTIF_HOST_A) $(BUILD)/lib/libvmgs.a
+$(eval $(call unit_test,hostif_wire,$(OBJ)/tests/unit/hostif/test_wire.o \
+	$(HOSTIF_PV_A),-lz))
+$(eval $(call unit_test,hostif_hostile,\
+	$(OBJ)/tests/unit/hostif/test_hostile.o $(HOSTIF_HOST_A),))
+$(eval $(call unit_test,hostif_channel,\
+	$(OBJ)/tests/unit/hostif/test_channel.o \
+	$(OBJ)/tests/unit/hostif/pair.o $(HOSTIF_BOTH),$(HOSTIF_LDLIBS)))
+$(eval $(call unit_test,hostif_vmgs,$(OBJ)/tests/unit/hostif/test_vmgs.o \
+	$(OBJ)/tests/unit/hostif/pair.o $(HOSTIF_BOTH),$(HOSTIF_LDLIBS)))
+
+$(eval $(call fuzz_target,hostif_frames,tests/fuzz/hostif/fuzz_frames.c \
+	hostif/src/wire.c hostif/src/decoder.c,-Ihostif/include,-lz))
+$(eval $(call fuzz_target,hostif_spec,tests/fuzz/hostif/fuzz_spec.c \
+	hostif/src/hostile.c,-Ihostif/include,))

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host side (untrusted from the paravisor's view) of the control channel:
+ * the VMGS block service over a fixed-VHD1 file, EVENT sending, LOG
+ * receiving, and optional hostile mode. The paravisor's frames are
+ * validated here too: a compromised paravisor must not crash the host.
+ */
+#ifndef HOSTIF_SERVER_H
+#define HOSTIF_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hostif_hostile.h"
+#include "mantle_hostif.h"
+
+/* VMGS_DEFAULT_CAPACITY data bytes plus the 512-byte VHD footer. */
+#define HOSTIF_VMGS_DEFAULT_FILE_SIZE 4194816ull
+
+/* The VMGS file: only its data part (the file minus its footer) is served. */
+struct hostif_store;
+
+/*
+ * Opens path (a fixed-VHD1 file); a missing file is created as a fixed
+ * VHD1 of HOSTIF_VMGS_DEFAULT_FILE_SIZE bytes with an all-zero data part.
+ * On error returns -1 with a one-line reason in err.
+ */
+int hostif_store_open(const char *path, struct hostif_store **out, char *err,
+		      size_t errlen);
+uint64_t hostif_store_sectors(const struct hostif_store *st);
+void hostif_store_close(struct hostif_store *st);
+
+struct hostif_server_counters {
+	uint64_t frames_ok, frames_bad, requests_refused;
+	uint64_t reads, writes, flushes, logs, events_sent;
+};
+
+struct hostif_server_cfg {
+	struct hostif_hello range; /* min_major 0 = 1.0 .. 1.0 */
+	uint64_t features; /* offered HOSTIF_F_* */
+	struct hostif_hostile *hostile; /* NULL: behave */
+	uint32_t storm_device; /* what a storm sends (a real source) */
+	uint16_t storm_vector;
+	/* LOG text, already validated printable, NUL-terminated. */
+	void (*log_cb)(void *arg, unsigned level, const char *text);
+	void *log_arg;
+};
+
+struct hostif_server;
+
+/* fd: the host end of the virtio-serial port; store may be NULL. */
+int hostif_server_new(int fd, struct hostif_store *store,
+		      const struct hostif_server_cfg *cfg,
+		      struct hostif_server **out);
+void hostif_server_free(struct hostif_server *s);
+/*
+ * One step for an event loop: reads what is available on fd (waiting up to
+ * timeout_ms) and answers every complete request. 0, or -HOSTIF_E_CLOSED
+ * once the paravisor closed its end, or another -HOSTIF_E_*.
+ */
+int hostif_server_step(struct hostif_server *s, int timeout_ms);
+/* Serves until the paravisor closes the channel (returns 0) or an error. */
+int hostif_server_run(struct hostif_server *s);
+int hostif_server_send_event(struct hostif_server *s, uint32_t device,
+			     uint16_t vector);
+/* Sends the hostile spec's storm now (also sent after each HELLO). */
+int hostif_server_storm(struct hostif_server *s);
+const struct hostif_server_counters *
+hostif_server_counters(const struct hostif_server *s);
+
+#endif /* HOSTIF_SERVER_H */

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mantle host<->paravisor control channel, wire format version 1.0
+ * (normative text: hostif/SPEC.md). Frames travel over a virtio-serial
+ * byte stream; every field is fixed width and little endian. This header
+ * holds the wire constants, the frame codec and the stream decoder that
+ * both sides link.
+ */
+#ifndef MANTLE_HOSTIF_H
+#define MANTLE_HOSTIF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HOSTIF_MAGIC 0x4649484du /* "MHIF" as bytes on the wire */
+#define HOSTIF_VERSION_MAJOR 1
+#define HOSTIF_VERSION_MINOR 0
+
+/* Frame header: offsets of its fields (SPEC.md §3). */
+#define HOSTIF_OFF_MAGIC 0
+#define HOSTIF_OFF_MAJOR 4
+#define HOSTIF_OFF_MINOR 5
+#define HOSTIF_OFF_TYPE 6
+#define HOSTIF_OFF_FLAGS 8
+#define HOSTIF_OFF_RSVD 10
+#define HOSTIF_OFF_LEN 12
+#define HOSTIF_OFF_SEQ 16
+#define HOSTIF_OFF_REQID 24
+#define HOSTIF_OFF_CRC 28
+#define HOSTIF_HDR_SIZE 32
+
+_Static_assert(HOSTIF_OFF_CRC + 4 == HOSTIF_HDR_SIZE, "header is 32 bytes");
+_Static_assert(HOSTIF_OFF_SEQ % 8 == 0, "seq is naturally aligned");
+
+#define HOSTIF_SECTOR 512u /* data sizes are multiples of this */
+#define HOSTIF_MAX_DATA 65536u /* sector data in one READ/WRITE */
+#define HOSTIF_RW_HDR 16u /* fixed part of READ/WRITE payloads */
+#define HOSTIF_MAX_PAYLOAD (HOSTIF_MAX_DATA + HOSTIF_RW_HDR)
+#define HOSTIF_MAX_FRAME (HOSTIF_HDR_SIZE + HOSTIF_MAX_PAYLOAD)
+#define HOSTIF_LOG_HDR 4u
+#define HOSTIF_LOG_MAX 1024u /* text bytes in one LOG */
+
+/* Message types. Replies have bit 15 set and echo the request id. */
+enum hostif_type {
+	HOSTIF_T_HELLO = 0x0001,
+	HOSTIF_T_VMGS_INFO = 0x0010,
+	HOSTIF_T_VMGS_READ = 0x0011,
+	HOSTIF_T_VMGS_WRITE = 0x0012,
+	HOSTIF_T_VMGS_FLUSH = 0x0013,
+	HOSTIF_T_EVENT = 0x0020, /* host -> paravisor, one way */
+	HOSTIF_T_LOG = 0x0021, /* paravisor -> host, one way */
+	HOSTIF_T_REPLY = 0x8000,
+	HOSTIF_T_HELLO_REPLY = 0x8001,
+	HOSTIF_T_VMGS_INFO_REPLY = 0x8010,
+	HOSTIF_T_VMGS_READ_REPLY = 0x8011,
+	HOSTIF_T_VMGS_WRITE_REPLY = 0x8012,
+	HOSTIF_T_VMGS_FLUSH_REPLY = 0x8013,
+};
+
+/* Payload sizes (exact, or the fixed part of a bounded payload). */
+#define HOSTIF_HELLO_SIZE 16u
+#define HOSTIF_HELLO_REPLY_SIZE 24u
+#define HOSTIF_INFO_REPLY_SIZE 16u
+#define HOSTIF_STATUS_REPLY_SIZE 8u
+#define HOSTIF_EVENT_SIZE 8u
+
+/* Feature bits (HELLO). Zero means the 1.0 baseline: VMGS service only. */
+#define HOSTIF_F_EVENTS (1ull << 0) /* host may send EVENT */
+#define HOSTIF_F_LOG (1ull << 1) /* paravisor may send LOG */
+#define HOSTIF_F_KNOWN (HOSTIF_F_EVENTS | HOSTIF_F_LOG)
+
+/* Status codes in replies. */
+enum hostif_status {
+	HOSTIF_S_OK = 0,
+	HOSTIF_S_IO = 1, /* the host's storage failed */
+	HOSTIF_S_RANGE = 2, /* lba/count outside the data part */
+	HOSTIF_S_NOT_READY = 3, /* request before a successful HELLO */
+	HOSTIF_S_VERSION = 4, /* no common version: session refused */
+	HOSTIF_S_NO_DEVICE = 5, /* no VMGS attached */
+	HOSTIF_S_BAD_REQUEST = 6, /* malformed request */
+};
+
+/* Library error codes (negative values are returned). */
+enum hostif_err {
+	HOSTIF_OK = 0,
+	HOSTIF_E_MAGIC, /* bytes skipped looking for a frame start */
+	HOSTIF_E_LENGTH, /* length impossible for the frame or its type */
+	HOSTIF_E_CRC, /* CRC-32 mismatch */
+	HOSTIF_E_VERSION, /* header version not the negotiated one */
+	HOSTIF_E_TYPE, /* unknown message type */
+	HOSTIF_E_RESERVED, /* a reserved field or flag is not zero */
+	HOSTIF_E_PAYLOAD, /* payload fails its type's validation */
+	HOSTIF_E_TIMEOUT, /* no valid reply in time (after retries) */
+	HOSTIF_E_IO, /* read/write on the channel failed */
+	HOSTIF_E_CLOSED, /* peer closed the channel */
+	HOSTIF_E_REFUSED, /* version negotiation failed */
+	HOSTIF_E_STATUS, /* the peer answered with an error status */
+	HOSTIF_E_INVAL, /* bad argument from the caller */
+	HOSTIF_E_NOMEM,
+	HOSTIF_E_STATE, /* call not valid in this session state */
+	HOSTIF_E_COUNT
+};
+
+const char *hostif_strerror(int err); /* accepts err or -err */
+
+/* Decoded header. */
+struct hostif_hdr {
+	uint32_t magic;
+	uint8_t major, minor;
+	uint16_t type;
+	uint16_t flags;
+	uint16_t reserved;
+	uint32_t len;
+	uint64_t seq;
+	uint32_t req_id;
+	uint32_t crc;
+};
+
+/* A frame as the decoder hands it out: payload points into its buffer. */
+struct hostif_frame {
+	struct hostif_hdr h;
+	const uint8_t *payload;
+};
+
+/* Typed payloads. */
+struct hostif_hello {
+	uint8_t min_major, min_minor, max_major, max_minor;
+	uint64_t features;
+};
+
+struct hostif_hello_reply {
+	uint32_t status;
+	struct hostif_hello range; /* the replier's range and features */
+	uint8_t major, minor; /* chosen version (valid if status OK) */
+};
+
+struct hostif_info_reply {
+	uint32_t status;
+	uint32_t sector_size;
+	uint64_t sector_count;
+};
+
+struct hostif_rw { /* READ request; WRITE request's fixed part */
+	uint64_t lba;
+	uint32_t count;
+};
+
+struct hostif_read_reply {
+	uint32_t status;
+	uint32_t count;
+	uint64_t lba;
+	const uint8_t *data;
+	size_t data_len;
+};
+
+struct hostif_write { /* WRITE request */
+	struct hostif_rw rw;
+	const uint8_t *data;
+	size_t data_len;
+};
+
+struct hostif_status_reply { /* WRITE and FLUSH replies */
+	uint32_t status;
+	uint32_t count; /* sectors written (WRITE); 0 for FLUSH */
+};
+
+struct hostif_event {
+	uint32_t device;
+	uint16_t vector;
+};
+
+struct hostif_log {
+	uint8_t level;
+	const char *text; /* not NUL-terminated */
+	size_t len;
+};
+
+/* --- codec (wire.c) ---------------------------------------------------- */
+
+uint32_t hostif_crc(const uint8_t hdr[HOSTIF_HDR_SIZE], const uint8_t *payload,
+		    size_t len);
+/*
+ * Encodes a frame: h supplies type, version, seq and req_id (magic, len,
+ * crc are filled in). The payload is the concatenation of p1 and p2 (either
+ * may be NULL with length 0). Returns the frame size, or 0 if it does not
+ * fit cap or exceeds HOSTIF_MAX_PAYLOAD.
+ */
+size_t hostif_frame_encode(uint8_t *out, size_t cap, const struct hostif_hdr *h,
+			   const void *p1, size_t n1, const void *p2,
+			   size_t n2);
+void hostif_hdr_decode(const uint8_t b[HOSTIF_HDR_SIZE], struct hostif_hdr *h);
+/* Bounds of a type's payload length; -HOSTIF_E_TYPE if unknown. */
+int hostif_type_len_bounds(uint16_t type, uint32_t *min, uint32_t *max);
+/*
+ * Per-type validation of a complete frame (length exact or bounded,
+ * reserved fields zero, data sizes whole sectors). 0 or -HOSTIF_E_*.
+ */
+int hostif_msg_validate(const struct hostif_frame *f);
+
+/* Fixed-part encoders: write exactly the payload size named above. */
+void hostif_hello_put(uint8_t out[HOSTIF_HELLO_SIZE],
+		      const struct hostif_hello *m);
+void hostif_hello_reply_put(uint8_t out[HOSTIF_HELLO_REPLY_SIZE],
+			    const struct hostif_hello_reply *m);
+void hostif_info_reply_put(uint8_t out[HOSTIF_INFO_REPLY_SIZE],
+			   const struct hostif_info_reply *m);
+void hostif_rw_put(uint8_t out[HOSTIF_RW_HDR], const struct hostif_rw *m);
+void hostif_read_reply_put(uint8_t out[HOSTIF_RW_HDR],
+			   const struct hostif_read_reply *m);
+void hostif_status_reply_put(uint8_t out[HOSTIF_STATUS_REPLY_SIZE],
+			     const struct hostif_status_reply *m);
+void hostif_event_put(uint8_t out[HOSTIF_EVENT_SIZE],
+		      const struct hostif_event *m);
+void hostif_log_put(uint8_t out[HOSTIF_LOG_HDR], uint8_t level);
+
+/*
+ * Typed decoders: each calls hostif_msg_validate and checks the type, so a
+ * payload is only ever read through one of these. 0 or -HOSTIF_E_*.
+ */
+int hostif_hello_get(const struct hostif_frame *f, struct hostif_hello *m);
+int hostif_hello_reply_get(const struct hostif_frame *f,
+			   struct hostif_hello_reply *m);
+int hostif_info_reply_get(const struct hostif_frame *f,
+			  struct hostif_info_reply *m);
+int hostif_read_get(const struct hostif_frame *f, struct hostif_rw *m);
+int hostif_read_reply_get(const struct hostif_frame *f,
+			  struct hostif_read_reply *m);
+int hostif_write_get(const struct hostif_frame *f, struct hostif_write *m);
+int hostif_status_reply_get(const struct hostif_frame *f,
+			    struct hostif_status_reply *m);
+int hostif_event_get(const struct hostif_frame *f, struct hostif_event *m);
+int hostif_log_get(const struct hostif_frame *f, struct hostif_log *m);
+
+/*
+ * Version negotiation (SPEC.md §5): the highest version inside both
+ * ranges. Returns 0 and the version, or -HOSTIF_E_REFUSED.
+ */
+int hostif_negotiate(const struct hostif_hello *a, const struct hostif_hello *b,
+		     uint8_t *major, uint8_t *minor);
+
+/* --- stream decoder (decoder.c) ---------------------------------------- */
+
+/*
+ * Reassembles frames from a byte stream in a private, bounded buffer. The
+ * caller copies bytes in once (hostif_dec_feed, or read() into
+ * hostif_dec_space); frames are validated there and never re-read from the
+ * source.
+ */
+struct hostif_dec {
+	size_t start, end; /* unparsed bytes are buf[start, end) */
+	size_t hold; /* bytes of the frame last handed out */
+	uint64_t skipped; /* bytes dropped while resynchronising */
+	uint8_t buf[HOSTIF_MAX_FRAME];
+};
+
+void hostif_dec_init(struct hostif_dec *d);
+/* Where to put up to *space more bytes (compacts the buffer). */
+uint8_t *hostif_dec_space(struct hostif_dec *d, size_t *space);
+void hostif_dec_commit(struct hostif_dec *d, size_t n);
+/* Copies in as much of data as fits; returns the bytes taken. */
+size_t hostif_dec_feed(struct hostif_dec *d, const void *data, size_t len);
+/*
+ * Next frame: 1 and *f (valid until the next decoder call), 0 when more
+ * bytes are needed, or -HOSTIF_E_* when a bad frame was dropped (the
+ * decoder has already moved past it; call again).
+ */
+int hostif_dec_next(struct hostif_dec *d, struct hostif_frame *f);
+/* Bytes buffered but not yet a frame (a partial frame). */
+size_t hostif_dec_pending(const struct hostif_dec *d);
+/* Drops one byte and resynchronises (used when a partial frame stalls). */
+void hostif_dec_skip(struct hostif_dec *d);
+
+#endif /* MANTLE_HOSTIF_H */

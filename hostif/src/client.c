@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Paravisor side of the control channel (trusted). Everything read from
+ * the fd is host input: it is copied once into the decoder, checked (CRC,
+ * type, lengths, sequence, request id), and only then used.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "chan.h"
+#include "hostif_client.h"
+
+struct event_src {
+	uint32_t device;
+	uint16_t vector;
+	uint64_t tokens; /* in units of 1e-9 events */
+	uint64_t last_ns;
+};
+
+struct hostif_client {
+	int fd;
+	struct hostif_client_cfg cfg;
+	int negotiated;
+	uint8_t major, minor;
+	uint64_t features;
+	uint64_t tx_seq, rx_seq;
+	uint32_t next_req;
+	struct hostif_counters cnt;
+	unsigned nsrc;
+	struct event_src src[HOSTIF_MAX_EVENT_SOURCES];
+	uint8_t tx[HOSTIF_MAX_FRAME];
+	struct hostif_dec dec;
+};
+
+/* What a request expects back; handle() returns 0 (done) or -HOSTIF_E_*. */
+struct request {
+	uint16_t type, reply;
+	const void *p1, *p2;
+	size_t n1, n2;
+	int (*handle)(struct hostif_client *c, const struct hostif_frame *f,
+		      void *arg);
+	void *arg;
+};
+
+static uint64_t now(const struct hostif_client *c)
+{
+	return c->cfg.now_ns ? c->cfg.now_ns(c->cfg.clock_arg) :
+			       hostif_mono_ns();
+}
+
+int hostif_client_new(int fd, const struct hostif_client_cfg *cfg,
+		      struct hostif_client **out)
+{
+	struct hostif_client *c;
+
+	if (fd < 0 || !out)
+		return -HOSTIF_E_INVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -HOSTIF_E_NOMEM;
+	c->fd = fd;
+	if (cfg)
+		c->cfg = *cfg;
+	if (!c->cfg.timeout_ms)
+		c->cfg.timeout_ms = 1000;
+	if (!c->cfg.attempts)
+		c->cfg.attempts = 4;
+	if (!c->cfg.event_burst)
+		c->cfg.event_burst = 32;
+	if (!c->cfg.event_rate)
+		c->cfg.event_rate = 1000;
+	if (!c->cfg.range.min_major) {
+		c->cfg.range.min_major = c->cfg.range.max_major =
+			HOSTIF_VERSION_MAJOR;
+		c->cfg.range.min_minor = c->cfg.range.max_minor =
+			HOSTIF_VERSION_MINOR;
+	}
+	c->cfg.range.features = c->cfg.features & HOSTIF_F_KNOWN;
+	hostif_dec_init(&c->dec);
+	*out = c;
+	return 0;
+}
+
+void hostif_client_free(struct hostif_client *c)
+{
+	free(c);
+}
+
+void hostif_client_version(const struct hostif_client *c, uint8_t *major,
+			   uint8_t *minor)
+{
+	*major = c->major;
+	*minor = c->minor;
+}
+
+uint64_t hostif_client_features(const struct hostif_client *c)
+{
+	return c->features;
+}
+
+const struct hostif_counters *
+hostif_client_counters(const struct hostif_client *c)
+{
+	return &c->cnt;
+}
+
+int hostif_client_allow_event(struct hostif_client *c, uint32_t device,
+			      uint16_t vector)
+{
+	if (c->nsrc == HOSTIF_MAX_EVENT_SOURCES)
+		return -HOSTIF_E_INVAL;
+	c->src[c->nsrc] = (struct event_src){
+		.device = device,
+		.vector = vector,
+		.tokens = (uint64_t)c->cfg.event_burst * 1000000000ull,
+		.last_ns = now(c),
+	};
+	c->nsrc++;
+	return 0;
+}
+
+static void count_err(struct hostif_client *c, int err)
+{
+	switch (-err) {
+	case HOSTIF_E_MAGIC:
+		c->cnt.bad_magic++;
+		break;
+	case HOSTIF_E_LENGTH:
+		c->cnt.bad_length++;
+		break;
+	case HOSTIF_E_CRC:
+		c->cnt.bad_crc++;
+		break;
+	case HOSTIF_E_VERSION:
+		c->cnt.bad_version++;
+		break;
+	case HOSTIF_E_TYPE:
+		c->cnt.bad_type++;
+		break;
+	case HOSTIF_E_RESERVED:
+		c->cnt.bad_reserved++;
+		break;
+	default:
+		c->cnt.bad_payload++;
+		break;
+	}
+}
+
+/* Interrupt mediation: known source, then a token bucket per source. */
+static void on_event(struct hostif_client *c, const struct hostif_frame *f)
+{
+	struct hostif_event ev;
+	struct event_src *s = NULL;
+	uint64_t t, cap, add;
+
+	if (hostif_event_get(f, &ev) || !(c->features & HOSTIF_F_EVENTS)) {
+		c->cnt.events_bogus++;
+		return;
+	}
+	for (unsigned i = 0; i < c->nsrc && !s; i++)
+		if (c->src[i].device == ev.device &&
+		    c->src[i].vector == ev.vector)
+			s = &c->src[i];
+	if (!s) {
+		c->cnt.events_bogus++;
+		return;
+	}
+	t = now(c);
+	cap = (uint64_t)c->cfg.event_burst * 1000000000ull;
+	add = t > s->last_ns ? t - s->last_ns : 0;
+	if (add > 10000000000ull) /* 10 s refills any bucket; no overflow */
+		add = 10000000000ull;
+	s->last_ns = t;
+	s->tokens += add * c->cfg.event_rate;
+	if (s->tokens > cap)
+		s->tokens = cap;
+	if (s->tokens < 1000000000ull) {
+		c->cnt.events_storm++;
+		return;
+	}
+	s->tokens -= 1000000000ull;
+	c->cnt.events_delivered++;
+	if (c->cfg.event_cb)
+		c->cfg.event_cb(c->cfg.event_arg, ev.device, ev.vector);
+}
+
+/*
+ * Session checks of a sound frame: version, sequence, type. Returns 1 if
+ * the frame is a reply worth matching, 0 if it was consumed or dropped.
+ */
+static int screen(struct hostif_client *c, const struct hostif_frame *f)
+{
+	int r;
+
+	if (c->negotiated && f->h.type != HOSTIF_T_HELLO_REPLY &&
+	    (f->h.major != c->major || f->h.minor != c->minor)) {
+		c->cnt.bad_version++;
+		return 0;
+	}
+	if (f->h.seq <= c->rx_seq) {
+		c->cnt.replays++;
+		return 0;
+	}
+	r = hostif_msg_validate(f);
+	if (r) {
+		count_err(c, r);
+		return 0;
+	}
+	if (f->h.seq != c->rx_seq + 1)
+		c->cnt.seq_gaps++;
+	c->rx_seq = f->h.seq;
+	if (f->h.type == HOSTIF_T_EVENT) {
+		on_event(c, f);
+		return 0;
+	}
+	if (!(f->h.type & HOSTIF_T_REPLY)) {
+		c->cnt.unexpected++;
+		return 0;
+	}
+	return 1;
+}
+
+static int send_frame(struct hostif_client *c, uint16_t type, uint32_t req_id,
+		      const void *p1, size_t n1, const void *p2, size_t n2)
+{
+	struct hostif_hdr h = {
+		.type = type,
+		.major = c->negotiated ? c->major : HOSTIF_VERSION_MAJOR,
+		.minor = c->negotiated ? c->minor : 0,
+		.seq = ++c->tx_seq,
+		.req_id = req_id,
+	};
+	size_t len = hostif_frame_encode(c->tx, sizeof(c->tx), &h, p1, n1, p2,
+					 n2);
+
+	if (!len)
+		return -HOSTIF_E_INVAL;
+	return hostif_chan_write(c->fd, c->tx, len, (int)c->cfg.timeout_ms);
+}
+
+/* One attempt: 0 done, -HOSTIF_E_TIMEOUT/-HOSTIF_E_PAYLOAD retry, else stop. */
+static int attempt(struct hostif_client *c, const struct request *rq)
+{
+	uint32_t id = ++c->next_req ? c->next_req : ++c->next_req;
+	uint64_t end;
+	int r = send_frame(c, rq->type, id, rq->p1, rq->n1, rq->p2, rq->n2);
+
+	if (r)
+		return r;
+	end = hostif_mono_ns() + (uint64_t)c->cfg.timeout_ms * 1000000ull;
+	for (;;) {
+		struct hostif_frame f;
+		uint64_t t;
+
+		r = hostif_dec_next(&c->dec, &f);
+		if (r < 0) {
+			count_err(c, r);
+			continue;
+		}
+		if (r == 1) {
+			if (!screen(c, &f))
+				continue;
+			if (f.h.req_id != id) {
+				c->cnt.stale_replies++;
+				continue;
+			}
+			if (f.h.type != rq->reply) {
+				c->cnt.unexpected++;
+				continue;
+			}
+			r = rq->handle(c, &f, rq->arg);
+			if (r == -HOSTIF_E_PAYLOAD)
+				c->cnt.bad_replies++;
+			else if (r == -HOSTIF_E_STATUS)
+				c->cnt.host_errors++;
+			else if (!r)
+				c->cnt.frames_ok++;
+			return r;
+		}
+		t = hostif_mono_ns();
+		if (t >= end)
+			break;
+		r = hostif_chan_fill(c->fd, &c->dec,
+				     (int)((end - t + 999999) / 1000000));
+		if (r < 0)
+			return r;
+	}
+	c->cnt.timeouts++;
+	/* A partial frame that stalled is damaged: look past its start. */
+	if (hostif_dec_pending(&c->dec)) {
+		c->cnt.stalls++;
+		hostif_dec_skip(&c->dec);
+	}
+	return -HOSTIF_E_TIMEOUT;
+}
+
+static int transact(struct hostif_client *c, const struct request *rq)
+{
+	int r = -HOSTIF_E_TIMEOUT;
+
+	/* Every v1.0 request is idempotent (whole-sector writes): retry. */
+	for (unsigned i = 0; i < c->cfg.attempts; i++) {
+		if (i)
+			c->cnt.retries++;
+		r = attempt(c, rq);
+		if (r != -HOSTIF_E_TIMEOUT && r != -HOSTIF_E_PAYLOAD)
+			break;
+	}
+	c->cnt.bytes_skipped = c->dec.skipped;
+	return r;
+}
+
+static int hello_done(struct hostif_client *c, const struct hostif_frame *f,
+		      void *arg)
+{
+	struct hostif_hello_reply m;
+	uint8_t major, minor;
+
+	(void)arg;
+	if (hostif_hello_reply_get(f, &m))
+		return -HOSTIF_E_PAYLOAD;
+	if (m.status == HOSTIF_S_VERSION)
+		return -HOSTIF_E_REFUSED;
+	if (m.status != HOSTIF_S_OK)
+		return -HOSTIF_E_STATUS;
+	if (hostif_negotiate(&c->cfg.range, &m.range, &major, &minor))
+		return -HOSTIF_E_REFUSED;
+	/* Both sides compute the same answer; a host that disagrees lies. */
+	if (major != m.major || minor != m.minor)
+		return -HOSTIF_E_REFUSED;
+	c->major = major;
+	c->minor = minor;
+	c->features = c->cfg.range.features & m.range.features;
+	c->negotiated = 1;
+	return 0;
+}
+
+int hostif_client_hello(struct hostif_client *c)
+{
+	uint8_t p[HOSTIF_HELLO_SIZE];
+	struct request rq = { .type = HOSTIF_T_HELLO,
+			      .reply = HOSTIF_T_HELLO_REPLY,
+			      .p1 = p,
+			      .n1 = sizeof(p),
+			      .handle = hello_done };
+
+	if (c->negotiated)
+		return -HOSTIF_E_STATE;
+	hostif_hello_put(p, &c->cfg.range);
+	return transact(c, &rq);
+}
+
+struct info_arg {
+	uint32_t ss;
+	uint64_t n;
+};
+
+static int info_done(struct hostif_client *c, const struct hostif_frame *f,
+		     void *arg)
+{
+	struct info_arg *a = arg;
+	struct hostif_info_reply m;
+
+	(void)c;
+	if (hostif_info_reply_get(f, &m))
+		return -HOSTIF_E_PAYLOAD;
+	if (m.status)
+		return -HOSTIF_E_STATUS;
+	a->ss = m.sector_size;
+	a->n = m.sector_count;
+	return 0;
+}
+
+int hostif_client_vmgs_info(struct hostif_client *c, uint32_t *sector_size,
+			    uint64_t *sectors)
+{
+	struct info_arg a = { 0 };
+	struct request rq = { .type = HOSTIF_T_VMGS_INFO,
+			      .reply = HOSTIF_T_VMGS_INFO_REPLY,
+			      .handle = info_done,
+			      .arg = &a };
+	int r;
+
+	if (!c->negotiated)
+		return -HOSTIF_E_STATE;
+	r = transact(c, &rq);
+	if (!r) {
+		*sector_size = a.ss;
+		*sectors = a.n;
+	}
+	return r;
+}
+
+struct rw_arg {
+	struct hostif_rw rw;
+	uint8_t *buf;
+};
+
+static int read_done(struct hostif_client *c, const struct hostif_frame *f,
+		     void *arg)
+{
+	struct rw_arg *a = arg;
+	struct hostif_read_reply m;
+
+	(void)c;
+	if (hostif_read_reply_get(f, &m))
+		return -HOSTIF_E_PAYLOAD;
+	if (m.status)
+		return -HOSTIF_E_STATUS;
+	/* The validator tied data_len to count; count must be ours. */
+	if (m.lba != a->rw.lba || m.count != a->rw.count)
+		return -HOSTIF_E_PAYLOAD;
+	memcpy(a->buf, m.data, m.data_len);
+	return 0;
+}
+
+static int write_done(struct hostif_client *c, const struct hostif_frame *f,
+		      void *arg)
+{
+	struct rw_arg *a = arg;
+	struct hostif_status_reply m;
+
+	(void)c;
+	if (hostif_status_reply_get(f, &m))
+		return -HOSTIF_E_PAYLOAD;
+	if (m.status)
+		return -HOSTIF_E_STATUS;
+	if (a && m.count != a->rw.count) /* short write: retry whole */
+		return -HOSTIF_E_PAYLOAD;
+	return 0;
+}
+
+#define MAX_SECTORS (HOSTIF_MAX_DATA / HOSTIF_SECTOR)
+
+int hostif_client_vmgs_read(struct hostif_client *c, uint64_t lba,
+			    uint32_t count, void *buf)
+{
+	uint8_t *p = buf, hdr[HOSTIF_RW_HDR];
+
+	if (!c->negotiated)
+		return -HOSTIF_E_STATE;
+	if (!buf || lba + count < lba)
+		return -HOSTIF_E_INVAL;
+	while (count) {
+		uint32_t n = count < MAX_SECTORS ? count : MAX_SECTORS;
+		struct rw_arg a = { .rw = { .lba = lba, .count = n }, .buf = p };
+		struct request rq = { .type = HOSTIF_T_VMGS_READ,
+				      .reply = HOSTIF_T_VMGS_READ_REPLY,
+				      .p1 = hdr,
+				      .n1 = sizeof(hdr),
+				      .handle = read_done,
+				      .arg = &a };
+		int r;
+
+		hostif_rw_put(hdr, &a.rw);
+		r = transact(c, &rq);
+		if (r)
+			return r;
+		lba += n;
+		count -= n;
+		p += (size_t)n * HOSTIF_SECTOR;
+	}
+	return 0;
+}
+
+int hostif_client_vmgs_write(struct hostif_client *c, uint64_t lba,
+			     uint32_t count, const void *buf)
+{
+	const uint8_t *p = buf;
+	uint8_t hdr[HOSTIF_RW_HDR];
+
+	if (!c->negotiated)
+		return -HOSTIF_E_STATE;
+	if (!buf || lba + count < lba)
+		return -HOSTIF_E_INVAL;
+	while (count) {
+		uint32_t n = count < MAX_SECTORS ? count : MAX_SECTORS;
+		struct rw_arg a = { .rw = { .lba = lba, .count = n } };
+		struct request rq = { .type = HOSTIF_T_VMGS_WRITE,
+				      .reply = HOSTIF_T_VMGS_WRITE_REPLY,
+				      .p1 = hdr,
+				      .n1 = sizeof(hdr),
+				      .p2 = p,
+				      .n2 = (size_t)n * HOSTIF_SECTOR,
+				      .handle = write_done,
+				      .arg = &a };
+		int r;
+
+		hostif_rw_put(hdr, &a.rw);
+		r = transact(c, &rq);
+		if (r)
+			return r;
+		lba += n;
+		count -= n;
+		p += (size_t)n * HOSTIF_SECTOR;
+	}
+	return 0;
+}
+
+int hostif_client_vmgs_flush(struct hostif_client *c)
+{
+	struct request rq = { .type = HOSTIF_T_VMGS_FLUSH,
+			      .reply = HOSTIF_T_VMGS_FLUSH_REPLY,
+			      .handle = write_done };
+
+	if (!c->negotiated)
+		return -HOSTIF_E_STATE;
+	return transact(c, &rq);
+}
+
+int hostif_client_log(struct hostif_client *c, uint8_t level, const char *text)
+{
+	uint8_t hdr[HOSTIF_LOG_HDR];
+	char line[HOSTIF_LOG_MAX];
+	size_t n = 0;
+
+	if (!c->negotiated || !(c->features & HOSTIF_F_LOG))
+		return -HOSTIF_E_STATE;
+	for (; text[n] && n < sizeof(line); n++) {
+		unsigned char ch = (unsigned char)text[n];
+
+		line[n] = (ch >= 0x20 && ch <= 0x7e) || ch == '\t' ? (char)ch :
+								      '?';
+	}
+	if (!n)
+		return -HOSTIF_E_INVAL;
+	hostif_log_put(hdr, level);
+	return send_frame(c, HOSTIF_T_LOG, 0, hdr, sizeof(hdr), line, n);
+}
+
+int hostif_client_poll(struct hostif_client *c, unsigned timeout_ms)
+{
+	uint64_t end = hostif_mono_ns() + (uint64_t)timeout_ms * 1000000ull;
+
+	for (;;) {
+		struct hostif_frame f;
+		uint64_t t;
+		int r = hostif_dec_next(&c->dec, &f);
+
+		if (r < 0) {
+			count_err(c, r);
+			continue;
+		}
+		if (r == 1) {
+			/* No request is outstanding: any reply is stale. */
+			if (screen(c, &f))
+				c->cnt.stale_replies++;
+			continue;
+		}
+		t = hostif_mono_ns();
+		if (t >= end)
+			break;
+		r = hostif_chan_fill(c->fd, &c->dec,
+				     (int)((end - t + 999999) / 1000000));
+		if (r < 0) {
+			c->cnt.bytes_skipped = c->dec.skipped;
+			return r;
+		}
+	}
+	c->cnt.bytes_skipped = c->dec.skipped;
+	return 0;
+}
