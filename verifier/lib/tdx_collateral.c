@@ -257,12 +257,88 @@ static int comps_ge(json_t *comps, const uint8_t *have8, const int *have, int n)
 	return 1;
 }
 
-static void check_tcb_info(struct mv_result *r, json_t *info,
-			   const struct tdx_quote *q,
-			   const struct tdx_pck_ext *pck)
+/* MRSIGNERSEAM and SEAMATTRIBUTES against a TDX module identity. */
+static int check_module(struct mv_result *r, json_t *mod,
+			const struct tdx_quote *q)
+{
+	uint8_t seam_attr[8];
+	int k;
+
+	for (k = 0; k < 8; k++) /* hex is big-endian, the field LE */
+		seam_attr[k] = q->body[TDB_SEAM_ATTR + 7 - k];
+	if (!hex_eq(json_string_value(json_object_get(mod, "mrsigner")),
+		    q->body + TDB_MRSIGNERSEAM, 48) ||
+	    !masked_eq(
+		    json_string_value(json_object_get(mod, "attributes")),
+		    json_string_value(json_object_get(mod, "attributesMask")),
+		    seam_attr, 8)) {
+		mv_fail(r, MV_FAIL,
+			"TDX module (MRSIGNERSEAM, SEAMATTRIBUTES) "
+			"does not match the TCB info");
+		return -1;
+	}
+	mv_pass(r, "TDX module identity matches the TCB info");
+	return 0;
+}
+
+/*
+ * TCB info v3: a TDX module with major version TEE_TCB_SVN[1] > 0 is
+ * described by tdxModuleIdentities["TDX_<major>"], whose levels rate its
+ * minor SVN TEE_TCB_SVN[0].
+ */
+static int check_module_identity(struct mv_result *r, json_t *info,
+				 const struct tdx_quote *q)
 {
 	const uint8_t *svn = q->body + TDB_TEE_TCB_SVN;
-	json_t *lvl, *tcb, *mod;
+	json_t *ids = json_object_get(info, "tdxModuleIdentities"), *id, *lvl;
+	char want[16];
+	size_t i, j;
+
+	if (!ids || svn[1] == 0) {
+		json_t *mod = json_object_get(info, "tdxModule");
+
+		return mod ? check_module(r, mod, q) : 0;
+	}
+	snprintf(want, sizeof(want), "TDX_%02X", svn[1]);
+	json_array_foreach(ids, i, id)
+	{
+		const char *name = json_string_value(json_object_get(id, "id"));
+
+		if (!name || strcmp(name, want))
+			continue;
+		if (check_module(r, id, q))
+			return -1;
+		json_array_foreach(json_object_get(id, "tcbLevels"), j, lvl)
+		{
+			json_t *isv = json_object_get(
+				json_object_get(lvl, "tcb"), "isvsvn");
+			const char *st = json_string_value(
+				json_object_get(lvl, "tcbStatus"));
+
+			if (!json_is_integer(isv) ||
+			    json_integer_value(isv) > svn[0])
+				continue;
+			json_object_set_new(r->root, "tdx_module_tcb_status",
+					    json_string(st ? st : "?"));
+			if (!st || strcmp(st, "UpToDate"))
+				mv_warn(r, "TDX module %s TCB status %s", want,
+					st ? st : "?");
+			return 0;
+		}
+		mv_warn(r, "TDX module %s SVN %u matches no TCB level", want,
+			svn[0]);
+		return 0;
+	}
+	mv_fail(r, MV_FAIL, "TCB info has no module identity %s", want);
+	return -1;
+}
+
+void tdx_check_tcb_info(struct mv_result *r, json_t *info,
+			const struct tdx_quote *q,
+			const struct tdx_pck_ext *pck)
+{
+	const uint8_t *svn = q->body + TDB_TEE_TCB_SVN;
+	json_t *lvl, *tcb;
 	size_t i;
 
 	if (!hex_eq(json_string_value(json_object_get(info, "fmspc")),
@@ -273,28 +349,8 @@ static void check_tcb_info(struct mv_result *r, json_t *info,
 		return;
 	}
 	mv_pass(r, "TCB info FMSPC and PCE-ID match the PCK certificate");
-	mod = json_object_get(info, "tdxModule");
-	if (mod) {
-		uint8_t seam_attr[8];
-		int k;
-
-		for (k = 0; k < 8; k++) /* hex is big-endian, field LE */
-			seam_attr[k] = q->body[TDB_SEAM_ATTR + 7 - k];
-		if (!hex_eq(json_string_value(json_object_get(mod, "mrsigner")),
-			    q->body + TDB_MRSIGNERSEAM, 48) ||
-		    !masked_eq(json_string_value(
-				       json_object_get(mod, "attributes")),
-			       json_string_value(
-				       json_object_get(mod, "attributesMask")),
-			       seam_attr, 8)) {
-			mv_fail(r, MV_FAIL,
-				"TDX module (MRSIGNERSEAM, "
-				"SEAMATTRIBUTES) does not match "
-				"the TCB info");
-			return;
-		}
-		mv_pass(r, "TDX module identity matches the TCB info");
-	}
+	if (check_module_identity(r, info, q))
+		return;
 	json_array_foreach(json_object_get(info, "tcbLevels"), i, lvl)
 	{
 		const char *st;
@@ -338,7 +394,7 @@ int tdx_check_collateral(struct mv_result *r, const struct tdx_quote *q,
 	info = signed_json(r, dir, "tcb_info.json", "tcb_info_issuer_chain.pem",
 			   "tcbInfo", root, t);
 	if (info)
-		check_tcb_info(r, info, q, &pck);
+		tdx_check_tcb_info(r, info, q, &pck);
 	json_decref(info);
 	id = signed_json(r, dir, "qe_identity.json",
 			 "qe_identity_issuer_chain.pem", "enclaveIdentity",

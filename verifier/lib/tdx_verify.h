@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "mv_result.h"
+#include "tdx_pck.h"
 #include "tdx_quote.h"
 
 /* Verifies a quote; root is the trusted Intel root. Returns r->status. */
@@ -29,5 +30,10 @@ int tdx_match_tdreport(struct mv_result *r, const uint8_t *quote, size_t len,
 int tdx_check_collateral(struct mv_result *r, const struct tdx_quote *q,
 			 X509 *pck_leaf, X509 *pck_ca, X509 *root,
 			 const char *dir, int64_t t);
+
+/* FMSPC/PCE-ID, TDX module identity and TCB level of a (verified) TCB info. */
+void tdx_check_tcb_info(struct mv_result *r, json_t *info,
+			const struct tdx_quote *q,
+			const struct tdx_pck_ext *pck);
 
 #endif

@@ -240,6 +240,63 @@ static void test_collateral(void **state)
 	X509_free(rt);
 }
 
+/*
+ * TCB info v3 with tdxModuleIdentities (its signing certificate in the
+ * samples expired before it was issued, so only the appraisal logic is
+ * tested): quote_v5_sample runs module TDX_01 at minor SVN 0x0b >= 6.
+ */
+static void test_module_identities(void **state)
+{
+	STACK_OF(X509) *pck = NULL;
+	struct tdx_pck_ext ext;
+	struct tdx_quote q;
+	struct mv_result r;
+	json_t *doc, *info;
+	uint8_t *b;
+	size_t n;
+	char err[128];
+
+	(void)state;
+	mvt_load(G "quote_v5_sample.dat", &b, &n);
+	assert_int_equal(tdx_quote_parse(b, n, &q, err, sizeof(err)), 0);
+	assert_true(mv_certs_load(q.pck_chain, q.pck_chain_len, &pck) > 0);
+	assert_int_equal(tdx_pck_ext_parse(sk_X509_value(pck, 0), &ext), 0);
+	doc = json_load_file(mvt_path(G "sample_tcbinfo_response_v5"), 0, NULL);
+	info = json_object_get(doc, "tcbInfo");
+	assert_non_null(info);
+	mv_result_init(&r, "t");
+	tdx_check_tcb_info(&r, info, &q, &ext);
+	assert_int_equal(r.status, MV_OK);
+	assert_string_equal(json_string_value(json_object_get(
+				    r.root, "tdx_module_tcb_status")),
+			    "UpToDate");
+	mv_result_free(&r);
+	/* An older minor SVN falls to an OutOfDate level: a warning. */
+	b[(size_t)(q.body - b) + TDB_TEE_TCB_SVN] = 4;
+	mv_result_init(&r, "t");
+	tdx_check_tcb_info(&r, info, &q, &ext);
+	assert_int_equal(r.status, MV_OK);
+	assert_string_equal(json_string_value(json_object_get(
+				    r.root, "tdx_module_tcb_status")),
+			    "OutOfDate");
+	mv_result_free(&r);
+	/* A major version with no identity fails. */
+	b[(size_t)(q.body - b) + TDB_TEE_TCB_SVN + 1] = 7;
+	mv_result_init(&r, "t");
+	tdx_check_tcb_info(&r, info, &q, &ext);
+	assert_int_equal(r.status, MV_FAIL);
+	mv_result_free(&r);
+	/* Another platform's TCB info. */
+	json_object_set_new(info, "fmspc", json_string("50806f000000"));
+	mv_result_init(&r, "t");
+	tdx_check_tcb_info(&r, info, &q, &ext);
+	assert_int_equal(r.status, MV_FAIL);
+	mv_result_free(&r);
+	json_decref(doc);
+	sk_X509_pop_free(pck, X509_free);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_tamper),
 		cmocka_unit_test(test_wrong_root),
 		cmocka_unit_test(test_collateral),
+		cmocka_unit_test(test_module_identities),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
