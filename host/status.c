@@ -39,8 +39,8 @@ int status_to_exit(int status, const char **why)
 		*why = "the guest crashed (the vCPU registers are in the log)";
 		return RUN_GUEST_CRASH;
 	case PV_EXIT_INTERNAL:
-		*why = "the paravisor stopped on an internal error or "
-		       "an unhandled exit";
+		*why = "the paravisor stopped: too many reboots, an "
+		       "unhandled exit or an internal error";
 		return RUN_PARAVISOR_ERROR;
 	case PV_EXIT_SIGNAL:
 		*why = "the paravisor was stopped by a signal";
