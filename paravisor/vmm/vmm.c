@@ -574,14 +574,15 @@ int vmm_run(const struct vmm_opts *o)
 		outcome = boot_once(m, sig_fd, reboots == 0);
 		if (outcome != OUT_RESET)
 			break;
-		reboots++;
+		/* One line per reset request, the refused one included. */
 		pv_log("guest reboot");
-		if (reboots > o->max_reboots) {
-			pv_log("guest rebooted %u times, more than --max-reboots "
-			       "%u: stopping",
+		if (reboots == o->max_reboots) {
+			pv_log("reboot limit reached: the guest reset again after "
+			       "%u reboot(s) (--max-reboots %u); stopping",
 			       reboots, o->max_reboots);
 			break;
 		}
+		reboots++;
 	}
 	switch (outcome) {
 	case OUT_POWEROFF:
