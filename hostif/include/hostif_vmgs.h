@@ -17,10 +17,16 @@
 enum vmgs_err hostif_vmgs_io_new(struct hostif_client *c, struct vmgs_io *io);
 
 /*
+ * Never format, even an empty VMGS. A host can always claim "all zero"; a
+ * caller that knows the VMGS was provisioned before should pass this.
+ */
+#define HOSTIF_VMGS_NO_FORMAT 0x100u
+
+/*
  * Opens the VMGS through the channel: an all-zero (never formatted) one is
- * formatted, a damaged non-empty one is refused with libvmgs's error.
- * flags: VMGS_OPEN_WRITE (VMGS_OPEN_RAW is implied). *formatted tells
- * whether it was formatted now (may be NULL).
+ * formatted (with VMGS_OPEN_WRITE, unless HOSTIF_VMGS_NO_FORMAT), a damaged
+ * non-empty one is refused with libvmgs's error. VMGS_OPEN_RAW is implied.
+ * *formatted tells whether it was formatted now (may be NULL).
  */
 enum vmgs_err hostif_vmgs_open(struct hostif_client *c, unsigned flags,
 			       struct vmgs **out, int *formatted);

@@ -95,16 +95,18 @@ enum vmgs_err hostif_vmgs_open(struct hostif_client *c, unsigned flags,
 			       struct vmgs **out, int *formatted)
 {
 	struct vmgs_io io;
+	unsigned may_format = !(flags & HOSTIF_VMGS_NO_FORMAT);
 	enum vmgs_err e;
 
 	if (formatted)
 		*formatted = 0;
+	flags &= ~HOSTIF_VMGS_NO_FORMAT;
 	e = hostif_vmgs_io_new(c, &io);
 	if (e)
 		return e;
 	flags |= VMGS_OPEN_RAW;
 	e = vmgs_open(&io, flags, out);
-	if (e == VMGS_E_EMPTY && (flags & VMGS_OPEN_WRITE)) {
+	if (e == VMGS_E_EMPTY && may_format && (flags & VMGS_OPEN_WRITE)) {
 		/* Never formatted: both headers all zero. Anything else stays. */
 		e = vmgs_format(&io, io.size, flags, out);
 		if (!e && formatted)
