@@ -97,6 +97,19 @@ int payload_parse(const void *hdr, size_t len, uint64_t disk_size,
 	    check_piece("initrd", &out->initrd, 1, disk_size, err, errlen) ||
 	    check_piece("cmdline", &out->cmdline, 1, disk_size, err, errlen))
 		return -1;
+	if (out->kernel.size > PAYLOAD_MAX_KERNEL ||
+	    out->kernel.size > out->mem_bytes)
+		return errf(err, errlen,
+			    "payload: kernel of %llu bytes is too large (max "
+			    "%llu MiB and guest memory)",
+			    (unsigned long long)out->kernel.size,
+			    (unsigned long long)(PAYLOAD_MAX_KERNEL >> 20));
+	if (out->initrd.size > out->mem_bytes)
+		return errf(err, errlen,
+			    "initrd too large for guest memory: %llu bytes, "
+			    "guest RAM %llu MiB",
+			    (unsigned long long)out->initrd.size,
+			    (unsigned long long)(out->mem_bytes >> 20));
 	if (out->cmdline.size > PAYLOAD_MAX_CMDLINE)
 		return errf(err, errlen,
 			    "payload: command line of %llu bytes (max %u)",

@@ -17,6 +17,8 @@
 #define PAYLOAD_MIN_MEM (64ull << 20)
 #define PAYLOAD_MEM_ALIGN (2ull << 20)
 #define PAYLOAD_MAX_CMDLINE 4095u
+/* A bzImage is read into a private buffer first: bound it. */
+#define PAYLOAD_MAX_KERNEL (256ull << 20)
 
 /* On-disk layout (little-endian; the build asserts a little-endian host). */
 struct payload_hdr {

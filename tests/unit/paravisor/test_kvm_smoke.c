@@ -248,6 +248,29 @@ static void test_not_a_bzimage(void **state)
 	assert_int_equal(run_vmm(3), PV_EXIT_SETUP);
 }
 
+static void test_initrd_too_large(void **state)
+{
+	uint8_t field[8];
+	FILE *f;
+
+	(void)state;
+	if (!kvm_usable())
+		skip();
+	write_disk(poweroff, sizeof(poweroff));
+	/* 50 MiB of initrd cannot fit above a kernel at 16 MiB in 64 MiB. */
+	f = fopen(disk_path, "r+b");
+	assert_non_null(f);
+	memset(field, 0, sizeof(field));
+	put(field, 0, 16384, 8);
+	fseek(f, 48, SEEK_SET);
+	assert_int_equal(fwrite(field, 1, 8, f), 8);
+	put(field, 0, 50 * MiB, 8);
+	assert_int_equal(fwrite(field, 1, 8, f), 8);
+	fclose(f);
+	assert_int_equal(truncate(disk_path, 16384 + 50 * MiB), 0);
+	assert_int_equal(run_vmm(3), PV_EXIT_SETUP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_triple_fault),
 		cmocka_unit_test(test_sigterm),
 		cmocka_unit_test(test_not_a_bzimage),
+		cmocka_unit_test(test_initrd_too_large),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -153,6 +153,26 @@ static void test_pieces_out_of_range(void **state)
 	expect_fail("command line of 4096");
 }
 
+static void test_too_large(void **state)
+{
+	static const uint64_t big = 1ull << 40;
+
+	(void)state;
+	valid();
+	h.kernel_size = 257 * MiB; /* above the cap, inside the disk */
+	assert_int_equal(payload_parse(&h, sizeof(h), big, MEM_MAX, &info, err,
+				       sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "kernel of"));
+	valid();
+	h.mem_bytes = 64 * MiB;
+	h.initrd_size = 65 * MiB;
+	assert_int_equal(payload_parse(&h, sizeof(h), big, MEM_MAX, &info, err,
+				       sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "initrd too large for guest memory"));
+}
+
 static void test_overlap(void **state)
 {
 	(void)state;
@@ -180,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_magic_version_flags),
 		cmocka_unit_test(test_cpus_mem),
 		cmocka_unit_test(test_pieces_out_of_range),
+		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_overlap),
 	};
 
