@@ -231,8 +231,8 @@ static int send_frame(struct hostif_client *c, uint16_t type, uint32_t req_id,
 		.seq = ++c->tx_seq,
 		.req_id = req_id,
 	};
-	size_t len = hostif_frame_encode(c->tx, sizeof(c->tx), &h, p1, n1, p2,
-					 n2);
+	size_t len =
+		hostif_frame_encode(c->tx, sizeof(c->tx), &h, p1, n1, p2, n2);
 
 	if (!len)
 		return -HOSTIF_E_INVAL;
@@ -444,7 +444,8 @@ int hostif_client_vmgs_read(struct hostif_client *c, uint64_t lba,
 		return -HOSTIF_E_INVAL;
 	while (count) {
 		uint32_t n = count < MAX_SECTORS ? count : MAX_SECTORS;
-		struct rw_arg a = { .rw = { .lba = lba, .count = n }, .buf = p };
+		struct rw_arg a = { .rw = { .lba = lba, .count = n },
+				    .buf = p };
 		struct request rq = { .type = HOSTIF_T_VMGS_READ,
 				      .reply = HOSTIF_T_VMGS_READ_REPLY,
 				      .p1 = hdr,
@@ -521,7 +522,7 @@ int hostif_client_log(struct hostif_client *c, uint8_t level, const char *text)
 		unsigned char ch = (unsigned char)text[n];
 
 		line[n] = (ch >= 0x20 && ch <= 0x7e) || ch == '\t' ? (char)ch :
-								      '?';
+								     '?';
 	}
 	if (!n)
 		return -HOSTIF_E_INVAL;

@@ -147,8 +147,8 @@ static int send_frame(struct hostif_server *s, uint16_t type, uint32_t req_id,
 		.seq = ++s->tx_seq,
 		.req_id = req_id,
 	};
-	size_t len = hostif_frame_encode(s->tx, sizeof(s->tx), &h, p1, n1, p2,
-					 n2);
+	size_t len =
+		hostif_frame_encode(s->tx, sizeof(s->tx), &h, p1, n1, p2, n2);
 
 	return len ? emit(s, len) : -HOSTIF_E_INVAL;
 }
@@ -203,8 +203,8 @@ static int on_hello(struct hostif_server *s, const struct hostif_frame *f)
 		s->features = s->cfg.range.features & peer.features;
 	}
 	hostif_hello_reply_put(p, &m);
-	r = send_frame(s, HOSTIF_T_HELLO_REPLY, f->h.req_id, p, sizeof(p),
-		       NULL, 0);
+	r = send_frame(s, HOSTIF_T_HELLO_REPLY, f->h.req_id, p, sizeof(p), NULL,
+		       0);
 	if (!r && m.status == HOSTIF_S_OK) {
 		s->negotiated = 1;
 		s->major = m.major;
@@ -304,8 +304,7 @@ static int on_write(struct hostif_server *s, const struct hostif_frame *f)
 		/* A prefix lands, then the host "crashes": no reply. */
 		len = (size_t)hostif_hostile_rand(h, len);
 		if (len)
-			hostif_store_write(s->store,
-					   rq.rw.lba * HOSTIF_SECTOR,
+			hostif_store_write(s->store, rq.rw.lba * HOSTIF_SECTOR,
 					   rq.data, len);
 		return 0;
 	}
@@ -384,7 +383,7 @@ static int handle(struct hostif_server *s, const struct hostif_frame *f)
 	case HOSTIF_T_VMGS_FLUSH:
 		s->cnt.flushes++;
 		return reply_status(s, HOSTIF_T_VMGS_FLUSH_REPLY, f->h.req_id,
-				    !s->store		       ? HOSTIF_S_NO_DEVICE :
+				    !s->store ? HOSTIF_S_NO_DEVICE :
 				    hostif_store_flush(s->store) ? HOSTIF_S_IO :
 								   HOSTIF_S_OK,
 				    0);

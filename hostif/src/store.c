@@ -105,8 +105,8 @@ int hostif_store_open(const char *path, struct hostif_store **out, char *err,
 	e = vmgs_read_headers(&st->io, 0, &hdrs);
 	if (e == VMGS_E_NO_FOOTER || e == VMGS_E_BAD_FOOTER ||
 	    e == VMGS_E_FILE_SIZE || e == VMGS_E_IO || e == VMGS_E_NOMEM ||
-	    e == VMGS_E_INVAL || st->io.size < VMGS_VHD_FOOTER_SIZE +
-						       VMGS_MIN_CAPACITY) {
+	    e == VMGS_E_INVAL ||
+	    st->io.size < VMGS_VHD_FOOTER_SIZE + VMGS_MIN_CAPACITY) {
 		vmgs_io_close(&st->io);
 		free(st);
 		return fail(err, errlen, path,

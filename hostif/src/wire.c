@@ -139,9 +139,9 @@ int hostif_type_len_bounds(uint16_t type, uint32_t *min, uint32_t *max)
 
 static int valid_range(const struct hostif_hello *h)
 {
-	return h->min_major > 0 && (h->min_major < h->max_major ||
-				    (h->min_major == h->max_major &&
-				     h->min_minor <= h->max_minor));
+	return h->min_major > 0 &&
+	       (h->min_major < h->max_major ||
+		(h->min_major == h->max_major && h->min_minor <= h->max_minor));
 }
 
 /* Data is exactly count sectors of HOSTIF_SECTOR bytes. */
@@ -160,7 +160,8 @@ static int validate_payload(uint16_t type, const uint8_t *p, uint32_t len)
 	case HOSTIF_T_VMGS_READ:
 		if (le32(p + 12))
 			return -HOSTIF_E_RESERVED;
-		if (!le32(p + 8) || le32(p + 8) > HOSTIF_MAX_DATA / HOSTIF_SECTOR)
+		if (!le32(p + 8) ||
+		    le32(p + 8) > HOSTIF_MAX_DATA / HOSTIF_SECTOR)
 			return -HOSTIF_E_PAYLOAD;
 		return 0;
 	case HOSTIF_T_VMGS_READ_REPLY:

@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (h.storm > HOSTIF_STORM_MAX)
 			abort();
 		for (int i = 0; i < 16; i++)
-			(void)hostif_hostile_roll(&h, (enum hostif_fault)(i % 8));
+			(void)hostif_hostile_roll(&h,
+						  (enum hostif_fault)(i % 8));
 	} else if (!memchr(err, '\0', sizeof(err)) || !err[0]) {
 		abort();
 	}

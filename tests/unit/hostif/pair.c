@@ -48,8 +48,8 @@ int pair_start(struct pair *p, const char *vmgs_path, const char *spec,
 		}
 		c.hostile = &p->hostile;
 	}
-	if (vmgs_path && hostif_store_open(vmgs_path, &p->store, err,
-					   sizeof(err))) {
+	if (vmgs_path &&
+	    hostif_store_open(vmgs_path, &p->store, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}

@@ -221,7 +221,8 @@ static struct hostif_counters run_faulty(const char *path, const char *spec,
 			for (uint32_t s = 0; s < n; s++) {
 				uint8_t want = (uint8_t)(round * 4 + s + 1);
 
-				if (memcmp(buf + s * 512, model[lba + s], 512)) {
+				if (memcmp(buf + s * 512, model[lba + s],
+					   512)) {
 					uint8_t exp[512];
 
 					memset(exp, want, sizeof(exp));
@@ -384,9 +385,9 @@ static void test_event_storm(void **state)
 	assert_int_equal(hostif_client_allow_event(c, 7, 0x30), 0);
 	assert_int_equal(hostif_client_hello(c), 0);
 	k = hostif_client_counters(c);
-	for (int i = 0; i < 200 && k->events_delivered + k->events_bogus +
-						  k->events_storm <
-					  2000;
+	for (int i = 0;
+	     i < 200 &&
+	     k->events_delivered + k->events_bogus + k->events_storm < 2000;
 	     i++)
 		assert_int_equal(hostif_client_poll(c, 20), 0);
 	/* Every 8th event names a source the guest does not own. */

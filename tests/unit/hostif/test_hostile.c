@@ -74,9 +74,9 @@ static void test_defaults_and_max(void **state)
 	assert_int_equal(hostif_hostile_parse("storm=1000000", &h, NULL, 0), 0);
 	assert_int_equal(h.seed, 1);
 	assert_int_equal(h.storm, HOSTIF_STORM_MAX);
-	assert_int_equal(hostif_hostile_parse("seed=18446744073709551615", &h,
-					      NULL, 0),
-			 0);
+	assert_int_equal(
+		hostif_hostile_parse("seed=18446744073709551615", &h, NULL, 0),
+		0);
 	assert_int_equal(h.seed, UINT64_MAX);
 }
 
@@ -87,21 +87,19 @@ static void test_reproducible(void **state)
 	struct hostif_hostile a, b, c;
 	unsigned fired = 0, differ = 0;
 
-	assert_int_equal(hostif_hostile_parse("seed=7,ctl-corrupt=0.3", &a,
-					      NULL, 0),
-			 0);
+	assert_int_equal(
+		hostif_hostile_parse("seed=7,ctl-corrupt=0.3", &a, NULL, 0), 0);
 	b = a;
-	assert_int_equal(hostif_hostile_parse("seed=8,ctl-corrupt=0.3", &c,
-					      NULL, 0),
-			 0);
+	assert_int_equal(
+		hostif_hostile_parse("seed=8,ctl-corrupt=0.3", &c, NULL, 0), 0);
 	for (int i = 0; i < 1000; i++) {
 		bool x = hostif_hostile_roll(&a, HOSTIF_FAULT_CTL_CORRUPT);
 		bool y = hostif_hostile_roll(&b, HOSTIF_FAULT_CTL_CORRUPT);
 
 		assert_int_equal(x, y);
 		fired += x;
-		differ += x != hostif_hostile_roll(&c,
-						   HOSTIF_FAULT_CTL_CORRUPT);
+		differ +=
+			x != hostif_hostile_roll(&c, HOSTIF_FAULT_CTL_CORRUPT);
 		/* A fault with probability 0 never fires. */
 		assert_false(hostif_hostile_roll(&a, HOSTIF_FAULT_VMGS_TORN));
 	}

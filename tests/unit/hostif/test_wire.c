@@ -17,8 +17,9 @@ static uint8_t frame[HOSTIF_MAX_FRAME];
 static size_t enc(uint16_t type, uint64_t seq, uint32_t id, const void *p,
 		  size_t n, const void *p2, size_t n2)
 {
-	struct hostif_hdr h = { .type = type, .major = 1, .seq = seq,
-				.req_id = id };
+	struct hostif_hdr h = {
+		.type = type, .major = 1, .seq = seq, .req_id = id
+	};
 
 	return hostif_frame_encode(frame, sizeof(frame), &h, p, n, p2, n2);
 }
@@ -26,8 +27,8 @@ static size_t enc(uint16_t type, uint64_t seq, uint32_t id, const void *p,
 /* Re-seals a frame after a test edits it, so only the edit is wrong. */
 static void reseal(uint8_t *f)
 {
-	put32(f + HOSTIF_OFF_CRC, hostif_crc(f, f + HOSTIF_HDR_SIZE,
-					     le32(f + HOSTIF_OFF_LEN)));
+	put32(f + HOSTIF_OFF_CRC,
+	      hostif_crc(f, f + HOSTIF_HDR_SIZE, le32(f + HOSTIF_OFF_LEN)));
 }
 
 static struct hostif_dec *dec_new(void)
@@ -87,7 +88,8 @@ static void test_roundtrip_all(void **state)
 	assert_int_equal(hi2.features, HOSTIF_F_KNOWN);
 
 	hostif_hello_reply_put(p, &hr);
-	n = enc(HOSTIF_T_HELLO_REPLY, 2, 1, p, HOSTIF_HELLO_REPLY_SIZE, NULL, 0);
+	n = enc(HOSTIF_T_HELLO_REPLY, 2, 1, p, HOSTIF_HELLO_REPLY_SIZE, NULL,
+		0);
 	hostif_dec_feed(d, frame, n);
 	assert_int_equal(hostif_dec_next(d, &f), 1);
 	assert_int_equal(hostif_hello_reply_get(&f, &hr2), 0);
