@@ -10,11 +10,11 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -247,23 +247,33 @@ static void relay_step(struct relay *r, int wait_ms)
 	}
 }
 
+/*
+ * fork + exec rather than posix_spawn: the child asks for SIGKILL when mantle
+ * dies (PR_SET_PDEATHSIG), so a killed launcher never leaves a QEMU behind.
+ * Between fork and exec only async-signal-safe calls.
+ */
 static int spawn_qemu(struct qemu_cmd *q, int logfd, pid_t *pid)
 {
-	posix_spawn_file_actions_t fa;
-	int err;
+	pid_t parent = getpid();
+	pid_t child = fork();
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-					 O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, logfd, STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, logfd, STDERR_FILENO);
-	err = posix_spawn(pid, q->argv[0], &fa, NULL, q->argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (err) {
-		fprintf(stderr, "mantle: cannot start %s: %s\n", q->argv[0],
-			strerror(err));
+	if (child < 0) {
+		fprintf(stderr, "mantle: fork: %s\n", strerror(errno));
 		return -1;
 	}
+	if (child == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent ||
+		    null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+		    dup2(logfd, STDOUT_FILENO) < 0 ||
+		    dup2(logfd, STDERR_FILENO) < 0)
+			_exit(127);
+		signal(SIGPIPE, SIG_DFL);
+		execve(q->argv[0], q->argv, environ);
+		_exit(127);
+	}
+	*pid = child;
 	return 0;
 }
 
