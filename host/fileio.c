@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,46 +30,45 @@ int fio_open_regular(const char *path, const char *what, uint64_t *size)
 	return fd;
 }
 
-int fio_read_file(const char *path, const char *what, uint64_t max,
-		  uint8_t **buf, size_t *len)
+int fio_map_file(const char *path, const char *what, uint64_t max,
+		 const uint8_t **buf, size_t *len)
 {
-	uint64_t size, got = 0;
-	uint8_t *p;
+	static const uint8_t empty[1];
+	uint64_t size;
+	void *p;
 	int fd = fio_open_regular(path, what, &size);
 
 	if (fd < 0)
 		return -1;
-	if (size > max) {
+	if (size > max || size > SIZE_MAX) {
 		fprintf(stderr, "mantle: %s %s: %llu bytes, more than %llu\n",
 			what, path, (unsigned long long)size,
 			(unsigned long long)max);
 		close(fd);
 		return -1;
 	}
-	p = malloc(size ? (size_t)size : 1);
-	if (!p) {
-		fprintf(stderr, "mantle: %s %s: out of memory\n", what, path);
+	if (!size) {
 		close(fd);
+		*buf = empty;
+		*len = 0;
+		return 0;
+	}
+	p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "mantle: %s %s: %s\n", what, path,
+			strerror(errno));
 		return -1;
 	}
-	while (got < size) {
-		ssize_t n = read(fd, p + got, (size_t)(size - got));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			fprintf(stderr, "mantle: %s %s: %s\n", what, path,
-				n ? strerror(errno) : "file shrank while read");
-			free(p);
-			close(fd);
-			return -1;
-		}
-		got += (uint64_t)n;
-	}
-	close(fd);
 	*buf = p;
 	*len = (size_t)size;
 	return 0;
+}
+
+void fio_unmap(const uint8_t *buf, size_t len)
+{
+	if (len)
+		munmap((void *)buf, len);
 }
 
 int fio_pwrite_all(int fd, const void *buf, size_t len, off_t off)

@@ -55,14 +55,14 @@ int pv_image_paths(const char *dir, char *kernel, char *initrd, size_t size)
 static int extend_file(struct measure_launch *m, uint32_t type,
 		       const char *path, const char *what)
 {
-	uint8_t *buf;
+	const uint8_t *buf;
 	size_t len;
 	int ret;
 
-	if (fio_read_file(path, what, PV_MAX_FILE, &buf, &len))
+	if (fio_map_file(path, what, PV_MAX_FILE, &buf, &len))
 		return -1;
 	ret = measure_launch_extend(m, type, buf, len);
-	free(buf);
+	fio_unmap(buf, len);
 	if (ret)
 		fprintf(stderr, "mantle: hashing %s failed\n", path);
 	return ret;

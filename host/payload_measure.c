@@ -14,14 +14,14 @@
 static int add_file(struct measure_log *log, uint32_t type, const char *path,
 		    const char *what)
 {
-	uint8_t *buf;
+	const uint8_t *buf;
 	size_t len;
 	int ret;
 
-	if (fio_read_file(path, what, PIECE_MAX, &buf, &len))
+	if (fio_map_file(path, what, PIECE_MAX, &buf, &len))
 		return -1;
 	ret = measure_log_add(log, type, buf, len);
-	free(buf);
+	fio_unmap(buf, len);
 	if (ret)
 		fprintf(stderr, "mantle: hashing %s failed\n", path);
 	return ret;
