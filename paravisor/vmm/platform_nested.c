@@ -233,6 +233,28 @@ static void nested_vcpu_destroy(struct pvcpu *v)
 	free(v);
 }
 
+/*
+ * Start with XCR0 = every XSAVE component CPUID 0xD offers, which is what
+ * the guest kernel enables. KVM derives the size in CPUID 0xD from its view
+ * of XCR0; where that view does not follow the guest's XSETBV (seen under
+ * nested SVM on QEMU TCG) the guest would otherwise read the size of x87/SSE
+ * only, warn about XSAVE consistency and turn XSAVE off.
+ */
+static int set_xcr0(struct pvcpu *v, const struct kvm_cpuid2 *c)
+{
+	const struct kvm_cpuid_entry2 *d =
+		cpuid_find(c->entries, c->nent, 0xD, 0);
+	struct kvm_xcrs x;
+
+	if (!d || ioctl(v->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XCRS) <= 0)
+		return 0;
+	memset(&x, 0, sizeof(x));
+	x.nr_xcrs = 1;
+	x.xcrs[0].xcr = 0;
+	x.xcrs[0].value = (uint64_t)d->eax | ((uint64_t)d->edx << 32);
+	return ioctl(v->fd, KVM_SET_XCRS, &x);
+}
+
 static int set_cpuid(struct pvcpu *v)
 {
 	struct pvm *vm = v->vm;
@@ -259,6 +281,8 @@ static int set_cpuid(struct pvcpu *v)
 	}
 	c->nent = (uint32_t)n;
 	rc = ioctl(v->fd, KVM_SET_CPUID2, c);
+	if (rc == 0)
+		rc = set_xcr0(v, c);
 	free(c);
 	return rc;
 }
