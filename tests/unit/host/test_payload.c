@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "commands.h"
 #include "launch.h"
 #include "payload.h"
 
@@ -169,6 +170,26 @@ static void test_launch_of_image(void **state)
 	rmdir(dir);
 }
 
+/* --paravisor-image wins; otherwise ../paravisor beside the binary's dir. */
+static void test_pv_image_dir(void **state)
+{
+	struct mantle_opts o;
+	char out[4096];
+	const char *suffix = "/../paravisor";
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.pv_image = "some/dir";
+	assert_int_equal(pv_image_dir(&o, out, sizeof(out)), 0);
+	assert_string_equal(out, "some/dir");
+	assert_int_equal(pv_image_dir(&o, out, 4), -1);
+	o.pv_image = NULL;
+	assert_int_equal(pv_image_dir(&o, out, sizeof(out)), 0);
+	assert_true(out[0] == '/');
+	assert_true(strlen(out) > strlen(suffix));
+	assert_string_equal(out + strlen(out) - strlen(suffix), suffix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_write_disk),
 		cmocka_unit_test(test_pv_config),
 		cmocka_unit_test(test_launch_of_image),
+		cmocka_unit_test(test_pv_image_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
