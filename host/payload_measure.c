@@ -20,6 +20,11 @@ static int add_file(struct measure_log *log, uint32_t type, const char *path,
 
 	if (fio_map_file(path, what, PIECE_MAX, &buf, &len))
 		return -1;
+	/* mantle run refuses an empty kernel; so no measurement exists. */
+	if (!len && type == MEASURE_EV_KERNEL) {
+		fprintf(stderr, "mantle: %s %s: empty file\n", what, path);
+		return -1;
+	}
 	ret = measure_log_add(log, type, buf, len);
 	fio_unmap(buf, len);
 	if (ret)
