@@ -37,6 +37,8 @@ $(eval $(call unit_test,paravisor_boot,$(VMM_UT)/test_boot.o \
 $(eval $(call unit_test,paravisor_acpi,$(VMM_UT)/test_acpi.o $(ACPI_OBJS),))
 $(eval $(call unit_test,paravisor_uart,$(VMM_UT)/test_uart.o \
 	$(OBJ)/$(VMM_DIR)/uart.o $(OBJ)/$(VMM_DIR)/iobus.o,))
+$(eval $(call unit_test,paravisor_memstat,$(VMM_UT)/test_memstat.o \
+	$(OBJ)/$(VMM_DIR)/memstat.o,))
 $(eval $(call unit_test,paravisor_cpuid,$(VMM_UT)/test_cpuid.o \
 	$(OBJ)/$(VMM_DIR)/cpuid.o,))
 

@@ -214,7 +214,12 @@ static void *vcpu_thread(void *p)
 			break;
 		case VMEXIT_MMIO:
 			/* No MMIO device: reads float high, writes drop. */
-			count(&m->stats.mmio);
+			if (__atomic_fetch_add(&m->stats.mmio, 1,
+					       __ATOMIC_RELAXED) <
+			    UNCLAIMED_LOGGED)
+				pv_log("unclaimed MMIO %s 0x%llx size %u",
+				       e.is_write ? "write" : "read",
+				       (unsigned long long)e.addr, e.len);
 			if (!e.is_write)
 				memset(e.data, 0xFF, e.len);
 			break;
