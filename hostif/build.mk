@@ -47,3 +47,15 @@ $(eval $(call fuzz_target,hostif_frames,tests/fuzz/hostif/fuzz_frames.c \
 	hostif/src/wire.c hostif/src/decoder.c,-Ihostif/include,-lz))
 $(eval $(call fuzz_target,hostif_spec,tests/fuzz/hostif/fuzz_spec.c \
 	hostif/src/hostile.c,-Ihostif/include,))
+$(eval $(call fuzz_target,hostif_client,tests/fuzz/hostif/fuzz_client.c \
+	hostif/src/wire.c hostif/src/decoder.c hostif/src/chan.c \
+	hostif/src/client.c,-Ihostif/include,-lz))
+
+# make bench-hostif: channel VMGS reads vs direct file reads; codec vs memcpy.
+$(OBJ)/hostif/bench/%.o: CPPFLAGS += -Itests/unit/hostif
+$(BUILD)/bench/hostif_bench: $(OBJ)/hostif/bench/hostif_bench.o \
+		$(OBJ)/tests/unit/hostif/pair.o $(HOSTIF_BOTH)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(HOSTIF_LDLIBS)
+$(eval $(call bench,hostif,$(BUILD)/bench/hostif_bench,\
+	$(BUILD)/bench/hostif_bench))

@@ -7,6 +7,7 @@
 #ifndef HOSTIF_CLIENT_H
 #define HOSTIF_CLIENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mantle_hostif.h"
@@ -79,5 +80,11 @@ int hostif_client_poll(struct hostif_client *c, unsigned timeout_ms);
 
 const struct hostif_counters *
 hostif_client_counters(const struct hostif_client *c);
+/*
+ * One line for the paravisor log: "hostif: ok=N skipped=N crc=N ...".
+ * Returns what snprintf returns.
+ */
+int hostif_counters_format(const struct hostif_counters *k, char *buf,
+			   size_t len);
 
 #endif /* HOSTIF_CLIENT_H */

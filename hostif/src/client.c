@@ -5,6 +5,7 @@
  * type, lengths, sequence, request id), and only then used.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -561,4 +562,36 @@ int hostif_client_poll(struct hostif_client *c, unsigned timeout_ms)
 	}
 	c->cnt.bytes_skipped = c->dec.skipped;
 	return 0;
+}
+
+int hostif_counters_format(const struct hostif_counters *k, char *buf,
+			   size_t len)
+{
+	return snprintf(
+		buf, len,
+		"hostif: ok=%llu skipped=%llu magic=%llu length=%llu crc=%llu "
+		"version=%llu type=%llu reserved=%llu payload=%llu "
+		"replays=%llu gaps=%llu stale=%llu unexpected=%llu "
+		"bad_replies=%llu host_errors=%llu timeouts=%llu "
+		"retries=%llu stalls=%llu events=%llu events_bogus=%llu "
+		"events_storm=%llu",
+		(unsigned long long)k->frames_ok,
+		(unsigned long long)k->bytes_skipped,
+		(unsigned long long)k->bad_magic,
+		(unsigned long long)k->bad_length,
+		(unsigned long long)k->bad_crc,
+		(unsigned long long)k->bad_version,
+		(unsigned long long)k->bad_type,
+		(unsigned long long)k->bad_reserved,
+		(unsigned long long)k->bad_payload,
+		(unsigned long long)k->replays, (unsigned long long)k->seq_gaps,
+		(unsigned long long)k->stale_replies,
+		(unsigned long long)k->unexpected,
+		(unsigned long long)k->bad_replies,
+		(unsigned long long)k->host_errors,
+		(unsigned long long)k->timeouts, (unsigned long long)k->retries,
+		(unsigned long long)k->stalls,
+		(unsigned long long)k->events_delivered,
+		(unsigned long long)k->events_bogus,
+		(unsigned long long)k->events_storm);
 }
