@@ -386,7 +386,8 @@ next:
 	assert_true(ver >= 0);
 	if (!reads_altered)
 		assert_true((unsigned)ver == last_ok || pending[ver]);
-	assert_true(ok_writes + errors > 0);
+	/* The run did exercise the write path. */
+	assert_true(ok_writes > 0);
 	unlink(path);
 }
 
