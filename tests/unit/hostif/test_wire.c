@@ -460,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_roundtrip_all),
 		cmocka_unit_test(test_partial_reads),
+		cmocka_unit_test(test_copy_once),
 		cmocka_unit_test(test_bad_magic),
 		cmocka_unit_test(test_bad_crc),
 		cmocka_unit_test(test_bad_length_for_type),
