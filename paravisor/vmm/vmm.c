@@ -393,6 +393,9 @@ static int machine_build(struct machine *m)
 		       strerror(errno));
 		return -1;
 	}
+	/* Huge pages: far fewer nested page faults while the guest touches
+	 * its memory (a hint; without THP it changes nothing). */
+	madvise(m->ram, m->ram_size, MADV_HUGEPAGE);
 	if (load_payload(m) < 0)
 		return -1;
 
