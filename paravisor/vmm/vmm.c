@@ -450,6 +450,14 @@ static void wait_outcome(struct machine *m, int sig_fd)
 			machine_stop(m, OUT_ERROR);
 			break;
 		}
+		if (r > 0 && (fds[0].revents & POLLIN)) {
+			uint64_t v;
+
+			/* Drain it, or the next boot's poll never sleeps. */
+			if (read(m->event_fd, &v, sizeof(v)) < 0 &&
+			    errno != EAGAIN)
+				pv_log("eventfd: %s", strerror(errno));
+		}
 		if (r > 0 && (fds[1].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 
