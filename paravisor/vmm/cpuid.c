@@ -85,6 +85,9 @@ static void fix_xsave(struct kvm_cpuid_entry2 *ents, unsigned int n)
 	if (!d0)
 		return;
 	mask &= (uint64_t)d0->eax | ((uint64_t)d0->edx << 32);
+	/* XCR0 rules: the AVX-512 states go together, and need AVX. */
+	if ((mask & XSTATE_AVX512) != XSTATE_AVX512 || !(mask & XSTATE_YMM))
+		mask &= ~XSTATE_AVX512;
 	d0->eax = (uint32_t)mask;
 	d0->edx = (uint32_t)(mask >> 32);
 	d0->ebx = size; /* the guest kernel enables every offered component */

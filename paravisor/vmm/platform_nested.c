@@ -8,6 +8,7 @@
 #include "cpuid.h"
 #include "e820.h"
 #include "errf.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -281,8 +282,10 @@ static int set_cpuid(struct pvcpu *v)
 	}
 	c->nent = (uint32_t)n;
 	rc = ioctl(v->fd, KVM_SET_CPUID2, c);
-	if (rc == 0)
-		rc = set_xcr0(v, c);
+	/* Only a workaround: the guest runs without it (and warns). */
+	if (rc == 0 && set_xcr0(v, c) < 0 && v->id == 0)
+		pv_log("KVM_SET_XCRS: %s (the guest may warn about XSAVE)",
+		       strerror(errno));
 	free(c);
 	return rc;
 }

@@ -140,6 +140,23 @@ static void test_xsave_consistent(void **state)
 	assert_int_equal(e->ebx, 576 + 256);
 }
 
+static void test_xsave_partial_avx512(void **state)
+{
+	struct cpuid_opts o = opts(0);
+	int cnt;
+
+	(void)state;
+	/* AVX-512F flagged, but leaf 0xD offers only one of its 3 states. */
+	for (unsigned int i = 0; i < n; i++) {
+		if (ents[i].function == 7)
+			ents[i].ebx |= 1u << 16;
+		if (ents[i].function == 0xD && ents[i].index == 0)
+			ents[i].eax = 0x27;
+	}
+	cnt = cpuid_build(ents, n, CPUID_MAX_ENTRIES, &o);
+	assert_int_equal(find((unsigned int)cnt, 0xD, 0)->eax, 0x7);
+}
+
 static void test_errors(void **state)
 {
 	struct cpuid_opts o = opts(0);
@@ -161,6 +178,7 @@ int main(void)
 		cmocka_unit_test_setup(test_kvm_leaves_kept, setup),
 		cmocka_unit_test_setup(test_mantle_block, setup),
 		cmocka_unit_test_setup(test_xsave_consistent, setup),
+		cmocka_unit_test_setup(test_xsave_partial_avx512, setup),
 		cmocka_unit_test_setup(test_errors, setup),
 	};
 
