@@ -163,7 +163,8 @@ int mtl_ring_flush(struct mtl_ring *r);
 int mtl_ring_want_space(struct mtl_ring *r, mtl_u32 slots);
 
 /* Consumer: copy the next record into buf (buf_len >= max_record) and set
- * *len. The record is private once this returns; parse only the copy. */
+ * *len. The record is private once this returns; parse only the copy. Bytes
+ * of buf past *len are unspecified. */
 int mtl_ring_read(struct mtl_ring *r, void *buf, mtl_u32 buf_len, mtl_u32 *len);
 /* Consumer: end of a batch; publishes cons_pos. Returns 1 when the producer
  * must be notified (it waits for space). */

@@ -219,6 +219,20 @@ static void ring_publish_cons(struct mtl_ring *r)
 	r->peer_pos = r->pos;
 }
 
+/*
+ * Copy one slot's share of a record (n bytes) into private memory with room
+ * bytes left. A whole 56-byte chunk is a constant-size copy that compilers
+ * inline; it never reads outside the 64-byte slot.
+ */
+static void ring_take(mtl_u8 *dst, const struct mtl_slot *s, mtl_u32 n,
+		      mtl_u32 room)
+{
+	if (room >= MTL_RING_SLOT_DATA)
+		MTL_GLUE_COPY_IN(dst, s->data, MTL_RING_SLOT_DATA);
+	else
+		MTL_GLUE_COPY_IN(dst, s->data, n);
+}
+
 int mtl_ring_read(struct mtl_ring *r, void *buf, mtl_u32 buf_len, mtl_u32 *len)
 {
 	mtl_u8 *out = buf;
@@ -242,8 +256,8 @@ int mtl_ring_read(struct mtl_ring *r, void *buf, mtl_u32 buf_len, mtl_u32 *len)
 	if (rec > r->max_record)
 		return ring_fail(r, MTL_RING_FAULT_TOO_LARGE);
 	k = MTL_RING_SLOTS_FOR(rec);
-	MTL_GLUE_COPY_IN(out, s->data,
-			 rec < MTL_RING_SLOT_DATA ? rec : MTL_RING_SLOT_DATA);
+	ring_take(out, s, rec < MTL_RING_SLOT_DATA ? rec : MTL_RING_SLOT_DATA,
+		  buf_len);
 	for (i = 1, off = MTL_RING_SLOT_DATA; i < k;
 	     i++, off += MTL_RING_SLOT_DATA) {
 		mtl_u32 n = rec - off;
@@ -252,9 +266,9 @@ int mtl_ring_read(struct mtl_ring *r, void *buf, mtl_u32 buf_len, mtl_u32 *len)
 		if (MTL_GLUE_LOAD32(&s->hdr.seq) != r->pos + i + 1 ||
 		    MTL_GLUE_LOAD32(&s->hdr.len) != 0)
 			return ring_fail(r, MTL_RING_FAULT_TORN);
-		MTL_GLUE_COPY_IN(out + off, s->data,
-				 n < MTL_RING_SLOT_DATA ? n :
-							  MTL_RING_SLOT_DATA);
+		ring_take(out + off, s,
+			  n < MTL_RING_SLOT_DATA ? n : MTL_RING_SLOT_DATA,
+			  buf_len - off);
 	}
 	r->pos += k;
 	*len = rec;
