@@ -110,6 +110,23 @@ static int ring_fetch_cons(struct mtl_ring *r)
 	return MTL_RING_OK;
 }
 
+/*
+ * Copy n bytes to dst. Record pieces are mostly multiples of 8 bytes; those
+ * go as 8-byte constant-size copies, which compilers inline (a call to a
+ * general memcpy per piece measured as a large share of a round trip).
+ */
+static void ring_copy_out(mtl_u8 *dst, const mtl_u8 *src, mtl_u32 n)
+{
+	mtl_u32 i;
+
+	if ((n & 7) != 0) {
+		MTL_GLUE_COPY_OUT(dst, src, n);
+		return;
+	}
+	for (i = 0; i < n; i += 8)
+		MTL_GLUE_COPY_OUT(dst + i, src + i, 8);
+}
+
 /* Copy record bytes [off, off + n) of hdr||data to dst (a slot's data, or a
  * stash: the glue's copy serves both). */
 static void ring_put(mtl_u8 *dst, const mtl_u8 *hdr, mtl_u32 hdr_len,
@@ -119,11 +136,11 @@ static void ring_put(mtl_u8 *dst, const mtl_u8 *hdr, mtl_u32 hdr_len,
 
 	if (off < hdr_len) {
 		done = hdr_len - off < n ? hdr_len - off : n;
-		MTL_GLUE_COPY_OUT(dst, hdr + off, done);
+		ring_copy_out(dst, hdr + off, done);
 	}
 	if (done < n)
-		MTL_GLUE_COPY_OUT(dst + done, data + (off + done - hdr_len),
-				  n - done);
+		ring_copy_out(dst + done, data + (off + done - hdr_len),
+			      n - done);
 }
 
 int mtl_ring_write(struct mtl_ring *r, const void *hdr, mtl_u32 hdr_len,
