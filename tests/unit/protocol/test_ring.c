@@ -372,6 +372,21 @@ static void test_long_batch_publishes_itself(void **state)
 	free(area);
 }
 
+static void test_waiting_for_space_publishes(void **state)
+{
+	struct pair *p = *state;
+	mtl_u32 n;
+
+	/* A producer about to wait for space must not keep back records the
+	 * consumer has to see to free that space. */
+	for (n = 0; n < 3; n++)
+		write_rec(p, n, 8);
+	assert_int_equal(mtl_ring_want_space(&p->prod, NSLOTS), 0);
+	for (n = 0; n < 3; n++)
+		read_rec(p, n, 8);
+	assert_int_equal(mtl_ring_done(&p->cons), 1);
+}
+
 static void test_batching_one_notification(void **state)
 {
 	struct pair *p = *state;
@@ -517,6 +532,9 @@ int main(void)
 						pair_setup, pair_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_long_batch_publishes_itself, pair_setup,
+			pair_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_waiting_for_space_publishes, pair_setup,
 			pair_teardown),
 		cmocka_unit_test_setup_teardown(test_batching_one_notification,
 						pair_setup, pair_teardown),
