@@ -72,7 +72,10 @@ int hostif_client_vmgs_write(struct hostif_client *c, uint64_t lba,
 			     uint32_t count, const void *buf);
 int hostif_client_vmgs_flush(struct hostif_client *c);
 
-/* One-way text to the host log (needs HOSTIF_F_LOG); non-printables -> '?'. */
+/*
+ * One-way text to the host log (needs HOSTIF_F_LOG): at most
+ * HOSTIF_LOG_MAX bytes are sent, non-printables become '?'.
+ */
 int hostif_client_log(struct hostif_client *c, uint8_t level, const char *text);
 
 /* Handles incoming frames (events) for up to timeout_ms. */

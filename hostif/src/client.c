@@ -188,7 +188,8 @@ static void on_event(struct hostif_client *c, const struct hostif_frame *f)
 
 /*
  * Session checks of a sound frame: version, sequence, type. Returns 1 if
- * the frame is a reply worth matching, 0 if it was consumed or dropped.
+ * the frame is a reply worth matching, 0 if it was consumed or dropped,
+ * -1 for a malformed reply (dropped; the caller may match its id).
  */
 static int screen(struct hostif_client *c, const struct hostif_frame *f)
 {
@@ -206,7 +207,8 @@ static int screen(struct hostif_client *c, const struct hostif_frame *f)
 	r = hostif_msg_validate(f);
 	if (r) {
 		count_err(c, r);
-		return 0;
+		/* A malformed reply still ends its attempt at once (below). */
+		return f->h.type & HOSTIF_T_REPLY ? -1 : 0;
 	}
 	if (f->h.seq != c->rx_seq + 1)
 		c->cnt.seq_gaps++;
@@ -260,7 +262,12 @@ static int attempt(struct hostif_client *c, const struct request *rq)
 			continue;
 		}
 		if (r == 1) {
-			if (!screen(c, &f))
+			int s = screen(c, &f);
+
+			/* The host answered this request with garbage. */
+			if (s < 0 && f.h.req_id == id && f.h.type == rq->reply)
+				return -HOSTIF_E_PAYLOAD;
+			if (s <= 0)
 				continue;
 			if (f.h.req_id != id) {
 				c->cnt.stale_replies++;
@@ -546,7 +553,7 @@ int hostif_client_poll(struct hostif_client *c, unsigned timeout_ms)
 		}
 		if (r == 1) {
 			/* No request is outstanding: any reply is stale. */
-			if (screen(c, &f))
+			if (screen(c, &f) > 0)
 				c->cnt.stale_replies++;
 			continue;
 		}

@@ -312,10 +312,12 @@ static void test_damaged_is_refused(void **state)
  * version (it can always do that: it stores the file), so for read-
  * altering faults any committed version is allowed, never garbage.
  */
-static void prove(const char *path, const char *fault, int reads_altered)
+static unsigned prove_attempts(const char *path, const char *fault,
+			       int reads_altered, unsigned attempts,
+			       unsigned timeout_ms)
 {
 	unsigned last_ok = 0, ok_writes = 0, ok_reads = 0, errors = 0;
-	unsigned bad_reads = 0;
+	unsigned bad_reads = 0, bad_writes = 0;
 	int pending[MAXV] = { 0 };
 	struct vmgs_check_result chk;
 	char spec[128];
@@ -331,7 +333,7 @@ static void prove(const char *path, const char *fault, int reads_altered)
 
 		snprintf(spec, sizeof(spec), "seed=%u,%s", i * 101, fault);
 		assert_int_equal(pair_start(&p, path, spec, NULL), 0);
-		c = hello(&p, 30, 2);
+		c = hello(&p, timeout_ms, attempts);
 		if (!c) {
 			errors++;
 			pair_stop(&p);
@@ -366,7 +368,7 @@ static void prove(const char *path, const char *fault, int reads_altered)
 				memset(pending, 0, sizeof(pending));
 			} else {
 				pending[i] = 1;
-				errors++;
+				bad_writes++;
 			}
 		} else {
 			errors++;
@@ -377,11 +379,12 @@ next:
 		pair_stop(&p);
 	}
 	ver = read_direct(path, &chk);
-	print_message("# %s: writes ok %u, reads ok %u, reads refused %u, "
-		      "other errors %u; final version %d (last acknowledged "
-		      "%u); check errors %u\n",
-		      fault, ok_writes, ok_reads, bad_reads, errors, ver,
-		      last_ok, chk.errors);
+	print_message("# %s: writes ok %u, writes failed %u, reads ok %u, "
+		      "reads refused %u, sessions failed before a write %u; "
+		      "final version %d (last acknowledged %u); check errors "
+		      "%u\n",
+		      fault, ok_writes, bad_writes, ok_reads, bad_reads, errors,
+		      ver, last_ok, chk.errors);
 	assert_int_equal(chk.errors, 0);
 	assert_true(ver >= 0);
 	if (!reads_altered)
@@ -389,6 +392,12 @@ next:
 	/* The run did exercise the write path. */
 	assert_true(ok_writes > 0);
 	unlink(path);
+	return bad_writes;
+}
+
+static void prove(const char *path, const char *fault, int reads_altered)
+{
+	prove_attempts(path, fault, reads_altered, 2, 60);
 }
 
 static void test_prove_ctl_corrupt(void **state)
@@ -429,6 +438,18 @@ static void test_prove_vmgs_torn(void **state)
 static void test_prove_vmgs_bitflip(void **state)
 {
 	prove(((struct fixture *)*state)->path, "vmgs-bitflip=0.05", 1);
+}
+
+/*
+ * Writes abandoned in the middle of libvmgs's atomic update (no retry, so
+ * a lost or short reply fails the update): the file is still old or new.
+ */
+static void test_prove_failed_updates(void **state)
+{
+	unsigned failed = prove_attempts(((struct fixture *)*state)->path,
+					 "vmgs-short=0.06", 0, 1, 2000);
+
+	assert_true(failed > 0);
 }
 
 /*
@@ -485,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_prove_vmgs_short),
 		cmocka_unit_test(test_prove_vmgs_torn),
 		cmocka_unit_test(test_prove_vmgs_bitflip),
+		cmocka_unit_test(test_prove_failed_updates),
 		cmocka_unit_test(test_stored_damage_detected),
 	};
 
