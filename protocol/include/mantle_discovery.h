@@ -30,6 +30,7 @@
  *       ECX  bits 0..7: log2 of the slot count of each control ring;
  *            bits 8..31 reserved, 0
  *       EDX  bus interrupt: the GSI the paravisor raises towards the guest
+ *       All of B+3 and B+4 zero: the paravisor offers no bus (yet).
  *       The area holds the control channel's two rings (SPEC.md 4.1).
  *   B+4 MTL_CPUID_LEAF_DOORBELL
  *       EAX  doorbell kind (MTL_DOORBELL_PIO or MTL_DOORBELL_MMIO)
@@ -120,6 +121,7 @@ struct mtl_discovery {
 	mtl_u32 bus_gsi;
 	mtl_u32 doorbell_kind;
 	mtl_u64 doorbell_addr; /* port number or MMIO GPA */
+	mtl_u32 has_bus; /* 0: discovery only, no pv bus offered */
 };
 
 /* Does the result of leaf B+0 carry Mantle's signature? */
@@ -134,8 +136,10 @@ static inline int mtl_cpuid_is_signature(const struct mtl_cpuid_regs *r)
  * -1 when the block is not a usable Mantle block: no signature, too few
  * leaves, an empty or inverted version range, a misaligned bus area, ring
  * geometry outside MTL_RING_LOG2_MIN..MAX (mantle_ring.h repeats these
- * limits), or an unknown doorbell kind. The paravisor is trusted, so this
- * guards against bugs and half-configured blocks, not against malice.
+ * limits), or an unknown doorbell kind. A block whose leaves B+3 and B+4
+ * are all zero is valid and offers no bus yet (has_bus = 0). The paravisor
+ * is trusted, so this guards against bugs and half-configured blocks, not
+ * against malice.
  */
 static inline int mtl_discovery_decode(mtl_u32 base,
 				       const struct mtl_cpuid_regs regs[5],
@@ -168,6 +172,11 @@ static inline int mtl_discovery_decode(mtl_u32 base,
 	out->bus_gsi = bus->edx;
 	out->doorbell_kind = db->eax;
 	out->doorbell_addr = (mtl_u64)db->ebx | ((mtl_u64)db->ecx << 32);
+	out->has_bus = 0;
+	if (out->bus_gpa == 0 && bus->ecx == 0 && bus->edx == 0 &&
+	    out->doorbell_kind == MTL_DOORBELL_NONE && out->doorbell_addr == 0)
+		return 0;
+	out->has_bus = 1;
 	if (out->bus_gpa == 0 || (out->bus_gpa & 0xFFFu) != 0)
 		return -1;
 	/* 2..16: the MTL_RING_LOG2_MIN/MAX limits of mantle_ring.h. */

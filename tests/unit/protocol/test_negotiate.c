@@ -272,6 +272,29 @@ static void test_discovery_rejects_bad_blocks(void **state)
 	assert_int_equal(mtl_discovery_decode(b, r, &d), -1);
 	r[4].ebx = 0xfed00000u;
 	assert_int_equal(mtl_discovery_decode(b, r, &d), 0);
+	assert_int_equal(d.has_bus, 1);
+}
+
+static void test_discovery_without_bus(void **state)
+{
+	struct mtl_cpuid_regs r[5];
+	struct mtl_discovery d;
+	mtl_u32 b = MTL_CPUID_BLOCK_DEFAULT;
+
+	(void)state;
+	/* Leaves B+3 and B+4 all zero: discovery only, no bus offered. */
+	block(r, b);
+	memset(&r[3], 0, 2 * sizeof(r[3]));
+	assert_int_equal(mtl_discovery_decode(b, r, &d), 0);
+	assert_int_equal(d.has_bus, 0);
+	assert_int_equal(d.version_min, MTL_VERSION_1_0);
+	/* Half of a bus is still refused. */
+	r[4].eax = MTL_DOORBELL_PIO;
+	assert_int_equal(mtl_discovery_decode(b, r, &d), -1);
+	block(r, b);
+	r[4].eax = MTL_DOORBELL_NONE;
+	r[4].ebx = 0;
+	assert_int_equal(mtl_discovery_decode(b, r, &d), -1);
 }
 
 int main(void)
@@ -284,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_requests),
 		cmocka_unit_test(test_discovery_decode),
 		cmocka_unit_test(test_discovery_rejects_bad_blocks),
+		cmocka_unit_test(test_discovery_without_bus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
