@@ -60,11 +60,12 @@ $(eval $(call bench,ring,$(BUILD)/bench/ring_bench))
 
 # --- header self-containment ------------------------------------------------
 # Each header alone, as C11 -ffreestanding, no -I: with gcc and mingw-w64.
-# The shared sources compile freestanding with mingw-w64 too.
+# The shared sources compile with mingw-w64 against the Windows glue with no
+# system headers at all (-nostdinc): they need nothing from a libc.
 PROTO_HC_FLAGS := -std=c11 -ffreestanding -Wall -Wextra -Werror \
 	-Wstrict-prototypes -Wmissing-prototypes -Wshadow -pedantic
 $(BUILD)/protocol/hdrcheck.stamp: $(PROTO_HDRS) $(PROTO_SRCS) \
-		protocol/glue/user/mantle_ring_glue.h
+		protocol/glue/windows/mantle_ring_glue.h
 	@mkdir -p $(BUILD)/protocol/hdrcheck
 	@set -e; for h in $(PROTO_HDRS); do \
 		n=$$(basename $$h .h); c=$(BUILD)/protocol/hdrcheck/$$n.c; \
@@ -74,8 +75,8 @@ $(BUILD)/protocol/hdrcheck.stamp: $(PROTO_HDRS) $(PROTO_SRCS) \
 		echo "hdrcheck: $$h: gcc, mingw-w64 ok"; \
 	done
 	@set -e; for s in $(PROTO_SRCS); do \
-		x86_64-w64-mingw32-gcc $(PROTO_HC_FLAGS) -O2 \
-			-Iprotocol/glue/user -c $$s \
+		x86_64-w64-mingw32-gcc $(PROTO_HC_FLAGS) -nostdinc -O2 \
+			-Iprotocol/glue/windows -c $$s \
 			-o $(BUILD)/protocol/hdrcheck/$$(basename $$s .c).mingw.o; \
 	done
 	@touch $@
