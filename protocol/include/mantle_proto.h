@@ -15,11 +15,17 @@
 
 #include "mantle_types.h"
 #include "mantle_discovery.h"
+#include "mantle_ring.h"
 
 /* Channel 0 is the bus control channel; its rings sit in the bus area. */
 #define MTL_CHANNEL_CONTROL 0u
 /* Largest packet on either control ring. */
 #define MTL_CONTROL_MAX_RECORD 512u
+/* Bus control area (SPEC.md 4.1): the control channel's G2P ring area, then
+ * its P2G ring area; log2 is CPUID B+3 ECX[7:0]. */
+#define MTL_BUS_G2P_OFFSET 0u
+#define MTL_BUS_P2G_OFFSET(log2) MTL_RING_AREA_SIZE(log2)
+#define MTL_BUS_AREA_SIZE(log2) (2u * MTL_RING_AREA_SIZE(log2))
 #define MTL_PAGE_SIZE 4096u
 #define MTL_PAGE_SHIFT 12u
 

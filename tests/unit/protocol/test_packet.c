@@ -88,6 +88,18 @@ static void test_fixed_sizes_are_exact(void **state)
 			 MTL_STATUS_OK);
 }
 
+static void test_bus_area_layout(void **state)
+{
+	(void)state;
+	/* 64-slot control rings: a control page and one page of slots each. */
+	assert_int_equal(MTL_RING_AREA_SIZE(6), 8192);
+	assert_int_equal(MTL_BUS_P2G_OFFSET(6), 8192);
+	assert_int_equal(MTL_BUS_AREA_SIZE(6), 16384);
+	/* 4 slots still take a whole page of slots. */
+	assert_int_equal(MTL_RING_AREA_SIZE(2), 8192);
+	assert_int_equal(MTL_RING_AREA_SIZE(16), 4096 + (64u << 16));
+}
+
 static struct mtl_page_list *list(mtl_u32 off, mtl_u32 len, mtl_u16 nr)
 {
 	struct mtl_page_list *pl = (struct mtl_page_list *)scratch;
@@ -184,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_sizes_are_exact),
 		cmocka_unit_test(test_page_lists),
 		cmocka_unit_test(test_pipe_data),
+		cmocka_unit_test(test_bus_area_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
