@@ -9,14 +9,14 @@
 #define MANTLE_RING_GLUE_H
 
 #define MTL_GLUE_LOAD_ACQUIRE32(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define MTL_GLUE_STORE_RELEASE32(p, v)                                         \
+#define MTL_GLUE_STORE_RELEASE32(p, v) \
 	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define MTL_GLUE_LOAD32(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define MTL_GLUE_STORE32(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define MTL_GLUE_MB() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define MTL_GLUE_COPY_IN(dst, shared_src, n)                                   \
+#define MTL_GLUE_COPY_IN(dst, shared_src, n) \
 	__builtin_memcpy((dst), (shared_src), (n))
-#define MTL_GLUE_COPY_OUT(shared_dst, src, n)                                  \
+#define MTL_GLUE_COPY_OUT(shared_dst, src, n) \
 	__builtin_memcpy((shared_dst), (src), (n))
 
 #endif /* MANTLE_RING_GLUE_H */
