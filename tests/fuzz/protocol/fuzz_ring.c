@@ -152,6 +152,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (op & 0x40) /* aim at a slot seq: plausible values */
 				v = (v & 0xF) + cons.pos;
+			if (op & 0x20) { /* aim at cons_pos or an event index */
+				off = 64 * (v % 3);
+				v = prod.pos + (v >> 8) % 9 - 4;
+			}
 			memcpy(area + off, &v, 4);
 			tampered = 1;
 			break;
