@@ -99,7 +99,7 @@ static void machine_stop(struct machine *m, int outcome)
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
-	m->outcome = outcome;
+	__atomic_store_n(&m->outcome, outcome, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < m->pay.cpus; i++) {
 		if (!m->vcpu[i])
 			continue;
