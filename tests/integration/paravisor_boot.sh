@@ -13,6 +13,8 @@ echo "probe: cpus=$(grep -c '^processor' /proc/cpuinfo)"
 echo "probe: memtotal_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 echo "probe: cmdline=$(cat /proc/cmdline)"
 echo "probe: clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+mantle-discover
+echo "probe: discover exit $?"
 EOT
 guest_initrd_with "$TESTTMP/initrd" "$TESTTMP/10-probe"
 # 320M, not the 256M default, so that MemTotal proves --mem reached the guest.
@@ -27,6 +29,12 @@ grep -q "mantle-guest: rc.d done" "$out" || fail "guest did not finish rc.d"
 grep -qx "probe: cpus=2" "$out" || fail "guest does not see 2 vCPUs"
 grep -q "probe: cmdline=.*mantle.test=cmdline-7f3a" "$out" || fail "command line did not reach the guest"
 grep -qx "probe: clocksource=kvm-clock" "$out" || fail "guest clocksource is not kvm-clock"
+# Discovery (protocol SPEC.md): KVM's leaves stay at 0x40000000, Mantle's block
+# is found by scanning and decodes.
+grep -q 'hypervisor: signature "KVMKVMKVM" at 0x40000000' "$out" ||
+	fail "KVM's CPUID leaves are not at 0x40000000"
+grep -q '^mantle: block 0x400002' "$out" || fail "the guest did not find Mantle's CPUID block"
+grep -qx "probe: discover exit 0" "$out" || fail "Mantle's CPUID block does not decode"
 kb=$(sed -n 's/^probe: memtotal_kb=\([0-9]*\).*/\1/p' "$out")
 [ -n "$kb" ] || fail "no MemTotal from the guest"
 # MemTotal is RAM minus what the kernel reserves: above 256M, at most 320M.

@@ -83,11 +83,16 @@ int main(int argc, char **argv)
 		       MTL_VERSION_MAJOR(d.version_max),
 		       MTL_VERSION_MINOR(d.version_max),
 		       (unsigned long long)d.features);
-		printf("mantle: bus 0x%llx ring-log2 %u gsi %u doorbell %s 0x%llx\n",
-		       (unsigned long long)d.bus_gpa, d.bus_ring_log2,
-		       d.bus_gsi,
-		       d.doorbell_kind == MTL_DOORBELL_PIO ? "pio" : "mmio",
-		       (unsigned long long)d.doorbell_addr);
+		if (!d.has_bus) {
+			printf("mantle: no pv bus offered\n");
+		} else {
+			printf("mantle: bus 0x%llx ring-log2 %u gsi %u doorbell %s 0x%llx\n",
+			       (unsigned long long)d.bus_gpa, d.bus_ring_log2,
+			       d.bus_gsi,
+			       d.doorbell_kind == MTL_DOORBELL_PIO ? "pio" :
+								     "mmio",
+			       (unsigned long long)d.doorbell_addr);
+		}
 		return 0;
 	}
 	printf("mantle: no discovery block in 0x%08x-0x%08x\n",
