@@ -13,15 +13,25 @@ VMM_PURE_OBJS := $(ACPI_OBJS) $(VMM_PURE:%=$(OBJ)/$(VMM_DIR)/%.o)
 VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 	main vmm platform platform_nested host_nested serial pm log memstat)
 
+# The host control channel (control*.c) links the paravisor side of hostif
+# and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
+# is read after this file.
+VMM_CTL_OBJS := $(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_vmgs.o
+VMM_CTL_LIBS := $(BUILD)/lib/libhostif_pv.a $(BUILD)/lib/libvmgs.a
+$(VMM_CTL_OBJS) $(OBJ)/$(VMM_DIR)/main.o: CPPFLAGS += -Ihostif/include \
+	-Ivmgs-tools/include
+$(OBJ)/$(VMM_DIR)/control.o: CFLAGS += -pthread
+
 # POSIX/Linux interfaces (pthread_kill, O_CLOEXEC, signalfd) under -std=c11.
 $(OBJ)/$(VMM_DIR)/%.o: CPPFLAGS += -D_GNU_SOURCE -Iprotocol/include \
 	-Iparavisor/measure
 $(OBJ)/$(VMM_DIR)/vmm.o $(OBJ)/$(VMM_DIR)/serial.o: CFLAGS += -pthread
 
 ALL_TARGETS += $(BIN)/mantle-paravisor
-$(BIN)/mantle-paravisor: $(VMM_OBJS) $(MEASURE_OBJS)
+$(BIN)/mantle-paravisor: $(VMM_OBJS) $(VMM_CTL_OBJS) $(MEASURE_OBJS) \
+		$(VMM_CTL_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS)
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz
 
 # Unit tests: one binary per module under test.
 $(OBJ)/tests/unit/paravisor/%.o: CPPFLAGS += -D_GNU_SOURCE -I$(VMM_DIR) \

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* mantle-paravisor: command line, platform check, then the machine. */
+#include "control.h"
 #include "host.h"
+#include "host_events.h"
 #include "mantle_discovery.h"
 #include "log.h"
 #include "platform.h"
@@ -21,8 +23,8 @@ static const char usage[] =
 	"    mantle-paravisor - Mantle's paravisor VMM: runs the guest on KVM\n"
 	"\n"
 	"SYNOPSIS\n"
-	"    mantle-paravisor --payload DISK [--console PATH] [--max-reboots N]\n"
-	"                     [--platform nested]\n"
+	"    mantle-paravisor --payload DISK [--console PATH] [--control PATH]\n"
+	"                     [--max-reboots N] [--platform nested]\n"
 	"    mantle-paravisor --help\n"
 	"\n"
 	"DESCRIPTION\n"
@@ -46,6 +48,13 @@ static const char usage[] =
 	"    --payload DISK     the payload disk or file (required)\n"
 	"    --console PATH     where the guest console goes, e.g. a virtio\n"
 	"                       serial port /dev/vportNpM (default: stdout)\n"
+	"    --control PATH     the host control channel (hostif/SPEC.md), e.g.\n"
+	"                       the virtio serial port mantle.control: the\n"
+	"                       session is negotiated, the VMGS the host serves\n"
+	"                       is opened (formatted if all zero, refused if\n"
+	"                       damaged), host events are checked, and the\n"
+	"                       channel's counters are logged every %d s and at\n"
+	"                       exit. Without it: no VMGS, no host events\n"
 	"    --max-reboots N    reboots allowed before stopping with status 3\n"
 	"                       (default %d)\n"
 	"    --platform NAME    nested (KVM); snp, tdx and vbs are not\n"
@@ -59,6 +68,9 @@ static const char usage[] =
 	"    2  guest crash (triple fault); the vCPU registers are logged\n"
 	"    3  internal error, unknown exit, or too many reboots\n"
 	"    4  stopped by a signal (SIGTERM, SIGINT, SIGHUP)\n"
+	"    5  the VMGS is damaged: refused and left untouched (--control)\n"
+	"    6  no control session with the host, or the VMGS could not be\n"
+	"       read through it (--control)\n"
 	"\n"
 	"SEE ALSO\n"
 	"    mantle(1), paravisor/vmm/README.md, paravisor/MEASUREMENT.md\n";
@@ -94,11 +106,18 @@ int main(int argc, char **argv)
 		{ "payload", required_argument, NULL, 'p' },
 		{ "console", required_argument, NULL, 'c' },
 		{ "max-reboots", required_argument, NULL, 'r' },
+		{ "control", required_argument, NULL, 'C' },
 		{ "platform", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *payload = NULL, *console = NULL;
+	const char *payload = NULL, *console = NULL, *control = NULL;
+	static const struct control_event_src host_src[] = {
+		{ PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR },
+	};
+	/* The event policy sets cb/arg; without one events are dropped. */
+	struct control_events ev = { .allow = host_src, .nallow = 1 };
+	struct control *ctl = NULL;
 	enum platform_kind kind = PLATFORM_NESTED;
 	struct vmm_opts o = { .max_reboots = DEFAULT_MAX_REBOOTS };
 	char err[256];
@@ -112,6 +131,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			console = optarg;
+			break;
+		case 'C':
+			control = optarg;
 			break;
 		case 'r':
 			if (parse_uint(optarg, 1000, &o.max_reboots) < 0) {
@@ -128,7 +150,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			printf(usage, MTL_CPUID_BLOCK_DEFAULT,
-			       DEFAULT_MAX_REBOOTS);
+			       CONTROL_COUNTERS_PERIOD_S, DEFAULT_MAX_REBOOTS);
 			return 0;
 		default:
 			fprintf(stderr,
@@ -153,8 +175,23 @@ int main(int argc, char **argv)
 		pv_log("%s", err);
 		return PV_EXIT_SETUP;
 	}
+	if (control) {
+		ctl = control_open(control, &ev, err, sizeof(err));
+		if (!ctl) {
+			pv_log("%s", err);
+			host_close(o.host);
+			return PV_EXIT_HOSTIF;
+		}
+		code = control_vmgs_start(ctl);
+		if (code || control_start(ctl)) {
+			control_close(ctl);
+			host_close(o.host);
+			return code ? code : PV_EXIT_INTERNAL;
+		}
+	}
 	o.mem_max = mem_limit();
 	code = vmm_run(&o);
+	control_close(ctl);
 	host_close(o.host);
 	return code;
 }

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The control channel of mantle-paravisor (control.h). The hostif client is
+ * not thread-safe: main() uses it alone until control_start(), then only
+ * the control thread touches it.
+ */
+#include "control.h"
+#include "control_vmgs.h"
+#include "hostif_client.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The thread wakes this often to notice control_close(). */
+#define POLL_SLICE_MS 200
+
+struct control {
+	int fd;
+	struct hostif_client *c;
+	struct vmgs *vmgs;
+	pthread_t thread;
+	int running;
+	atomic_int stop;
+	struct hostif_counters logged; /* as last printed */
+};
+
+static void log_counters(struct control *ctl, const char *when)
+{
+	const struct hostif_counters *k = hostif_client_counters(ctl->c);
+	char line[768];
+
+	hostif_counters_format(k, line, sizeof(line));
+	pv_log("%s (%s)", line, when);
+	ctl->logged = *k;
+}
+
+struct control *control_open(const char *path, const struct control_events *ev,
+			     char *err, size_t errlen)
+{
+	struct hostif_client_cfg cfg = { .features = HOSTIF_F_EVENTS |
+						     HOSTIF_F_LOG };
+	struct control *ctl = calloc(1, sizeof(*ctl));
+	uint8_t major, minor;
+	int r;
+
+	if (!ctl) {
+		snprintf(err, errlen, "control: out of memory");
+		return NULL;
+	}
+	if (ev) {
+		cfg.event_cb = ev->cb;
+		cfg.event_arg = ev->arg;
+	}
+	ctl->fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (ctl->fd < 0) {
+		snprintf(err, errlen, "control port %s: %s", path,
+			 strerror(errno));
+		free(ctl);
+		return NULL;
+	}
+	r = hostif_client_new(ctl->fd, &cfg, &ctl->c);
+	for (unsigned i = 0; !r && ev && i < ev->nallow; i++)
+		r = hostif_client_allow_event(ctl->c, ev->allow[i].device,
+					      ev->allow[i].vector);
+	if (!r)
+		r = hostif_client_hello(ctl->c);
+	if (r) {
+		snprintf(err, errlen,
+			 "control: no session with the host on %s: %s", path,
+			 hostif_strerror(r));
+		if (ctl->c)
+			log_counters(ctl, "failed session");
+		hostif_client_free(ctl->c);
+		close(ctl->fd);
+		free(ctl);
+		return NULL;
+	}
+	hostif_client_version(ctl->c, &major, &minor);
+	pv_log("control: session on %s, version %u.%u, features 0x%llx", path,
+	       major, minor,
+	       (unsigned long long)hostif_client_features(ctl->c));
+	return ctl;
+}
+
+int control_vmgs_start(struct control *ctl)
+{
+	char why[256], line[300];
+	enum pv_vmgs_result r =
+		pv_vmgs_open(ctl->c, &ctl->vmgs, why, sizeof(why));
+
+	pv_log("vmgs: %s: %s", pv_vmgs_result_name(r), why);
+	/* The host log gets it too, through the channel itself. */
+	snprintf(line, sizeof(line), "vmgs: %s: %s", pv_vmgs_result_name(r),
+		 why);
+	hostif_client_log(ctl->c, 0, line);
+	log_counters(ctl, "after vmgs");
+	switch (r) {
+	case PV_VMGS_DAMAGED:
+		return PV_EXIT_VMGS;
+	case PV_VMGS_UNREACHABLE:
+		return PV_EXIT_HOSTIF;
+	default:
+		return 0;
+	}
+}
+
+static void *control_thread(void *arg)
+{
+	struct control *ctl = arg;
+	uint64_t next = pv_uptime_ms() + CONTROL_COUNTERS_PERIOD_S * 1000;
+
+	while (!atomic_load(&ctl->stop)) {
+		int r = hostif_client_poll(ctl->c, POLL_SLICE_MS);
+
+		if (r) {
+			/* Host gone: the guest does not depend on it. */
+			pv_log("control: channel ended: %s",
+			       hostif_strerror(r));
+			break;
+		}
+		if (pv_uptime_ms() >= next) {
+			next = pv_uptime_ms() +
+			       CONTROL_COUNTERS_PERIOD_S * 1000;
+			if (memcmp(&ctl->logged, hostif_client_counters(ctl->c),
+				   sizeof(ctl->logged)))
+				log_counters(ctl, "periodic");
+		}
+	}
+	return NULL;
+}
+
+int control_fd(const struct control *ctl)
+{
+	return ctl ? ctl->fd : -1;
+}
+
+int control_start(struct control *ctl)
+{
+	int e = pthread_create(&ctl->thread, NULL, control_thread, ctl);
+
+	if (e) {
+		pv_log("control: thread: %s", strerror(e));
+		return -1;
+	}
+	ctl->running = 1;
+	return 0;
+}
+
+void control_close(struct control *ctl)
+{
+	if (!ctl)
+		return;
+	if (ctl->running) {
+		atomic_store(&ctl->stop, 1);
+		pthread_join(ctl->thread, NULL);
+	}
+	log_counters(ctl, "at exit");
+	if (ctl->vmgs)
+		vmgs_close(ctl->vmgs);
+	hostif_client_free(ctl->c);
+	close(ctl->fd);
+	free(ctl);
+}

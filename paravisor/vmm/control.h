@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host control channel of mantle-paravisor (hostif SPEC.md): the
+ * virtio-serial port `mantle.control`, the session on it, the VMGS opened
+ * through it at start-up, and a thread that handles host events and logs
+ * the channel's counters while the guest runs.
+ */
+#ifndef MANTLE_VMM_CONTROL_H
+#define MANTLE_VMM_CONTROL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes beyond vmm.h's: the host boundary refused to start. */
+#define PV_EXIT_VMGS 5 /* the VMGS is damaged: refused, left untouched */
+#define PV_EXIT_HOSTIF 6 /* no control session, or the VMGS unreachable */
+
+/* Seconds between two counter lines while the guest runs (if they moved). */
+#define CONTROL_COUNTERS_PERIOD_S 10
+
+struct control;
+
+struct control_event_src {
+	uint32_t device;
+	uint16_t vector;
+};
+
+/* Who gets the host events that pass the source and rate checks. */
+struct control_events {
+	void (*cb)(void *arg, uint32_t device, uint16_t vector);
+	void *arg;
+	const struct control_event_src *allow; /* the sources the pv owns */
+	unsigned nallow;
+};
+
+/*
+ * Opens the port at path and negotiates the session (HELLO). ev may be
+ * NULL: then every host event is counted as bogus and dropped. On failure
+ * returns NULL with a one-line reason in err.
+ */
+struct control *control_open(const char *path, const struct control_events *ev,
+			     char *err, size_t errlen);
+
+/*
+ * The VMGS at start-up (control_vmgs.c): opened if the host serves one,
+ * formatted if it is all zero, refused if it is damaged. Logs what it did.
+ * Returns 0, PV_EXIT_VMGS or PV_EXIT_HOSTIF.
+ */
+int control_vmgs_start(struct control *c);
+
+/* The port's fd, which a privilege drop must keep open. */
+int control_fd(const struct control *c);
+
+/* Starts the thread that serves the channel while the guest runs. */
+int control_start(struct control *c);
+
+/* Stops the thread, logs the final counters, closes everything. */
+void control_close(struct control *c);
+
+#endif
