@@ -11,7 +11,8 @@ ACPI_OBJS := $(OBJ)/$(VMM_DIR)/acpi.o $(OBJ)/$(VMM_DIR)/aml.o
 VMM_PURE := errf payload bzimage e820 boot cpuid uart iobus
 VMM_PURE_OBJS := $(ACPI_OBJS) $(VMM_PURE:%=$(OBJ)/$(VMM_DIR)/%.o)
 VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
-	main vmm platform platform_nested host_nested serial pm log memstat)
+	main vmm platform platform_nested host_nested serial pm log memstat \
+	guard secret)
 
 # The host control channel (control*.c) links the paravisor side of hostif
 # and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
@@ -31,7 +32,7 @@ ALL_TARGETS += $(BIN)/mantle-paravisor
 $(BIN)/mantle-paravisor: $(VMM_OBJS) $(VMM_CTL_OBJS) $(MEASURE_OBJS) \
 		$(VMM_CTL_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp
 
 # Unit tests: one binary per module under test.
 $(OBJ)/tests/unit/paravisor/%.o: CPPFLAGS += -D_GNU_SOURCE -I$(VMM_DIR) \
@@ -49,6 +50,9 @@ $(eval $(call unit_test,paravisor_uart,$(VMM_UT)/test_uart.o \
 	$(OBJ)/$(VMM_DIR)/uart.o $(OBJ)/$(VMM_DIR)/iobus.o,))
 $(eval $(call unit_test,paravisor_memstat,$(VMM_UT)/test_memstat.o \
 	$(OBJ)/$(VMM_DIR)/memstat.o,))
+$(eval $(call unit_test,paravisor_guard,$(VMM_UT)/test_guard.o \
+	$(OBJ)/$(VMM_DIR)/guard.o $(OBJ)/$(VMM_DIR)/memstat.o \
+	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/$(VMM_DIR)/errf.o,-pthread -lseccomp))
 $(eval $(call unit_test,paravisor_cpuid,$(VMM_UT)/test_cpuid.o \
 	$(OBJ)/$(VMM_DIR)/cpuid.o,))
 
@@ -63,7 +67,7 @@ $(eval $(call fuzz_target,paravisor_bzimage,\
 # End-to-end smoke test of the VMM on /dev/kvm with hand-made guests of a few
 # instructions; skips where KVM is unusable.
 $(eval $(call unit_test,paravisor_kvm_smoke,$(VMM_UT)/test_kvm_smoke.o \
-	$(filter-out %/main.o,$(VMM_OBJS)) $(MEASURE_OBJS),-pthread \
+	$(filter-out %/main.o %/guard.o %/secret.o,$(VMM_OBJS)) $(MEASURE_OBJS),-pthread \
 	$(MEASURE_LDLIBS)))
 $(eval $(call fuzz_target,paravisor_uart,\
 	tests/fuzz/paravisor/fuzz_uart.c $(VMM_DIR)/uart.c,-I$(VMM_DIR),))

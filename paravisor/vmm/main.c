@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* mantle-paravisor: command line, platform check, then the machine. */
 #include "control.h"
+#include "guard.h"
 #include "host.h"
 #include "host_events.h"
 #include "mantle_discovery.h"
 #include "log.h"
 #include "platform.h"
+#include "secret.h"
 #include "vmm.h"
 
 #include <errno.h>
@@ -109,6 +111,10 @@ int main(int argc, char **argv)
 		{ "control", required_argument, NULL, 'C' },
 		{ "platform", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
+		/* Test-only, left out of --help (README.md, "Test-only
+		 * options"). */
+		{ "test-forbidden-syscall", no_argument, NULL, 'F' },
+		{ "test-secret", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *payload = NULL, *console = NULL, *control = NULL;
@@ -122,8 +128,14 @@ int main(int argc, char **argv)
 	struct vmm_opts o = { .max_reboots = DEFAULT_MAX_REBOOTS };
 	char err[256];
 	int c, code;
+	int test_forbidden = 0, test_secret = 0;
+	uint8_t *secret = NULL, secret_stack[SECRET_BLOCK];
 
 	pv_log_start();
+	if (guard_close_inherited(err, sizeof(err)) < 0) {
+		pv_log("%s", err);
+		return PV_EXIT_SETUP;
+	}
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -147,6 +159,12 @@ int main(int argc, char **argv)
 				pv_log("unknown platform '%s'", optarg);
 				return PV_EXIT_SETUP;
 			}
+			break;
+		case 'F':
+			test_forbidden = 1;
+			break;
+		case 'S':
+			test_secret = 1;
 			break;
 		case 'h':
 			printf(usage, MTL_CPUID_BLOCK_DEFAULT,
@@ -190,7 +208,25 @@ int main(int argc, char **argv)
 		}
 	}
 	o.mem_max = mem_limit();
+	o.after_setup = guard_after_setup;
+	o.after_setup_arg = &test_forbidden;
+	if (test_secret) {
+		secret = secret_make(err, sizeof(err));
+		if (!secret) {
+			pv_log("%s", err);
+			return PV_EXIT_SETUP;
+		}
+		/* A copy on this stack too, kept alive while the guest runs. */
+		memcpy(secret_stack, secret, SECRET_BLOCK);
+		__asm__ volatile("" : : "r"(secret_stack) : "memory");
+		pv_log("test-secret: held in paravisor memory (heap and stack)");
+	}
 	code = vmm_run(&o);
+	if (secret) {
+		/* Only now, with the guest gone. */
+		secret_reveal_and_free(secret);
+		explicit_bzero(secret_stack, sizeof(secret_stack));
+	}
 	control_close(ctl);
 	host_close(o.host);
 	return code;

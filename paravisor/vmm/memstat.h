@@ -11,4 +11,8 @@
  */
 int memstat_pss(const void *guest_ram, uint64_t *total_kb, uint64_t *ram_kb);
 
+/* Open /proc/self/smaps now and keep it, so that memstat_pss works once
+ * opening files is forbidden (the seccomp allowlist). 0 or -1. */
+int memstat_keep_open(void);
+
 #endif

@@ -42,21 +42,33 @@ struct pvcpu {
 	struct kvm_run *run;
 };
 
+/* /dev/kvm is opened once and kept: a reboot builds the VM again after the
+ * seccomp allowlist (guard.c) has forbidden opening files. */
+static int kvm_dev = -1;
+
 static int open_kvm(char *err, size_t errlen)
 {
-	int fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
+	int fd;
 
-	if (fd < 0)
-		return errf(err, errlen,
-			    "KVM unavailable: cannot open " KVM_DEV ": %s (is "
-			    "kvm-amd or kvm-intel loaded?)",
-			    strerror(errno));
-	if (ioctl(fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
-		close(fd);
-		return errf(err, errlen,
-			    "KVM unavailable: API version is not %d",
-			    KVM_API_VERSION);
+	if (kvm_dev < 0) {
+		fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return errf(err, errlen,
+				    "KVM unavailable: cannot open " KVM_DEV
+				    ": %s (is kvm-amd or kvm-intel loaded?)",
+				    strerror(errno));
+		if (ioctl(fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+			close(fd);
+			return errf(err, errlen,
+				    "KVM unavailable: API version is not %d",
+				    KVM_API_VERSION);
+		}
+		kvm_dev = fd;
 	}
+	fd = fcntl(kvm_dev, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return errf(err, errlen, "dup " KVM_DEV ": %s",
+			    strerror(errno));
 	return fd;
 }
 
@@ -208,6 +220,15 @@ static struct pvm *nested_vm_create(const struct vm_setup *s, char *err,
 		what = "KVM_SET_USER_MEMORY_REGION";
 		goto fail;
 	}
+	/* The guest's whole physical memory map: the isolation test checks
+	 * that it is guest RAM and nothing else. */
+	pv_log("memslot 0: gpa 0x0 size 0x%llx host guest-ram+0x0",
+	       (unsigned long long)s->low_size);
+	if (s->high_size)
+		pv_log("memslot 1: gpa 0x%llx size 0x%llx host guest-ram+0x%llx",
+		       (unsigned long long)MEM_HIGH_BASE,
+		       (unsigned long long)s->high_size,
+		       (unsigned long long)s->low_size);
 	return vm;
 fail:
 	errf(err, errlen, "KVM set-up failed: %s: %s", what, strerror(errno));

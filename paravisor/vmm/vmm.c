@@ -77,6 +77,8 @@ struct machine {
 	unsigned int trace_next;
 	struct measure_log mlog;
 	struct boot_regs regs;
+	int (*after_setup)(void *arg);
+	void *after_setup_arg;
 };
 
 struct vcpu_arg {
@@ -501,6 +503,10 @@ static int boot_once(struct machine *m, int sig_fd, int first)
 	}
 	if (first)
 		measure_log_print(&m->mlog, stderr);
+	if (first && m->after_setup && m->after_setup(m->after_setup_arg) < 0) {
+		machine_teardown(m);
+		return -1;
+	}
 	pv_log("set-up done in %llu ms (%llu ms since start): %u vCPU(s), "
 	       "%llu MiB, platform %s",
 	       (unsigned long long)(pv_uptime_ms() - t0),
@@ -569,6 +575,8 @@ int vmm_run(const struct vmm_opts *o)
 	memset(m, 0, sizeof(*m));
 	m->ops = o->ops;
 	m->host = o->host;
+	m->after_setup = o->after_setup;
+	m->after_setup_arg = o->after_setup_arg;
 	pthread_mutex_init(&m->lock, NULL);
 	if (host_payload_size(o->host) < PAYLOAD_HDR_SIZE ||
 	    host_payload_read(o->host, 0, hdr, sizeof(hdr)) < 0) {

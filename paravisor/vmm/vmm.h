@@ -23,6 +23,10 @@ struct vmm_opts {
 	struct host *host;
 	unsigned int max_reboots;
 	uint64_t mem_max; /* largest guest RAM accepted */
+	/* Called once, when the first boot is set up and before its vCPUs
+	 * start (the privilege drop); < 0 stops with a set-up error. */
+	int (*after_setup)(void *arg);
+	void *after_setup_arg;
 };
 
 int vmm_run(const struct vmm_opts *o);
