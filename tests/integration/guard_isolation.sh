@@ -1,0 +1,79 @@
+#!/bin/sh
+# Issue 5 item 6, the isolation proof: the guest cannot read the paravisor.
+# mantle-paravisor runs with the test-only --test-secret: 32 random bytes made
+# at run time behind the public tag "MANTLE-PV-SECRET", in its heap and on its
+# stack. In the guest, mantle-memscan reads all guest RAM through /proc/kcore
+# and counts the tag (given masked, so that it is nowhere in the guest) and a
+# canary it planted itself. The paravisor reveals the secret in the host log
+# only at exit, after the scan. The canary must be found, the tag and the
+# secret must not. The paravisor's KVM memory slots (its log) must be guest
+# RAM only: one slot per RAM range, nothing of its own binary or heap.
+. tests/integration/lib.sh
+. tests/integration/paravisor_common.sh
+. tests/integration/guard_common.sh
+pv_require_boot
+
+TAG=4d414e544c452d50562d534543524554 # "MANTLE-PV-SECRET", SECRET_TAG in secret.h
+MEM_MB=160
+mask=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+[ ${#mask} -eq 32 ] || fail "no random mask"
+xored=
+i=0
+while [ $i -lt 32 ]; do
+	t=$(printf '%s' "$TAG" | cut -c$((i + 1))-$((i + 2)))
+	m=$(printf '%s' "$mask" | cut -c$((i + 1))-$((i + 2)))
+	xored=$xored$(printf '%02x' $((0x$t ^ 0x$m)))
+	i=$((i + 2))
+done
+
+cat >"$TESTTMP/10-memscan" <<EOT
+#!/bin/sh
+echo "probe: memtotal_kb=\$(awk '/^MemTotal:/ { print \$2 }' /proc/meminfo)"
+mantle-memscan --pattern-xor $xored --mask $mask
+echo "probe: memscan exit \$?"
+EOT
+guest_initrd_with "$TESTTMP/initrd" "$TESTTMP/10-memscan"
+grep -aqi "$TAG" "$TESTTMP/initrd" && fail "the tag is in the guest image"
+guard_image "$TESTTMP/pv" --test-secret
+pv_run iso --paravisor-image "$TESTTMP/pv" --kernel "$GUEST_K" \
+	--initrd "$TESTTMP/initrd" --mem ${MEM_MB}M --timeout 300
+pv_show_log iso | grep -v "^MEASURE"
+out=$TESTTMP/iso.out
+# The paravisor VM console ends its lines with CRLF.
+log=$TESTTMP/iso.log.txt
+tr -d '\r' <"$TESTTMP/iso.log" >"$log"
+[ "$rc" -eq 0 ] || { pv_show_log iso; fail "mantle run exit $rc, expected 0"; }
+grep -q "mantle-guest: rc.d done" "$out" || fail "the guest did not finish rc.d"
+grep -q "guard: no-new-privileges set; seccomp allowlist installed" "$log" ||
+	fail "the guest ran without the privilege drop"
+
+# The scan covered the guest's RAM and saw the guest's own memory.
+kb=$(sed -n 's/^probe: memtotal_kb=\([0-9]*\)$/\1/p' "$out")
+scanned=$(sed -n 's/^memscan: scanned \([0-9]*\) bytes.*/\1/p' "$out")
+[ -n "$kb" ] && [ -n "$scanned" ] || fail "no MemTotal or no scan result"
+[ "$scanned" -ge $((kb * 1024)) ] ||
+	fail "scanned $scanned bytes, less than MemTotal ($kb kB)"
+canary=$(sed -n 's/^memscan: canary: found \([0-9]*\)$/\1/p' "$out")
+[ -n "$canary" ] && [ "$canary" -ge 1 ] ||
+	fail "the guest's own canary was not found: the scan proves nothing"
+grep -qx "memscan: pattern: found 0" "$out" ||
+	fail "the paravisor's secret tag was found in guest RAM"
+grep -qx "probe: memscan exit 0" "$out" || fail "mantle-memscan did not exit 0"
+
+# Revealed only now, at the paravisor's exit.
+grep -q "test-secret: held in paravisor memory" "$log" ||
+	fail "the paravisor did not make its secret"
+secret=$(sed -n 's/.*mantle-paravisor: test-secret: \([0-9a-f]\{64\}\)$/\1/p' "$log")
+[ -n "$secret" ] || fail "the paravisor did not reveal its secret at exit"
+rev=$(grep -n "mantle-paravisor: test-secret: [0-9a-f]\{64\}$" "$log" | cut -d: -f1)
+last=$(grep -n "mantle-paravisor: exits:" "$log" | tail -n 1 | cut -d: -f1)
+[ "$rev" -gt "$last" ] || fail "the secret was revealed before the guest ended"
+! grep -qi "$secret" "$out" "$TESTTMP/iso.raw" ||
+	fail "the secret appears in the guest's output"
+
+# The guest's physical memory map: its RAM, nothing else of the paravisor.
+slots=$(count "mantle-paravisor: memslot " "$log")
+[ "$slots" -eq 1 ] || fail "$slots memory slots for a ${MEM_MB}M guest, expected 1"
+grep -q "mantle-paravisor: memslot 0: gpa 0x0 size $(printf '0x%x' $((MEM_MB << 20))) host guest-ram+0x0\$" "$log" ||
+	fail "memory slot 0 is not exactly the guest's RAM"
+echo "PASS: canary found ($canary), secret not found in $scanned bytes of guest RAM; memslots = guest RAM"
