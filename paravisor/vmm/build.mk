@@ -12,7 +12,7 @@ VMM_PURE := errf payload bzimage e820 boot cpuid uart iobus
 VMM_PURE_OBJS := $(ACPI_OBJS) $(VMM_PURE:%=$(OBJ)/$(VMM_DIR)/%.o)
 VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 	main vmm platform platform_nested host_nested serial pm log memstat \
-	guard secret)
+	guard secret hostnotify)
 
 # The host control channel (control*.c) links the paravisor side of hostif
 # and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
@@ -53,6 +53,9 @@ $(eval $(call unit_test,paravisor_memstat,$(VMM_UT)/test_memstat.o \
 $(eval $(call unit_test,paravisor_guard,$(VMM_UT)/test_guard.o \
 	$(OBJ)/$(VMM_DIR)/guard.o $(OBJ)/$(VMM_DIR)/memstat.o \
 	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/$(VMM_DIR)/errf.o,-pthread -lseccomp))
+$(eval $(call unit_test,paravisor_hostnotify,$(VMM_UT)/test_hostnotify.o \
+	$(OBJ)/$(VMM_DIR)/hostnotify.o $(OBJ)/$(VMM_DIR)/log.o \
+	$(OBJ)/$(VMM_DIR)/iobus.o,-pthread))
 $(eval $(call unit_test,paravisor_cpuid,$(VMM_UT)/test_cpuid.o \
 	$(OBJ)/$(VMM_DIR)/cpuid.o,))
 

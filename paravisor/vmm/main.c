@@ -4,6 +4,7 @@
 #include "guard.h"
 #include "host.h"
 #include "host_events.h"
+#include "hostnotify.h"
 #include "mantle_discovery.h"
 #include "log.h"
 #include "platform.h"
@@ -121,8 +122,14 @@ int main(int argc, char **argv)
 	static const struct control_event_src host_src[] = {
 		{ PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR },
 	};
-	/* The event policy sets cb/arg; without one events are dropped. */
-	struct control_events ev = { .allow = host_src, .nallow = 1 };
+	/* Host events that pass hostif's checks go to the paravisor's own
+	 * host-notification device (hostnotify.h), never straight to the
+	 * guest. */
+	static struct hostnotify notify;
+	struct control_events ev = { .cb = hostnotify_event,
+				     .arg = &notify,
+				     .allow = host_src,
+				     .nallow = 1 };
 	struct control *ctl = NULL;
 	enum platform_kind kind = PLATFORM_NESTED;
 	struct vmm_opts o = { .max_reboots = DEFAULT_MAX_REBOOTS };
@@ -132,6 +139,7 @@ int main(int argc, char **argv)
 	uint8_t *secret = NULL, secret_stack[SECRET_BLOCK];
 
 	pv_log_start();
+	hostnotify_init(&notify, PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR);
 	if (guard_close_inherited(err, sizeof(err)) < 0) {
 		pv_log("%s", err);
 		return PV_EXIT_SETUP;
@@ -209,6 +217,7 @@ int main(int argc, char **argv)
 	}
 	o.mem_max = mem_limit();
 	o.after_setup = guard_after_setup;
+	o.notify = &notify;
 	o.after_setup_arg = &test_forbidden;
 	if (test_secret) {
 		secret = secret_make(err, sizeof(err));
@@ -222,6 +231,7 @@ int main(int argc, char **argv)
 		pv_log("test-secret: held in paravisor memory (heap and stack)");
 	}
 	code = vmm_run(&o);
+	hostnotify_log(&notify, "at exit");
 	if (secret) {
 		/* Only now, with the guest gone. */
 		secret_reveal_and_free(secret);

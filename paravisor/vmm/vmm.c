@@ -11,6 +11,7 @@
 #include "devices.h"
 #include "e820.h"
 #include "host.h"
+#include "hostnotify.h"
 #include "iobus.h"
 #include "log.h"
 #include "memstat.h"
@@ -79,6 +80,7 @@ struct machine {
 	struct boot_regs regs;
 	int (*after_setup)(void *arg);
 	void *after_setup_arg;
+	struct hostnotify *notify;
 };
 
 struct vcpu_arg {
@@ -361,6 +363,8 @@ out:
 
 static void machine_teardown(struct machine *m)
 {
+	if (m->notify)
+		hostnotify_detach(m->notify);
 	for (unsigned int i = 0; i < MAX_CPUS; i++) {
 		if (m->vcpu[i])
 			m->ops->vcpu_destroy(m->vcpu[i]);
@@ -422,6 +426,15 @@ static int machine_build(struct machine *m)
 			pv_log("device %s: port conflict", devs[i].name);
 			return -1;
 		}
+	}
+	if (m->notify) {
+		struct io_dev hn = hostnotify_io_dev(m->notify);
+
+		if (iobus_add(&m->bus, &hn) < 0) {
+			pv_log("device %s: port conflict", hn.name);
+			return -1;
+		}
+		hostnotify_attach(m->notify, irq_line, m);
 	}
 	for (unsigned int i = 0; i < m->pay.cpus; i++) {
 		m->vcpu[i] = m->ops->vcpu_create(m->pvm, i, err, sizeof(err));
@@ -577,6 +590,7 @@ int vmm_run(const struct vmm_opts *o)
 	m->host = o->host;
 	m->after_setup = o->after_setup;
 	m->after_setup_arg = o->after_setup_arg;
+	m->notify = o->notify;
 	pthread_mutex_init(&m->lock, NULL);
 	if (host_payload_size(o->host) < PAYLOAD_HDR_SIZE ||
 	    host_payload_read(o->host, 0, hdr, sizeof(hdr)) < 0) {

@@ -17,6 +17,7 @@
 #define PV_EXIT_SIGNAL 4
 
 struct host;
+struct hostnotify;
 
 struct vmm_opts {
 	const struct platform_ops *ops;
@@ -27,6 +28,8 @@ struct vmm_opts {
 	 * start (the privilege drop); < 0 stops with a set-up error. */
 	int (*after_setup)(void *arg);
 	void *after_setup_arg;
+	/* The host-notification device (interrupt mediation), or NULL. */
+	struct hostnotify *notify;
 };
 
 int vmm_run(const struct vmm_opts *o);
