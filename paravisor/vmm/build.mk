@@ -75,7 +75,8 @@ $(eval $(call unit_test,paravisor_kvm_smoke,$(VMM_UT)/test_kvm_smoke.o \
 $(eval $(call fuzz_target,paravisor_uart,\
 	tests/fuzz/paravisor/fuzz_uart.c $(VMM_DIR)/uart.c,-I$(VMM_DIR),))
 
-# Issue 5 (privilege drop, isolation proof): nested boots with a test-only
+# Issue 5 (privilege drop, isolation proof, event storm): nested boots with a test-only
 # copy of the paravisor image (tests/integration/guard_common.sh).
 INTEGRATION_TESTS += tests/integration/guard_seccomp.sh \
-	tests/integration/guard_isolation.sh
+	tests/integration/guard_isolation.sh \
+	tests/integration/guard_event_storm.sh
