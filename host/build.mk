@@ -2,25 +2,30 @@
 # It links the shared measurement code and the guest ACPI table generator of
 # paravisor/vmm, so that offline values equal the paravisor's.
 HOST_SRCS := main.c usage.c opts.c fileio.c payload.c launch.c status.c \
-	qemu.c run.c measure_cmd.c payload_measure.c
+	qemu.c run.c measure_cmd.c payload_measure.c services.c
 HOST_OBJS := $(addprefix $(OBJ)/host/,$(HOST_SRCS:.c=.o))
 HOST_ACPI_OBJS := $(OBJ)/paravisor/vmm/acpi.o $(OBJ)/paravisor/vmm/aml.o
 HOST_LIB_OBJS := $(filter-out $(OBJ)/host/main.o,$(HOST_OBJS)) \
 	$(OBJ)/paravisor/measure/measure.o $(HOST_ACPI_OBJS)
 
-$(OBJ)/host/%.o: CPPFLAGS += -Iparavisor/measure -Iparavisor/vmm
+$(OBJ)/host/%.o: CPPFLAGS += -Iparavisor/measure -Iparavisor/vmm \
+	-Ihostif/include
+$(OBJ)/host/services.o: CFLAGS += -pthread
+# The host services link the host side of hostif and libvmgs.
+HOST_HOSTIF_LIBS := $(BUILD)/lib/libhostif_host.a $(BUILD)/lib/libvmgs.a
 $(OBJ)/tests/unit/host/%.o: CPPFLAGS += -Ihost -Iparavisor/measure \
 	-Iparavisor/vmm
 
 ALL_TARGETS += $(BIN)/mantle
-$(BIN)/mantle: $(HOST_OBJS) $(OBJ)/paravisor/measure/measure.o $(HOST_ACPI_OBJS)
+$(BIN)/mantle: $(HOST_OBJS) $(OBJ)/paravisor/measure/measure.o $(HOST_ACPI_OBJS) \
+		$(HOST_HOSTIF_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) -lcrypto
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) -lcrypto -lz
 
 $(eval $(call unit_test,host_opts,$(OBJ)/tests/unit/host/test_opts.o \
 	$(OBJ)/host/opts.o,))
 $(eval $(call unit_test,host_payload,$(OBJ)/tests/unit/host/test_payload.o \
-	$(HOST_LIB_OBJS),-lcrypto))
+	$(HOST_LIB_OBJS) $(HOST_HOSTIF_LIBS),-pthread -lcrypto -lz))
 $(eval $(call unit_test,host_status,$(OBJ)/tests/unit/host/test_status.o \
 	$(OBJ)/host/status.o $(OBJ)/host/qemu.o,))
 

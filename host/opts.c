@@ -89,7 +89,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_ACCEL,
 	OPT_LOG,
-	OPT_PVIMAGE
+	OPT_PVIMAGE,
+	OPT_VMGS,
+	OPT_HOSTILE
 };
 
 int opts_parse(int argc, char **argv, struct mantle_opts *o)
@@ -104,6 +106,8 @@ int opts_parse(int argc, char **argv, struct mantle_opts *o)
 		{ "accel", required_argument, NULL, OPT_ACCEL },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "paravisor-image", required_argument, NULL, OPT_PVIMAGE },
+		{ "vmgs", required_argument, NULL, OPT_VMGS },
+		{ "hostile", required_argument, NULL, OPT_HOSTILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -174,6 +178,18 @@ int opts_parse(int argc, char **argv, struct mantle_opts *o)
 				return bad("--paravisor-image", optarg,
 					   "empty path");
 			o->pv_image = optarg;
+			break;
+		case OPT_VMGS:
+			if (!*optarg)
+				return bad("--vmgs", optarg, "empty path");
+			o->vmgs = optarg;
+			break;
+		case OPT_HOSTILE:
+			/* The grammar is checked by hostif_hostile_parse. */
+			if (!*optarg || strlen(optarg) > MANTLE_MAX_HOSTILE)
+				return bad("--hostile", "...",
+					   "empty or longer than 1024 bytes");
+			o->hostile = optarg;
 			break;
 		case 'h':
 			o->help = 1;

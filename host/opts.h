@@ -14,6 +14,7 @@
 #define MANTLE_DEFAULT_MEM (256 * MANTLE_MIB)
 #define MANTLE_DEFAULT_CMDLINE "console=ttyS0"
 #define MANTLE_DEFAULT_LOG "mantle-run.log"
+#define MANTLE_MAX_HOSTILE 1024 /* --hostile SPEC bytes */
 
 enum mantle_accel { ACCEL_TCG, ACCEL_KVM };
 
@@ -27,6 +28,8 @@ struct mantle_opts {
 	enum mantle_accel accel;
 	const char *log;
 	const char *pv_image; /* NULL: next to the mantle binary */
+	const char *vmgs; /* NULL: no VMGS served */
+	const char *hostile; /* NULL: the host behaves (grammar: usage) */
 	int help;
 };
 

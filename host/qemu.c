@@ -95,7 +95,8 @@ int qemu_build(struct qemu_cmd *q, const struct qemu_paths *p,
 
 	memset(q, 0, sizeof(*q));
 	if (!comma_free(p->log) || !comma_free(p->payload) ||
-	    !comma_free(p->console_sock) || !comma_free(p->status_file)) {
+	    !comma_free(p->console_sock) || !comma_free(p->status_file) ||
+	    !comma_free(p->control_sock)) {
 		fprintf(stderr, "mantle: paths handed to QEMU must not "
 				"contain ','\n");
 		return -1;
@@ -140,6 +141,11 @@ int qemu_build(struct qemu_cmd *q, const struct qemu_paths *p,
 	e |= addf(q, "file,id=gstat,path=%s", p->status_file);
 	e |= add(q, "-device");
 	e |= add(q, "virtserialport,chardev=gstat,name=mantle.status");
+	/* The control channel (hostif): mantle's services listen on it. */
+	e |= add(q, "-chardev");
+	e |= addf(q, "socket,id=gctl,path=%s", p->control_sock);
+	e |= add(q, "-device");
+	e |= add(q, "virtserialport,chardev=gctl,name=mantle.control");
 	if (e) {
 		fprintf(stderr, "mantle: QEMU command line too long\n");
 		return -1;

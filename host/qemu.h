@@ -35,6 +35,7 @@ struct qemu_paths {
 	const char *payload;
 	const char *console_sock; /* the launcher listens, QEMU connects */
 	const char *status_file;
+	const char *control_sock; /* hostif: the launcher listens */
 };
 
 /* Build the QEMU command line. -1 if it does not fit. */

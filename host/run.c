@@ -28,6 +28,7 @@
 #include "opts.h"
 #include "payload.h"
 #include "qemu.h"
+#include "services.h"
 #include "status.h"
 
 extern char **environ;
@@ -53,7 +54,7 @@ static int64_t now_ms(void)
 
 struct workdir {
 	char dir[64];
-	char payload[96], sock[96], status[96];
+	char payload[96], sock[96], status[96], control[96];
 };
 
 static int workdir_create(struct workdir *w)
@@ -71,6 +72,7 @@ static int workdir_create(struct workdir *w)
 	snprintf(w->payload, sizeof(w->payload), "%s/payload.img", w->dir);
 	snprintf(w->sock, sizeof(w->sock), "%s/console.sock", w->dir);
 	snprintf(w->status, sizeof(w->status), "%s/status", w->dir);
+	snprintf(w->control, sizeof(w->control), "%s/control.sock", w->dir);
 	return 0;
 }
 
@@ -79,6 +81,7 @@ static void workdir_remove(const struct workdir *w)
 	unlink(w->payload);
 	unlink(w->sock);
 	unlink(w->status);
+	unlink(w->control);
 	rmdir(w->dir);
 }
 
@@ -369,6 +372,7 @@ int cmd_run(int argc, char **argv)
 	struct relay r = { .lfd = -1, .cfd = -1, .stdout_ok = 1 };
 	char qemu[PATH_MAX], dir[PATH_MAX], pvk[PATH_MAX], pvi[PATH_MAX];
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct services *svc = NULL;
 	const char *why;
 	int logfd, wst, killed, st, code;
 	pid_t pid;
@@ -443,13 +447,16 @@ int cmd_run(int argc, char **argv)
 			strerror(errno));
 		goto out;
 	}
+	if (services_prepare(&svc, w.control, o.vmgs, o.hostile, logfd))
+		goto out;
 	qp = (struct qemu_paths){ .qemu = qemu,
 				  .pv_kernel = pvk,
 				  .pv_initrd = pvi,
 				  .log = o.log,
 				  .payload = w.payload,
 				  .console_sock = w.sock,
-				  .status_file = w.status };
+				  .status_file = w.status,
+				  .control_sock = w.control };
 	if (qemu_build(&q, &qp, &cfg, o.accel))
 		goto out;
 
@@ -457,11 +464,14 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (spawn_qemu(&q, logfd, &pid))
+	if (services_start(svc) || spawn_qemu(&q, logfd, &pid))
 		goto out;
 	code = RUN_PV_VM_FAILED;
 	if (supervise(pid, &r, &o, &wst, &killed))
 		goto out;
+	/* QEMU is gone: the host's counters go to the log before the tail. */
+	services_finish(svc);
+	svc = NULL;
 
 	if (killed == RUN_TIMEOUT) {
 		char msg[96];
@@ -498,6 +508,7 @@ int cmd_run(int argc, char **argv)
 		code = finish(RUN_PV_VM_FAILED, msg, o.log);
 	}
 out:
+	services_finish(svc);
 	if (r.cfd >= 0)
 		close(r.cfd);
 	if (r.lfd >= 0)

@@ -45,10 +45,28 @@ int status_to_exit(int status, const char **why)
 	case PV_EXIT_SIGNAL:
 		*why = "the paravisor was stopped by a signal";
 		return RUN_PARAVISOR_ERROR;
+	case PV_EXIT_VMGS:
+		*why = "the paravisor refused the VMGS: it is damaged (left "
+		       "untouched, not formatted)";
+		return RUN_VMGS_REFUSED;
+	case PV_EXIT_HOSTIF:
+		*why = "the paravisor got no control session from the host, "
+		       "or could not read the VMGS through it";
+		return RUN_CONTROL_FAILED;
 	case PV_EXIT_INIT:
 		*why = "the paravisor VM found no console port or payload disk";
 		return RUN_PV_VM_FAILED;
+	case PV_EXIT_KILLED_SIGSYS:
+		/* The shell in /init reports a killed child as 128 + signal. */
+		*why = "the paravisor was killed by SIGSYS: it made a system "
+		       "call outside its seccomp allowlist";
+		return RUN_PARAVISOR_ERROR;
 	default:
+		if (status > 128 && status < 128 + 65) {
+			*why = "the paravisor was killed by a signal (status "
+			       "128 + signal number)";
+			return RUN_PARAVISOR_ERROR;
+		}
 		*why = "the paravisor exited with an unknown status";
 		return RUN_PARAVISOR_ERROR;
 	}

@@ -17,7 +17,10 @@ enum pv_status {
 	PV_EXIT_CRASH = 2,
 	PV_EXIT_INTERNAL = 3,
 	PV_EXIT_SIGNAL = 4,
+	PV_EXIT_VMGS = 5, /* the VMGS is damaged: refused */
+	PV_EXIT_HOSTIF = 6, /* no control session, or VMGS unreachable */
 	PV_EXIT_INIT = 125, /* /init found no port or payload disk */
+	PV_EXIT_KILLED_SIGSYS = 128 + 31, /* seccomp killed mantle-paravisor */
 };
 
 /* The status in buf[0..len), 0..255, or -1 if it is not exactly one
@@ -32,6 +35,8 @@ enum run_exit {
 	RUN_GUEST_CRASH = 2,
 	RUN_PARAVISOR_ERROR = 3,
 	RUN_PV_VM_FAILED = 4, /* QEMU failed or no status was reported */
+	RUN_VMGS_REFUSED = 5, /* the paravisor refused a damaged VMGS */
+	RUN_CONTROL_FAILED = 6, /* the control channel or VMGS service failed */
 	RUN_TIMEOUT = 124,
 	RUN_INTERRUPTED = 130,
 };

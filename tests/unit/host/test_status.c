@@ -57,8 +57,17 @@ static void test_status_to_exit(void **state)
 	assert_int_equal(status_to_exit(PV_EXIT_SIGNAL, &why),
 			 RUN_PARAVISOR_ERROR);
 	assert_int_equal(status_to_exit(PV_EXIT_INIT, &why), RUN_PV_VM_FAILED);
+	assert_int_equal(status_to_exit(PV_EXIT_VMGS, &why), RUN_VMGS_REFUSED);
+	assert_non_null(strstr(why, "damaged"));
+	assert_int_equal(status_to_exit(PV_EXIT_HOSTIF, &why),
+			 RUN_CONTROL_FAILED);
 	assert_int_equal(status_to_exit(77, &why), RUN_PARAVISOR_ERROR);
 	assert_non_null(strstr(why, "unknown"));
+	assert_int_equal(status_to_exit(PV_EXIT_KILLED_SIGSYS, &why),
+			 RUN_PARAVISOR_ERROR);
+	assert_non_null(strstr(why, "SIGSYS"));
+	assert_int_equal(status_to_exit(128 + 9, &why), RUN_PARAVISOR_ERROR);
+	assert_non_null(strstr(why, "killed by a signal"));
 }
 
 static void test_cpuinfo_virt(void **state)
@@ -84,10 +93,11 @@ static void test_qemu_cmdline(void **state)
 				.log = "/tmp/log",
 				.payload = "/tmp/p",
 				.console_sock = "/tmp/s",
-				.status_file = "/tmp/st" };
+				.status_file = "/tmp/st",
+				.control_sock = "/tmp/c" };
 	struct pv_config c = { .vcpus = 2, .mem_bytes = 768ULL << 20 };
 	struct qemu_cmd q;
-	int found_mem = 0, found_drive = 0;
+	int found_mem = 0, found_drive = 0, found_ctl = 0;
 
 	(void)state;
 	assert_int_equal(qemu_build(&q, &p, &c, ACCEL_TCG), 0);
@@ -100,9 +110,17 @@ static void test_qemu_cmdline(void **state)
 					      "file=/tmp/p,if=virtio,"
 					      "format=raw,readonly=on");
 	}
+	for (int i = 0; i < q.argc; i++)
+		found_ctl += !strcmp(q.argv[i], "socket,id=gctl,path=/tmp/c") ||
+			     !strcmp(q.argv[i], "virtserialport,chardev=gctl,"
+						"name=mantle.control");
 	assert_true(found_mem);
 	assert_true(found_drive);
+	assert_int_equal(found_ctl, 2);
 	p.log = "/tmp/a,b";
+	assert_int_equal(qemu_build(&q, &p, &c, ACCEL_TCG), -1);
+	p.log = "/tmp/log";
+	p.control_sock = "/tmp/c,d";
 	assert_int_equal(qemu_build(&q, &p, &c, ACCEL_TCG), -1);
 }
 

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host services (services.h): a thread accepts QEMU's connection on the
+ * control socket and runs the hostif server on it until the paravisor VM
+ * closes the port or mantle stops it. The VMGS file and the fault plan are
+ * set up before QEMU starts, so their errors are usage errors.
+ */
+#define _GNU_SOURCE
+#include "services.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "host_events.h"
+#include "hostif_hostile.h"
+#include "hostif_server.h"
+
+/* The thread looks at the stop flag this often. */
+#define SLICE_MS 200
+
+struct services {
+	int lfd, cfd, logfd;
+	struct hostif_store *store;
+	struct hostif_hostile plan;
+	int hostile;
+	struct hostif_server *srv;
+	pthread_t thread;
+	int running;
+	atomic_int stop;
+	int result; /* the server's last return, for the log */
+};
+
+static void logf_(int fd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void logf_(int fd, const char *fmt, ...)
+{
+	char buf[1400];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	if ((size_t)n >= sizeof(buf)) {
+		n = sizeof(buf) - 1;
+		buf[n - 1] = '\n';
+	}
+	fio_write_all(fd, buf, (size_t)n); /* one write: O_APPEND lines */
+}
+
+/* LOG frames: text already validated printable by hostif. */
+static void on_pv_log(void *arg, unsigned level, const char *text)
+{
+	struct services *s = arg;
+
+	logf_(s->logfd, "mantle: paravisor (hostif LOG %u): %s\n", level, text);
+}
+
+void services_hostile_usage(FILE *out)
+{
+	fputs(hostif_hostile_usage, out);
+}
+
+static int listen_on(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return -1;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int services_prepare(struct services **out, const char *sock, const char *vmgs,
+		     const char *hostile, int logfd)
+{
+	struct services *s = calloc(1, sizeof(*s));
+	char err[256];
+
+	*out = NULL;
+	if (!s) {
+		fprintf(stderr, "mantle: out of memory\n");
+		return -1;
+	}
+	s->lfd = s->cfd = -1;
+	s->logfd = logfd;
+	if (hostile) {
+		if (hostif_hostile_parse(hostile, &s->plan, err, sizeof(err))) {
+			fprintf(stderr,
+				"mantle: invalid --hostile: %s (see mantle "
+				"run --help)\n",
+				err);
+			goto fail;
+		}
+		s->hostile = 1;
+	}
+	if (vmgs && hostif_store_open(vmgs, &s->store, err, sizeof(err))) {
+		fprintf(stderr, "mantle: --vmgs %s: %s\n", vmgs, err);
+		goto fail;
+	}
+	s->lfd = listen_on(sock);
+	if (s->lfd < 0) {
+		fprintf(stderr, "mantle: control socket %s: %s\n", sock,
+			strerror(errno));
+		goto fail;
+	}
+	if (vmgs)
+		logf_(logfd,
+		      "mantle: VMGS %s served: %llu sectors of 512 bytes "
+		      "(the data part; the VHD footer is not served)\n",
+		      vmgs, (unsigned long long)hostif_store_sectors(s->store));
+	if (hostile)
+		logf_(logfd, "mantle: hostile host: --hostile %s (seed %llu)\n",
+		      hostile, (unsigned long long)s->plan.seed);
+	*out = s;
+	return 0;
+fail:
+	services_finish(s);
+	return -1;
+}
+
+/* Waits for QEMU's connection; 0 once accepted, -1 if told to stop. */
+static int wait_accept(struct services *s)
+{
+	while (!atomic_load(&s->stop)) {
+		struct pollfd p = { .fd = s->lfd, .events = POLLIN };
+
+		if (poll(&p, 1, SLICE_MS) <= 0)
+			continue;
+		s->cfd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (s->cfd >= 0)
+			return 0;
+	}
+	return -1;
+}
+
+static void *serve(void *arg)
+{
+	struct services *s = arg;
+	struct hostif_server_cfg cfg = {
+		.features = HOSTIF_F_KNOWN,
+		.hostile = s->hostile ? &s->plan : NULL,
+		.storm_device = PV_HOST_EVENT_DEVICE,
+		.storm_vector = PV_HOST_EVENT_VECTOR,
+		.log_cb = on_pv_log,
+		.log_arg = s,
+	};
+	int r;
+
+	if (wait_accept(s))
+		return NULL;
+	close(s->lfd);
+	s->lfd = -1;
+	r = hostif_server_new(s->cfd, s->store, &cfg, &s->srv);
+	while (!r && !atomic_load(&s->stop))
+		r = hostif_server_step(s->srv, SLICE_MS);
+	s->result = r;
+	return NULL;
+}
+
+int services_start(struct services *s)
+{
+	int e = pthread_create(&s->thread, NULL, serve, s);
+
+	if (e) {
+		fprintf(stderr, "mantle: services thread: %s\n", strerror(e));
+		return -1;
+	}
+	s->running = 1;
+	return 0;
+}
+
+static void log_counters(struct services *s)
+{
+	const struct hostif_server_counters *k;
+	char inj[512];
+	size_t n = 0;
+
+	if (!s->srv) {
+		logf_(s->logfd, "mantle: hostif: the paravisor VM never "
+				"connected to the control port\n");
+		return;
+	}
+	k = hostif_server_counters(s->srv);
+	logf_(s->logfd,
+	      "mantle: hostif host: frames_ok=%llu frames_bad=%llu "
+	      "refused=%llu reads=%llu writes=%llu flushes=%llu logs=%llu "
+	      "events_sent=%llu end=%s\n",
+	      (unsigned long long)k->frames_ok,
+	      (unsigned long long)k->frames_bad,
+	      (unsigned long long)k->requests_refused,
+	      (unsigned long long)k->reads, (unsigned long long)k->writes,
+	      (unsigned long long)k->flushes, (unsigned long long)k->logs,
+	      (unsigned long long)k->events_sent,
+	      s->result ? hostif_strerror(s->result) : "stopped");
+	if (!s->hostile)
+		return;
+	for (int f = 0; f < HOSTIF_FAULT_COUNT && n < sizeof(inj); f++)
+		n += (size_t)snprintf(inj + n, sizeof(inj) - n, " %s=%llu",
+				      hostif_hostile_name((enum hostif_fault)f),
+				      (unsigned long long)s->plan.injected[f]);
+	logf_(s->logfd, "mantle: hostile injected:%s storm=%llu\n", inj,
+	      (unsigned long long)s->plan.storm_sent);
+}
+
+void services_finish(struct services *s)
+{
+	if (!s)
+		return;
+	if (s->running) {
+		atomic_store(&s->stop, 1);
+		pthread_join(s->thread, NULL);
+		log_counters(s);
+	}
+	hostif_server_free(s->srv);
+	if (s->cfd >= 0)
+		close(s->cfd);
+	if (s->lfd >= 0)
+		close(s->lfd);
+	hostif_store_close(s->store);
+	free(s);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host services of `mantle run`: the hostif server (hostif/SPEC.md) on
+ * the paravisor VM's `mantle.control` port, with the VMGS block service for
+ * --vmgs and the fault plan of --hostile. It runs in a thread of mantle
+ * next to the console relay.
+ */
+#ifndef MANTLE_HOST_SERVICES_H
+#define MANTLE_HOST_SERVICES_H
+
+#include <stdio.h>
+
+struct services;
+
+/*
+ * Parses the --hostile spec (NULL: none), opens or creates the --vmgs file
+ * (NULL: none) and listens on the unix socket sock, which QEMU connects to.
+ * Host log lines go to logfd. On error prints a one-line reason on stderr
+ * and returns -1.
+ */
+int services_prepare(struct services **out, const char *sock, const char *vmgs,
+		     const char *hostile, int logfd);
+/* Starts serving in a thread. 0 or -1. */
+int services_start(struct services *s);
+/*
+ * Once QEMU is gone: stops the thread, logs the host's counters (and the
+ * faults injected), closes the VMGS file. Accepts NULL.
+ */
+void services_finish(struct services *s);
+
+/* The --hostile part of `mantle run --help`. */
+void services_hostile_usage(FILE *out);
+
+#endif
