@@ -11,7 +11,12 @@
 
 #include "measure.h"
 
-#define PV_CMDLINE "console=ttyS0 quiet panic=-1"
+/* maxcpus=1: the paravisor VM boots on one vCPU and its /init brings the
+ * others online only after the KVM modules are loaded. Loading kvm flips a
+ * static key patched into __schedule (preempt notifiers); under QEMU TCG with
+ * several vCPUs that live code patching can race the other vCPU, which then
+ * oopses on the temporary int3 (seen about once in ten boots). */
+#define PV_CMDLINE "console=ttyS0 quiet panic=-1 maxcpus=1"
 #define PV_VCPUS 2
 /* Paravisor VM RAM beyond the guest's: its kernel, initramfs, mantle-paravisor
  * and the payload copies mantle-paravisor keeps while it loads the guest. */
