@@ -31,10 +31,11 @@ if [ "$fail" -eq 0 ]; then
 fi
 echo "$line"
 # make would print "*** [check] Error 1" after our summary line, and the
-# summary must be the last line. When our parent is make, end it directly
-# (SIGKILL: it prints nothing) so the run still exits non-zero.
+# summary must be the last line. When our parent is make, end it with SIGPIPE
+# (make has no handler for it, and shells report nothing for it), so the run
+# still exits non-zero (141) with the summary last.
 if [ "${SUMMARY_KILL_MAKE:-0}" = 1 ] &&
 	[ "$(cat /proc/$PPID/comm 2>/dev/null)" = make ]; then
-	kill -KILL $PPID
+	kill -PIPE $PPID
 fi
 exit 1
