@@ -201,6 +201,8 @@ static void show_log_tail(const char *log)
 struct relay {
 	int lfd, cfd;
 	int stdout_ok;
+	struct services *svc; /* told when the guest first speaks */
+	int spoke;
 };
 
 /* Move what the console socket has to stdout. 0, or 1 at EOF. */
@@ -217,6 +219,10 @@ static int relay_console(struct relay *r)
 			return 0;
 		if (n <= 0)
 			return 1;
+		if (!r->spoke) {
+			r->spoke = 1;
+			services_guest_running(r->svc);
+		}
 		/* A closed stdout must not stop the guest: keep draining. */
 		if (r->stdout_ok &&
 		    fio_write_all(STDOUT_FILENO, buf, (size_t)n))
@@ -449,6 +455,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (services_prepare(&svc, w.control, o.vmgs, o.hostile, logfd))
 		goto out;
+	r.svc = svc;
 	qp = (struct qemu_paths){ .qemu = qemu,
 				  .pv_kernel = pvk,
 				  .pv_initrd = pvi,

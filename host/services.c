@@ -36,6 +36,7 @@ struct services {
 	pthread_t thread;
 	int running;
 	atomic_int stop;
+	atomic_int storm_again; /* services_guest_running() asked for it */
 	int result; /* the server's last return, for the log */
 };
 
@@ -168,10 +169,19 @@ static void *serve(void *arg)
 	close(s->lfd);
 	s->lfd = -1;
 	r = hostif_server_new(s->cfd, s->store, &cfg, &s->srv);
-	while (!r && !atomic_load(&s->stop))
+	while (!r && !atomic_load(&s->stop)) {
 		r = hostif_server_step(s->srv, SLICE_MS);
+		if (!r && atomic_exchange(&s->storm_again, 0))
+			r = hostif_server_storm(s->srv);
+	}
 	s->result = r;
 	return NULL;
+}
+
+void services_guest_running(struct services *s)
+{
+	if (s && s->hostile && s->plan.storm)
+		atomic_store(&s->storm_again, 1);
 }
 
 int services_start(struct services *s)

@@ -28,6 +28,14 @@ int services_start(struct services *s);
  */
 void services_finish(struct services *s);
 
+/*
+ * The guest's console spoke for the first time: with --hostile storm=N the
+ * server sends its storm once more now, so that it also hits a running
+ * guest (the first one follows HELLO, before the guest exists). Accepts
+ * NULL; callable from any thread.
+ */
+void services_guest_running(struct services *s);
+
 /* The --hostile part of `mantle run --help`. */
 void services_hostile_usage(FILE *out);
 

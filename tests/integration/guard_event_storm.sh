@@ -1,6 +1,7 @@
 #!/bin/sh
 # Issue 5 item 3, interrupt mediation: `mantle run --hostile storm=N` makes the
-# host send N EVENT frames after the control session starts. They reach the
+# host send N EVENT frames after the control session starts and N more once
+# the guest's console first speaks (the guest is running). They reach the
 # paravisor first: hostif's source and rate checks drop the storm (counted as
 # events_storm), and what passes only latches the paravisor's own
 # host-notification device (one interrupt at most until the guest
