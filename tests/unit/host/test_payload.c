@@ -19,8 +19,8 @@
 /* KERNEL "KERNEL", INITRD "INITRAMFS", CMDLINE PV_CMDLINE, CONFIG for a
  * 256M guest (vcpus 2, mem 768M). */
 #define LAUNCH_VECTOR                                      \
-	"333395a3ad32b1c920a120d2b93e37567e2f1b2ba2e89044" \
-	"c6fbf75d29f0f500698d94893c4cd16648f71d16d9daebaf"
+	"f67f649b3a2cce36cc00ce1d5ceea944a6627147adc5bcc1" \
+	"d35b2d50bebdfbe1d7ab8506f00481b565691ce01945a938"
 
 static uint64_t le(const uint8_t *p, int n)
 {
