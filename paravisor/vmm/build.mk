@@ -72,6 +72,9 @@ $(eval $(call fuzz_target,paravisor_bzimage,\
 $(eval $(call unit_test,paravisor_kvm_smoke,$(VMM_UT)/test_kvm_smoke.o \
 	$(filter-out %/main.o %/guard.o %/secret.o,$(VMM_OBJS)) $(MEASURE_OBJS),-pthread \
 	$(MEASURE_LDLIBS)))
+$(eval $(call fuzz_target,paravisor_hostnotify,\
+	tests/fuzz/paravisor/fuzz_hostnotify.c $(VMM_DIR)/hostnotify.c \
+	$(VMM_DIR)/log.c,-I$(VMM_DIR),-pthread))
 $(eval $(call fuzz_target,paravisor_uart,\
 	tests/fuzz/paravisor/fuzz_uart.c $(VMM_DIR)/uart.c,-I$(VMM_DIR),))
 
