@@ -82,4 +82,5 @@ $(eval $(call fuzz_target,paravisor_uart,\
 # copy of the paravisor image (tests/integration/guard_common.sh).
 INTEGRATION_TESTS += tests/integration/guard_seccomp.sh \
 	tests/integration/guard_isolation.sh \
-	tests/integration/guard_event_storm.sh
+	tests/integration/guard_event_storm.sh \
+	tests/integration/guard_memscan_offline.sh

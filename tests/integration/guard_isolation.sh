@@ -13,27 +13,40 @@
 . tests/integration/guard_common.sh
 pv_require_boot
 
-TAG=4d414e544c452d50562d534543524554 # "MANTLE-PV-SECRET", SECRET_TAG in secret.h
 MEM_MB=160
+# masked HEX MASK: HEX xor MASK (same length).
+masked() {
+	_i=0
+	while [ $_i -lt ${#1} ]; do
+		_t=$(printf '%s' "$1" | cut -c$((_i + 1))-$((_i + 2)))
+		_m=$(printf '%s' "$2" | cut -c$((_i + 1))-$((_i + 2)))
+		printf '%02x' $((0x$_t ^ 0x$_m))
+		_i=$((_i + 2))
+	done
+}
+hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+# Pattern 1: the tag in front of the secret (SECRET_TAG in secret.h).
+TAG=$(hex "MANTLE-PV-SECRET")
 mask=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 [ ${#mask} -eq 32 ] || fail "no random mask"
-xored=
-i=0
-while [ $i -lt 32 ]; do
-	t=$(printf '%s' "$TAG" | cut -c$((i + 1))-$((i + 2)))
-	m=$(printf '%s' "$mask" | cut -c$((i + 1))-$((i + 2)))
-	xored=$xored$(printf '%02x' $((0x$t ^ 0x$m)))
-	i=$((i + 2))
-done
+xored=$(masked "$TAG" "$mask")
+# Pattern 2: 32 bytes of the paravisor's own binary (its --help text), which
+# would be in guest RAM if the binary were mapped there.
+BIN=$(hex "Mantle's paravisor VMM: runs the")
+grep -q "Mantle's paravisor VMM: runs the" "$BUILD/bin/mantle-paravisor" ||
+	fail "the binary pattern is not in mantle-paravisor"
+mask2=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+xored2=$(masked "$BIN" "$mask2")
 
 cat >"$TESTTMP/10-memscan" <<EOT
 #!/bin/sh
 echo "probe: memtotal_kb=\$(awk '/^MemTotal:/ { print \$2 }' /proc/meminfo)"
-mantle-memscan --pattern-xor $xored --mask $mask
+mantle-memscan --pattern-xor $xored --mask $mask --pattern-xor $xored2 --mask $mask2
 echo "probe: memscan exit \$?"
 EOT
 guest_initrd_with "$TESTTMP/initrd" "$TESTTMP/10-memscan"
-grep -aqi "$TAG" "$TESTTMP/initrd" && fail "the tag is in the guest image"
+zcat "$TESTTMP/initrd" | grep -aq -e "MANTLE-PV-SECRET" -e "Mantle's paravisor VMM" &&
+	fail "a pattern is in the guest image itself"
 guard_image "$TESTTMP/pv" --test-secret
 pv_run iso --paravisor-image "$TESTTMP/pv" --kernel "$GUEST_K" \
 	--initrd "$TESTTMP/initrd" --mem ${MEM_MB}M --timeout 300
@@ -56,8 +69,10 @@ scanned=$(sed -n 's/^memscan: scanned \([0-9]*\) bytes.*/\1/p' "$out")
 canary=$(sed -n 's/^memscan: canary: found \([0-9]*\)$/\1/p' "$out")
 [ -n "$canary" ] && [ "$canary" -ge 1 ] ||
 	fail "the guest's own canary was not found: the scan proves nothing"
-grep -qx "memscan: pattern: found 0" "$out" ||
+grep -qx "memscan: pattern 1: found 0" "$out" ||
 	fail "the paravisor's secret tag was found in guest RAM"
+grep -qx "memscan: pattern 2: found 0" "$out" ||
+	fail "bytes of the paravisor's binary were found in guest RAM"
 grep -qx "probe: memscan exit 0" "$out" || fail "mantle-memscan did not exit 0"
 
 # Revealed only now, at the paravisor's exit.
@@ -76,4 +91,4 @@ slots=$(count "mantle-paravisor: memslot " "$log")
 [ "$slots" -eq 1 ] || fail "$slots memory slots for a ${MEM_MB}M guest, expected 1"
 grep -q "mantle-paravisor: memslot 0: gpa 0x0 size $(printf '0x%x' $((MEM_MB << 20))) host guest-ram+0x0\$" "$log" ||
 	fail "memory slot 0 is not exactly the guest's RAM"
-echo "PASS: canary found ($canary), secret not found in $scanned bytes of guest RAM; memslots = guest RAM"
+echo "PASS: canary found ($canary), secret and paravisor binary not found in $scanned bytes of guest RAM; memslots = guest RAM"

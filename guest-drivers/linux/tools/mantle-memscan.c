@@ -32,9 +32,10 @@
 /* Segments at or above this are the kernel text alias (the same RAM). */
 #define KTEXT_BASE 0xffffffff80000000ull
 #define MAX_HITS_SHOWN 8
+#define MAX_PATTERNS 4
 
 struct needle {
-	const char *name;
+	char name[16];
 	uint8_t x[MAX_PAT], m[MAX_PAT]; /* pattern = x ^ m */
 	size_t len;
 	uint64_t hits;
@@ -45,25 +46,26 @@ static void usage(FILE *out)
 	fputs("NAME\n"
 	      "    mantle-memscan - scan all guest RAM for a pattern (test tool)\n"
 	      "\nSYNOPSIS\n"
-	      "    mantle-memscan [--pattern-xor HEX --mask HEX] [--kcore PATH]\n"
+	      "    mantle-memscan [--pattern-xor HEX --mask HEX]... [--kcore PATH]\n"
 	      "    mantle-memscan --help\n"
 	      "\nDESCRIPTION\n"
 	      "    Plants a random 32-byte canary in its own heap, then reads\n"
 	      "    every RAM segment of /proc/kcore (ELF program headers with a\n"
 	      "    physical address, below the kernel text alias) and counts\n"
-	      "    where the canary and the pattern occur. The pattern is given\n"
-	      "    masked: --pattern-xor is PATTERN xor MASK, --mask is MASK\n"
-	      "    (same length, 1 to 64 bytes, in hex), so that the pattern\n"
-	      "    itself is never in guest memory. Prints the bytes scanned,\n"
-	      "    both counts, and for the first pattern hits their physical\n"
-	      "    address and the 32 bytes that follow. Needs root.\n"
+	      "    where the canary and each pattern (up to 4) occur. A pattern\n"
+	      "    is given masked: --pattern-xor is PATTERN xor MASK, the n-th\n"
+	      "    --mask is its MASK (same length, 1 to 64 bytes, in hex), so\n"
+	      "    that the pattern itself is never in guest memory. Prints the\n"
+	      "    bytes scanned, every count, and for the first hits of a\n"
+	      "    pattern their physical address and the 32 bytes that follow.\n"
+	      "    Needs root.\n"
 	      "\nOPTIONS\n"
-	      "    --pattern-xor HEX   the pattern xor the mask\n"
-	      "    --mask HEX          the mask\n"
+	      "    --pattern-xor HEX   a pattern xor its mask (repeatable)\n"
+	      "    --mask HEX          the mask of the same-numbered pattern\n"
 	      "    --kcore PATH        the kcore file (default /proc/kcore)\n"
 	      "    --help              this text\n"
 	      "\nEXIT STATUS\n"
-	      "    0 canary found, pattern not found; 1 pattern found; 2 canary\n"
+	      "    0 canary found, no pattern found; 1 a pattern found; 2 canary\n"
 	      "    not found (the scan proves nothing); 3 kcore unusable;\n"
 	      "    64 usage error.\n",
 	      out);
@@ -178,9 +180,9 @@ static int scan_segment(int fd, const Elf64_Phdr *ph, struct needle *nd,
 
 int main(int argc, char **argv)
 {
-	struct needle nd[2] = { { .name = "canary" }, { .name = "pattern" } };
-	const char *kcore = "/proc/kcore", *px = NULL, *pm = NULL;
-	size_t nn = 1, mlen = 0, overlap;
+	struct needle nd[1 + MAX_PATTERNS] = { { .name = "canary" } };
+	const char *kcore = "/proc/kcore", *px[MAX_PATTERNS], *pm[MAX_PATTERNS];
+	size_t nn = 1, npx = 0, npm = 0, mlen = 0, overlap = CANARY_LEN;
 	uint64_t scanned = 0, segs = 0;
 	uint8_t *canary, *buf;
 	Elf64_Ehdr eh;
@@ -191,10 +193,12 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
-		} else if (i + 1 < argc && !strcmp(argv[i], "--pattern-xor")) {
-			px = argv[++i];
-		} else if (i + 1 < argc && !strcmp(argv[i], "--mask")) {
-			pm = argv[++i];
+		} else if (i + 1 < argc && npx < MAX_PATTERNS &&
+			   !strcmp(argv[i], "--pattern-xor")) {
+			px[npx++] = argv[++i];
+		} else if (i + 1 < argc && npm < MAX_PATTERNS &&
+			   !strcmp(argv[i], "--mask")) {
+			pm[npm++] = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--kcore")) {
 			kcore = argv[++i];
 		} else {
@@ -202,20 +206,24 @@ int main(int argc, char **argv)
 			return 64;
 		}
 	}
-	if (!px != !pm) {
+	if (npx != npm) {
 		fprintf(stderr,
-			"memscan: --pattern-xor and --mask go together\n");
+			"memscan: each --pattern-xor needs its --mask\n");
 		return 64;
 	}
-	if (px) {
-		if (parse_hex(px, nd[1].x, &nd[1].len) < 0 ||
-		    parse_hex(pm, nd[1].m, &mlen) < 0 || mlen != nd[1].len) {
-			fprintf(stderr, "memscan: the pattern and mask must be "
-					"hex strings of the same length, 1 to "
-					"64 bytes\n");
+	for (size_t j = 0; j < npx; j++, nn++) {
+		struct needle *d = &nd[nn];
+
+		if (parse_hex(px[j], d->x, &d->len) < 0 ||
+		    parse_hex(pm[j], d->m, &mlen) < 0 || mlen != d->len) {
+			fprintf(stderr, "memscan: a pattern and its mask must "
+					"be hex strings of the same length, 1 "
+					"to 64 bytes\n");
 			return 64;
 		}
-		nn = 2;
+		snprintf(d->name, sizeof(d->name), "pattern %zu", j + 1);
+		if (d->len > overlap)
+			overlap = d->len;
 	}
 
 	/* The canary: random bytes in the heap, matched through a random
@@ -245,7 +253,6 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	ph = calloc(eh.e_phnum, sizeof(*ph));
-	overlap = CANARY_LEN > nd[1].len ? CANARY_LEN : nd[1].len;
 	overlap += 32; /* the bytes shown after a hit */
 	buf = malloc(CHUNK + overlap);
 	if (!ph || !buf ||
@@ -271,12 +278,15 @@ int main(int argc, char **argv)
 	printf("memscan: scanned %llu bytes of RAM in %llu segments of %s\n",
 	       (unsigned long long)scanned, (unsigned long long)segs, kcore);
 	printf("memscan: canary: found %llu\n", (unsigned long long)nd[0].hits);
-	if (nn > 1)
-		printf("memscan: pattern: found %llu\n",
-		       (unsigned long long)nd[1].hits);
+	for (size_t j = 1; j < nn; j++)
+		printf("memscan: %s: found %llu\n", nd[j].name,
+		       (unsigned long long)nd[j].hits);
 	/* Keep the canary alive up to here. */
 	__asm__ volatile("" : : "r"(canary) : "memory");
 	if (!nd[0].hits)
 		return 2;
-	return nn > 1 && nd[1].hits ? 1 : 0;
+	for (size_t j = 1; j < nn; j++)
+		if (nd[j].hits)
+			return 1;
+	return 0;
 }
