@@ -38,6 +38,10 @@ INTEGRATION_TESTS += tests/integration/paravisor_measure.sh \
 	tests/integration/paravisor_boot.sh \
 	tests/integration/paravisor_reboot.sh
 
+# The control channel, the VMGS service and hostile-host mode (issue 5).
+INTEGRATION_TESTS += tests/integration/vmgs_service.sh \
+	tests/integration/hostile_ctl.sh
+
 # make bench-boot (tests/bench/boot.sh): mantle-paravisor against QEMU as the
 # L1 VMM, in a separate bench image under $(BUILD)/bench.
 $(eval $(call bench,boot,@BUILD=$(BUILD) tests/bench/boot.sh,\

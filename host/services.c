@@ -26,6 +26,12 @@
 
 /* The thread looks at the stop flag this often. */
 #define SLICE_MS 200
+/*
+ * LOG lines kept until QEMU is gone: QEMU appends the paravisor VM console
+ * to the same file in pieces, so a line written meanwhile could land in the
+ * middle of one of its lines.
+ */
+#define MAX_PV_LOGS 64
 
 struct services {
 	int lfd, cfd, logfd;
@@ -38,6 +44,8 @@ struct services {
 	atomic_int stop;
 	atomic_int storm_again; /* services_guest_running() asked for it */
 	int result; /* the server's last return, for the log */
+	char *pv_logs[MAX_PV_LOGS];
+	unsigned npv_logs, pv_logs_dropped;
 };
 
 static void logf_(int fd, const char *fmt, ...)
@@ -64,8 +72,15 @@ static void logf_(int fd, const char *fmt, ...)
 static void on_pv_log(void *arg, unsigned level, const char *text)
 {
 	struct services *s = arg;
+	char *line;
 
-	logf_(s->logfd, "mantle: paravisor (hostif LOG %u): %s\n", level, text);
+	if (s->npv_logs == MAX_PV_LOGS ||
+	    asprintf(&line, "mantle: paravisor (hostif LOG %u): %s\n", level,
+		     text) < 0) {
+		s->pv_logs_dropped++;
+		return;
+	}
+	s->pv_logs[s->npv_logs++] = line;
 }
 
 void services_hostile_usage(FILE *out)
@@ -207,6 +222,11 @@ static void log_counters(struct services *s)
 				"connected to the control port\n");
 		return;
 	}
+	for (unsigned i = 0; i < s->npv_logs; i++)
+		logf_(s->logfd, "%s", s->pv_logs[i]);
+	if (s->pv_logs_dropped)
+		logf_(s->logfd, "mantle: %u more LOG lines dropped\n",
+		      s->pv_logs_dropped);
 	k = hostif_server_counters(s->srv);
 	logf_(s->logfd,
 	      "mantle: hostif host: frames_ok=%llu frames_bad=%llu "
@@ -244,5 +264,7 @@ void services_finish(struct services *s)
 	if (s->lfd >= 0)
 		close(s->lfd);
 	hostif_store_close(s->store);
+	for (unsigned i = 0; i < s->npv_logs; i++)
+		free(s->pv_logs[i]);
 	free(s);
 }

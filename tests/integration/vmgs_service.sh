@@ -1,0 +1,75 @@
+#!/bin/sh
+# The VMGS block service over the control channel (issue 5, items 1 and 2):
+# a missing --vmgs file is created as a 4194816-byte fixed VHD1, served
+# without its footer, formatted by the paravisor through hostif; a second
+# run opens it without writing a byte; a damaged one is refused (exit 5),
+# never reformatted. vmgstool checks the file offline after every run.
+. tests/integration/lib.sh
+. tests/integration/paravisor_common.sh
+. tests/integration/vmgs_common.sh
+vmgs_require
+probe_initrd
+v=$TESTTMP/guest.vmgs
+
+# 1. Missing file: created, formatted by the paravisor, guest runs.
+pv_run a $(GUEST_ARGS) --vmgs "$v"
+[ "$rc" -eq 0 ] || { pv_show_log a; fail "run a: exit $rc, expected 0"; }
+console_intact a
+[ "$(stat -c %s "$v")" -eq 4194816 ] || fail "the new VMGS is not 4194816 bytes"
+grep -aq 'mantle-paravisor: control: session on /dev/vport[0-9]*p[0-9]*, version 1.0, features 0x3' "$TESTTMP/a.log" ||
+	{ pv_show_log a; fail "no negotiated control session (version 1.0, EVENTS|LOG)"; }
+grep -aq 'mantle-paravisor: vmgs: formatted: formatted an all-zero VMGS of 4194304 bytes' "$TESTTMP/a.log" ||
+	{ pv_show_log a; fail "the paravisor did not format the new VMGS"; }
+grep -aq '^mantle: paravisor (hostif LOG 0): vmgs: formatted' "$TESTTMP/a.log" ||
+	fail "the paravisor's LOG message did not reach the host log"
+grep -aq 'mantle-paravisor: hostif: .*(at exit)' "$TESTTMP/a.log" ||
+	fail "no hostif counters at exit in the paravisor log"
+[ "$(counter a crc)" = 0 ] && [ "$(counter a timeouts)" = 0 ] ||
+	fail "a well-behaved host produced channel errors"
+grep -aq '^mantle: hostif host: .*writes=[1-9]' "$TESTTMP/a.log" ||
+	fail "the host saw no VMGS writes"
+vmgs_ok "$v"
+# The footer is the host's: never served, so the format did not touch it.
+tail -c 512 "$v" | head -c 8 | grep -q conectix || fail "no VHD footer cookie"
+echo "run a: created, formatted through the channel, vmgstool check clean"
+
+# 2. Give it content offline, then run again: opened, not written.
+printf 'mantle vmgs test payload %s\n' "$$" >"$TESTTMP/data"
+"$VMGSTOOL" write -f "$v" -i 4 -d "$TESTTMP/data" || fail "vmgstool write"
+before=$(sha256sum <"$v")
+pv_run b $(GUEST_ARGS) --vmgs "$v"
+[ "$rc" -eq 0 ] || { pv_show_log b; fail "run b: exit $rc, expected 0"; }
+console_intact b
+grep -aq 'mantle-paravisor: vmgs: opened: opened a VMGS of 4194304 bytes' "$TESTTMP/b.log" ||
+	{ pv_show_log b; fail "the paravisor did not open the formatted VMGS"; }
+grep -aq '^mantle: hostif host: .*writes=0 ' "$TESTTMP/b.log" ||
+	fail "opening an intact VMGS wrote to it"
+[ "$(sha256sum <"$v")" = "$before" ] || fail "run b changed the VMGS file"
+"$VMGSTOOL" dump -f "$v" -i 4 -d "$TESTTMP/back" || fail "vmgstool dump"
+cmp "$TESTTMP/data" "$TESTTMP/back" || fail "file 4 changed"
+vmgs_ok "$v"
+echo "run b: opened without a write; file 4 intact"
+
+# 3. Damage both header slots: refused.
+for off in 32 $((512 + 32)); do
+	printf '\377\377\377\377' | dd of="$v" bs=1 seek=$off conv=notrunc 2>/dev/null
+done
+! "$VMGSTOOL" check -f "$v" >/dev/null 2>&1 || fail "the damage did not damage"
+before=$(sha256sum <"$v")
+pv_run c $(GUEST_ARGS) --vmgs "$v"
+[ "$rc" -eq 5 ] || { pv_show_log c; fail "run c: exit $rc, expected 5 (VMGS refused)"; }
+grep -q "refused the VMGS: it is damaged" "$TESTTMP/c.err" ||
+	fail "mantle run did not say the VMGS was refused"
+grep -aq 'mantle-paravisor: vmgs: refused: the VMGS is damaged' "$TESTTMP/c.log" ||
+	{ pv_show_log c; fail "the paravisor did not log the refusal"; }
+grep -aq 'mantle-pvinit: mantle-paravisor exit 5' "$TESTTMP/c.log" || fail "paravisor exit is not 5"
+! grep -q "mantle-guest: init started" "$TESTTMP/c.out" || fail "the guest ran on a damaged VMGS"
+[ "$(sha256sum <"$v")" = "$before" ] || fail "the damaged VMGS was written (reformatted?)"
+grep -aq '^mantle: hostif host: .*writes=0 ' "$TESTTMP/c.log" || fail "the host saw writes"
+echo "run c: damaged VMGS refused with exit 5, file untouched"
+
+# 4. An unusable --vmgs is a usage error before anything starts.
+pv_run d $(GUEST_ARGS) --vmgs /nonexistent-dir/x.vmgs
+[ "$rc" -eq 1 ] || fail "run d: exit $rc, expected 1"
+grep -q -- "--vmgs /nonexistent-dir/x.vmgs" "$TESTTMP/d.err" || fail "no clear --vmgs error"
+echo "vmgs service test passed"
