@@ -84,3 +84,13 @@ INTEGRATION_TESTS += tests/integration/guard_seccomp.sh \
 	tests/integration/guard_isolation.sh \
 	tests/integration/guard_event_storm.sh \
 	tests/integration/guard_memscan_offline.sh
+
+# make bench-guard: the seccomp filter's cost on the vCPU exit path.
+$(OBJ)/tests/bench/guard_bench.o: CPPFLAGS += -I$(VMM_DIR)
+$(BUILD)/bench/guard_bench: $(OBJ)/tests/bench/guard_bench.o \
+		$(OBJ)/$(VMM_DIR)/guard.o $(OBJ)/$(VMM_DIR)/memstat.o \
+		$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/$(VMM_DIR)/errf.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) -lseccomp
+ALL_TARGETS += $(BUILD)/bench/guard_bench
+$(eval $(call bench,guard,$(BUILD)/bench/guard_bench,$(BUILD)/bench/guard_bench))
