@@ -58,6 +58,15 @@ $(eval $(call unit_test,paravisor_hostnotify,$(VMM_UT)/test_hostnotify.o \
 	$(OBJ)/$(VMM_DIR)/iobus.o,-pthread))
 $(eval $(call unit_test,paravisor_cpuid,$(VMM_UT)/test_cpuid.o \
 	$(OBJ)/$(VMM_DIR)/cpuid.o,))
+# The VMGS open policy against the real hostif server (socketpair helper of
+# tests/unit/hostif), honest and hostile.
+$(VMM_UT)/test_control_vmgs.o: CPPFLAGS += -Ihostif/include \
+	-Ivmgs-tools/include -Itests/unit/hostif
+$(eval $(call unit_test,paravisor_control_vmgs,\
+	$(VMM_UT)/test_control_vmgs.o $(OBJ)/$(VMM_DIR)/control_vmgs.o \
+	$(OBJ)/tests/unit/hostif/pair.o $(BUILD)/lib/libhostif_pv.a \
+	$(BUILD)/lib/libhostif_host.a $(BUILD)/lib/libvmgs.a,\
+	-pthread -lcrypto -lz))
 
 # Fuzz targets for the two parsers of hostile input.
 $(eval $(call fuzz_target,paravisor_payload,\
