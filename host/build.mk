@@ -40,7 +40,7 @@ INTEGRATION_TESTS += tests/integration/paravisor_measure.sh \
 
 # The control channel, the VMGS service and hostile-host mode (issue 5).
 INTEGRATION_TESTS += tests/integration/vmgs_service.sh \
-	tests/integration/hostile_ctl.sh
+	tests/integration/hostile_ctl.sh tests/integration/hostile_vmgs.sh
 
 # make bench-boot (tests/bench/boot.sh): mantle-paravisor against QEMU as the
 # L1 VMM, in a separate bench image under $(BUILD)/bench.

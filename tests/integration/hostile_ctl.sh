@@ -30,7 +30,7 @@ sum() {
 hostile_run() {
 	_n=$1
 	rm -f "$TESTTMP/$_n.vmgs"
-	pv_run "$_n" $(GUEST_ARGS) --vmgs "$TESTTMP/$_n.vmgs" --hostile "$2"
+	pv_run "$_n" $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs "$TESTTMP/$_n.vmgs" --hostile "$2"
 	[ "$rc" -eq 0 ] || { pv_show_log "$_n"; fail "$_n: exit $rc under --hostile $2"; }
 	console_intact "$_n"
 	grep -aq 'mantle-paravisor: vmgs: formatted: ' "$TESTTMP/$_n.log" ||

@@ -12,7 +12,7 @@ probe_initrd
 v=$TESTTMP/guest.vmgs
 
 # 1. Missing file: created, formatted by the paravisor, guest runs.
-pv_run a $(GUEST_ARGS) --vmgs "$v"
+pv_run a $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs "$v"
 [ "$rc" -eq 0 ] || { pv_show_log a; fail "run a: exit $rc, expected 0"; }
 console_intact a
 [ "$(stat -c %s "$v")" -eq 4194816 ] || fail "the new VMGS is not 4194816 bytes"
@@ -37,7 +37,7 @@ echo "run a: created, formatted through the channel, vmgstool check clean"
 printf 'mantle vmgs test payload %s\n' "$$" >"$TESTTMP/data"
 "$VMGSTOOL" write -f "$v" -i 4 -d "$TESTTMP/data" || fail "vmgstool write"
 before=$(sha256sum <"$v")
-pv_run b $(GUEST_ARGS) --vmgs "$v"
+pv_run b $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs "$v"
 [ "$rc" -eq 0 ] || { pv_show_log b; fail "run b: exit $rc, expected 0"; }
 console_intact b
 grep -aq 'mantle-paravisor: vmgs: opened: opened a VMGS of 4194304 bytes' "$TESTTMP/b.log" ||
@@ -56,7 +56,7 @@ for off in 32 $((512 + 32)); do
 done
 ! "$VMGSTOOL" check -f "$v" >/dev/null 2>&1 || fail "the damage did not damage"
 before=$(sha256sum <"$v")
-pv_run c $(GUEST_ARGS) --vmgs "$v"
+pv_run c $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs "$v"
 [ "$rc" -eq 5 ] || { pv_show_log c; fail "run c: exit $rc, expected 5 (VMGS refused)"; }
 grep -q "refused the VMGS: it is damaged" "$TESTTMP/c.err" ||
 	fail "mantle run did not say the VMGS was refused"
@@ -69,7 +69,7 @@ grep -aq '^mantle: hostif host: .*writes=0 ' "$TESTTMP/c.log" || fail "the host 
 echo "run c: damaged VMGS refused with exit 5, file untouched"
 
 # 4. An unusable --vmgs is a usage error before anything starts.
-pv_run d $(GUEST_ARGS) --vmgs /nonexistent-dir/x.vmgs
+pv_run d $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs /nonexistent-dir/x.vmgs
 [ "$rc" -eq 1 ] || fail "run d: exit $rc, expected 1"
 grep -q -- "--vmgs /nonexistent-dir/x.vmgs" "$TESTTMP/d.err" || fail "no clear --vmgs error"
 echo "vmgs service test passed"
