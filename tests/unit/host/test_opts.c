@@ -125,7 +125,8 @@ static void test_opts_rejects(void **state)
 		{ "run", "--mem", "65M" },   { "run", "--mem", "lots" },
 		{ "run", "--accel", "hvf" }, { "run", "--timeout", "-1" },
 		{ "run", "--bogus", "1" },   { "run", "--log", "" },
-		{ "run", "stray", "arg" },
+		{ "run", "stray", "arg" },   { "run", "--vmgs", "" },
+		{ "run", "--hostile", "" },
 	};
 	const char *missing[] = { "run", "--kernel" };
 	struct mantle_opts o;
@@ -134,6 +135,28 @@ static void test_opts_rejects(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(parse(&o, 3, bad[i]), -1);
 	assert_int_equal(parse(&o, 2, missing), -1);
+}
+
+static void test_opts_vmgs_hostile(void **state)
+{
+	static char long_spec[MANTLE_MAX_HOSTILE + 2];
+	const char *a[] = { "run", "--vmgs", "/tmp/x.vmgs", "--hostile",
+			    "seed=3,ctl-corrupt=0.5" };
+	const char *b[] = { "run", "--hostile", long_spec };
+	struct mantle_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 5, a), 0);
+	assert_string_equal(o.vmgs, "/tmp/x.vmgs");
+	assert_string_equal(o.hostile, "seed=3,ctl-corrupt=0.5");
+	assert_int_equal(parse(&o, 1, a), 0);
+	assert_null(o.vmgs);
+	assert_null(o.hostile);
+	/* The grammar is hostif's; only the size is checked here. */
+	memset(long_spec, 'a', MANTLE_MAX_HOSTILE);
+	assert_int_equal(parse(&o, 3, b), 0);
+	long_spec[MANTLE_MAX_HOSTILE] = 'a';
+	assert_int_equal(parse(&o, 3, b), -1);
 }
 
 static void test_opts_cmdline_limit(void **state)
@@ -170,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_opts_defaults_and_values),
 		cmocka_unit_test(test_opts_rejects),
 		cmocka_unit_test(test_opts_cmdline_limit),
+		cmocka_unit_test(test_opts_vmgs_hostile),
 		cmocka_unit_test(test_opts_help),
 	};
 
