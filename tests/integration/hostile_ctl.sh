@@ -74,4 +74,16 @@ hostile_run corrupt2 seed=11,ctl-corrupt=0.2
 [ "$(grep -a '^mantle: hostile injected:' "$TESTTMP/corrupt.log")" = \
 	"$(grep -a '^mantle: hostile injected:' "$TESTTMP/corrupt2.log")" ] ||
 	fail "the same --hostile SPEC injected different faults"
+
+# A host that withholds every frame: no session (exit 6), the guest is not
+# started, the VMGS file the host created stays all zero.
+v=$TESTTMP/silent.vmgs
+pv_run silent $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs "$v" --hostile ctl-withhold=1
+[ "$rc" -eq 6 ] || { pv_show_log silent; fail "silent: exit $rc, expected 6"; }
+grep -q "got no control session" "$TESTTMP/silent.err" || fail "silent: no clear reason on stderr"
+grep -aq 'mantle-paravisor: control: no session with the host' "$TESTTMP/silent.log" ||
+	fail "silent: the paravisor did not log the failed session"
+! grep -q "mantle-guest: init started" "$TESTTMP/silent.out" || fail "silent: the guest ran"
+[ "$(head -c 4194304 "$v" | tr -d '\000' | wc -c)" -eq 0 ] || fail "silent: the VMGS was written"
+echo "silent host: no session, exit 6"
 echo "hostile control-message faults: all survived"
