@@ -84,6 +84,13 @@ $(eval $(call unit_test,paravisor_kvm_smoke,$(VMM_UT)/test_kvm_smoke.o \
 $(eval $(call fuzz_target,paravisor_hostnotify,\
 	tests/fuzz/paravisor/fuzz_hostnotify.c $(VMM_DIR)/hostnotify.c \
 	$(VMM_DIR)/log.c,-I$(VMM_DIR),-pthread))
+# The VMGS open policy on hostile images through the real hostif server.
+$(eval $(call fuzz_target,paravisor_control_vmgs,\
+	tests/fuzz/paravisor/fuzz_control_vmgs.c $(VMM_DIR)/control_vmgs.c \
+	tests/unit/hostif/pair.c $(wildcard hostif/src/*.c) \
+	$(sort $(wildcard vmgs-tools/lib/*.c)),-D_GNU_SOURCE -I$(VMM_DIR) \
+	-Ihostif/include -Ihostif/src -Ivmgs-tools/include -Itests/unit/hostif,\
+	-pthread -lcrypto -lz))
 $(eval $(call fuzz_target,paravisor_uart,\
 	tests/fuzz/paravisor/fuzz_uart.c $(VMM_DIR)/uart.c,-I$(VMM_DIR),))
 
