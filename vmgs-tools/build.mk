@@ -39,7 +39,7 @@ $(BIN)/vmgstool: $(VMGS_CLI_OBJS) $(VMGS_A)
 	$(CC) $(CFLAGS) $(VMGS_CLI_OBJS) $(VMGS_A) -o $@ $(LDFLAGS) \
 		$(VMGS_LDLIBS) -ljansson
 
-VMGS_UNIT := format files crash hostile nvram
+VMGS_UNIT := format files crash hostile nvram map
 $(foreach t,$(VMGS_UNIT),$(if $(wildcard tests/unit/vmgs/test_$(t).c),\
 	$(eval $(call unit_test,vmgs_$(t),$(OBJ)/tests/unit/vmgs/test_$(t).o \
 		$(OBJ)/tests/unit/vmgs/helpers.o $(VMGS_A),$(VMGS_LDLIBS)))))

@@ -89,10 +89,10 @@ static void null_destroy(void *ctx)
 }
 
 static const struct vmgs_io_ops null_ops = {
-	null_read,
-	null_write,
-	null_flush,
-	null_destroy,
+	.read = null_read,
+	.write = null_write,
+	.flush = null_flush,
+	.destroy = null_destroy,
 };
 
 /* Only the write phase, on the null device; returns seconds. */

@@ -30,6 +30,16 @@ static int mem_write(void *ctx, uint64_t off, const void *buf, size_t len)
 	return 0;
 }
 
+/* The buffer is private to this io and stable: safe to hand out. */
+static void *mem_map(void *ctx, uint64_t off, size_t len)
+{
+	struct mem_ctx *m = ctx;
+
+	if (off > m->len || len > m->len - off || !m->buf)
+		return NULL;
+	return m->buf + off;
+}
+
 static int mem_flush(void *ctx)
 {
 	(void)ctx;
@@ -49,6 +59,7 @@ static const struct vmgs_io_ops mem_ops = {
 	.write = mem_write,
 	.flush = mem_flush,
 	.destroy = mem_destroy,
+	.map = mem_map,
 };
 
 enum vmgs_err vmgs_io_mem_new(struct vmgs_io *io, const void *data,

@@ -135,33 +135,61 @@ enum vmgs_err vmgs_txn_put(struct vmgs *v, struct vmgs_txn *t, unsigned id,
 }
 
 /*
+ * A private, stable mapping of a file's sectors: the data is encrypted (or
+ * copied) straight into it and the tail of the last sector zeroed.
+ */
+static enum vmgs_err write_mapped(const struct vmgs_txn_write *w, vmgs_gcm *g,
+				  uint8_t *p, uint64_t span)
+{
+	enum vmgs_err err = VMGS_OK;
+
+	if (g)
+		err = vmgs_gcm_update(g, w->data, p, (size_t)w->len, true);
+	else if (w->len)
+		memcpy(p, w->data, (size_t)w->len);
+	memset(p + w->len, 0, (size_t)(span - w->len));
+	return err;
+}
+
+/*
  * Writes one file at its block, zero-filling the tail of the last sector.
- * Encrypted files go through the bounce buffer a chunk at a time, so the
- * ciphertext is written while it is still in cache.
+ * Unless the io maps its memory, encrypted files go through the bounce
+ * buffer a chunk at a time, so the ciphertext is written while it is
+ * still in cache.
  */
 static enum vmgs_err write_file(struct vmgs *v, struct vmgs_txn *t,
 				const struct vmgs_txn_write *w)
 {
 	struct vmgs_io *io = &v->io;
 	uint64_t base = (uint64_t)w->block * VMGS_BLOCK_SIZE, off = 0;
-	uint8_t *bounce = vmgs_bounce(v);
+	/* Sectors the file touches; an empty file still owns its first. */
+	uint64_t span = w->len ? (w->len + io->sector_size - 1) /
+					 io->sector_size * io->sector_size :
+				 io->sector_size;
+	uint8_t *mapped =
+		io->ops->map ? io->ops->map(io->ctx, base, (size_t)span) : NULL;
+	uint8_t *bounce = mapped ? NULL : vmgs_bounce(v);
 	vmgs_gcm *g = NULL;
 	enum vmgs_err err = VMGS_OK;
 
-	if (!bounce)
+	if (!mapped && !bounce)
 		return VMGS_E_NOMEM;
 	if (w->encrypt) {
 		err = vmgs_gcm_begin(&g, t->eft[w->id].key, t->ft[w->id].nonce,
 				     true);
 		if (err)
 			return err;
-	} else if (w->len >= io->sector_size) {
+	}
+	if (mapped) {
+		err = write_mapped(w, g, mapped, span);
+		off = w->len;
+	} else if (!g && w->len >= io->sector_size) {
 		/* Plaintext: the whole sectors in one call. */
 		off = w->len - w->len % io->sector_size;
 		if (io->ops->write(io->ctx, base, w->data, (size_t)off))
 			return VMGS_E_IO;
 	}
-	if (!w->len) {
+	if (!mapped && !w->len) {
 		/* An empty file still owns a block: zero its first sector. */
 		memset(bounce, 0, io->sector_size);
 		if (io->ops->write(io->ctx, base, bounce, io->sector_size))

@@ -2,8 +2,9 @@
 /*
  * libFuzzer target: open + read + check of a hostile VMGS image, plus the
  * UEFI variable store parser. Byte 0 selects options (bit 0: raw image,
- * bit 1: also update the file: write, move, delete, then reopen); the
- * rest is the file. The key is fixed so seeds can hold encrypted
+ * bit 1: also update the file: write, move, delete, then reopen; bit 2:
+ * hide the in-memory layer's map op, so file data takes the copy path
+ * that files and the host channel use); the rest is the file. The key is fixed so seeds can hold encrypted
  * files that really decrypt (32 bytes of 0x5a).
  */
 #include <stdint.h>
@@ -43,6 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (vmgs_io_mem_new(&io, data, size) != VMGS_OK)
 		return 0;
+	if (data[-1] & 4) {
+		static struct vmgs_io_ops copy_ops;
+
+		copy_ops = *io.ops;
+		copy_ops.map = NULL;
+		io.ops = &copy_ops;
+	}
 	vmgs_read_headers(&io, flags, &hs);
 	vmgs_check(&io, flags, key, check_cb, &sink, &r);
 	if (vmgs_open(&io, flags | (data[-1] & 2 ? VMGS_OPEN_WRITE : 0), &v) !=

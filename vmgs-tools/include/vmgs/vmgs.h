@@ -66,6 +66,18 @@ struct vmgs_io_ops {
 	int (*write)(void *ctx, uint64_t off, const void *buf, size_t len);
 	int (*flush)(void *ctx);
 	void (*destroy)(void *ctx);
+	/*
+	 * Optional (NULL, or return NULL, to decline): a pointer to bytes
+	 * [off, off + len) that the io keeps in memory only its owner can
+	 * reach and that change only through this library's own writes. The
+	 * library then encrypts file data straight into them and decrypts
+	 * straight out of them, with no private copy: storing through the
+	 * pointer counts as a write of that range. Never provide it for
+	 * storage anyone else can touch (files, a host channel): reads from
+	 * those are copied once into private memory before they are checked.
+	 * Of the layers below only the in-memory one provides it.
+	 */
+	void *(*map)(void *ctx, uint64_t off, size_t len);
 };
 
 struct vmgs_io {
@@ -80,7 +92,10 @@ enum vmgs_err vmgs_io_file_open(struct vmgs_io *io, const char *path,
 				bool writable);
 enum vmgs_err vmgs_io_file_create(struct vmgs_io *io, const char *path,
 				  uint64_t size);
-/* A private in-memory copy of `len` bytes (data may be NULL: zeros). */
+/*
+ * A private in-memory copy of `len` bytes (data may be NULL: zeros); it
+ * provides map, so file data is encrypted and decrypted in place.
+ */
 enum vmgs_err vmgs_io_mem_new(struct vmgs_io *io, const void *data,
 			      uint64_t len);
 /* Borrow the buffer of an in-memory io (for tests and the fuzzer). */
