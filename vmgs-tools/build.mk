@@ -27,12 +27,12 @@ $(VMGS_A): $(VMGS_LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(VMGS_SO): $(VMGS_LIB_PIC) vmgs-tools/lib/libvmgs.map
+$(VMGS_SO): $(VMGS_LIB_PIC) vmgs-tools/lib/libvmgs.map vmgs-tools/build.mk
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,libvmgs.so.1 -Wl,-z,relro,-z,now \
+	$(CC) -shared -Wl,-soname,libvmgs.so.2 -Wl,-z,relro,-z,now \
 		-Wl,--version-script=vmgs-tools/lib/libvmgs.map $(SANFLAGS) \
 		$(VMGS_LIB_PIC) -o $@ $(VMGS_LDLIBS)
-	ln -sf libvmgs.so $(@D)/libvmgs.so.1
+	ln -sf libvmgs.so $(@D)/libvmgs.so.2
 
 $(BIN)/vmgstool: $(VMGS_CLI_OBJS) $(VMGS_A)
 	@mkdir -p $(@D)
