@@ -21,7 +21,8 @@ const char hostif_hostile_usage[] =
 	"  vmgs-torn=P     VMGS read tail zeroed; write stores a prefix and\n"
 	"                  its reply is withheld (as a host crash would)\n"
 	"  vmgs-bitflip=P  flip one bit of VMGS read data\n"
-	"  storm=COUNT     after each HELLO send COUNT events (max 1000000)\n"
+	"  storm=COUNT     send COUNT events after each HELLO and again once the\n"
+	"                  guest is running (max 1000000)\n"
 	"P is a probability per frame or request: 0, 1 or 0.D with up to 6\n"
 	"decimals. Example: seed=7,ctl-corrupt=0.05,vmgs-bitflip=0.01,storm=5000\n";
 
