@@ -75,7 +75,8 @@ static void ring_round_trip_wraps(struct kunit *test)
 				mtl_ring_write(&p->prod, out, len, NULL, 0),
 				MTL_RING_OK);
 		mtl_ring_flush(&p->prod);
-		KUNIT_ASSERT_EQ(test, mtl_ring_read(&p->cons, in, sizeof(in), &got),
+		KUNIT_ASSERT_EQ(test,
+				mtl_ring_read(&p->cons, in, sizeof(in), &got),
 				MTL_RING_OK);
 		KUNIT_ASSERT_EQ(test, got, len);
 		KUNIT_ASSERT_EQ(test, memcmp(in, out, len), 0);
@@ -96,16 +97,19 @@ static void ring_full_then_drain(struct kunit *test)
 
 	memset(rec, 0x5a, sizeof(rec));
 	for (i = 0; i < NSLOTS; i++)
-		KUNIT_ASSERT_EQ(test,
-				mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
-				MTL_RING_OK);
-	KUNIT_EXPECT_EQ(test, mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
+		KUNIT_ASSERT_EQ(
+			test,
+			mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
+			MTL_RING_OK);
+	KUNIT_EXPECT_EQ(test,
+			mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
 			MTL_RING_FULL);
 	mtl_ring_flush(&p->prod);
 	KUNIT_ASSERT_EQ(test, mtl_ring_read(&p->cons, in, sizeof(in), &got),
 			MTL_RING_OK);
 	mtl_ring_done(&p->cons);
-	KUNIT_EXPECT_EQ(test, mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
+	KUNIT_EXPECT_EQ(test,
+			mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
 			MTL_RING_OK);
 }
 
@@ -121,7 +125,8 @@ static void ring_hostile_length(struct kunit *test)
 	smp_store_release(&p->cons.slots[0].hdr.seq, 1u);
 	KUNIT_EXPECT_EQ(test, mtl_ring_read(&p->cons, in, sizeof(in), &got),
 			MTL_RING_EPEER);
-	KUNIT_EXPECT_EQ(test, mtl_ring_fault(&p->cons), (u32)MTL_RING_FAULT_ALIGN);
+	KUNIT_EXPECT_EQ(test, mtl_ring_fault(&p->cons),
+			(u32)MTL_RING_FAULT_ALIGN);
 	KUNIT_EXPECT_EQ(test, got, 0u);
 	/* Sticky: a later well-formed record is not read either. */
 	p->cons.slots[0].hdr.len = 16;
@@ -139,13 +144,16 @@ static void ring_hostile_index(struct kunit *test)
 	u32 i;
 
 	for (i = 0; i < NSLOTS; i++)
-		KUNIT_ASSERT_EQ(test,
-				mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
-				MTL_RING_OK);
+		KUNIT_ASSERT_EQ(
+			test,
+			mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
+			MTL_RING_OK);
 	WRITE_ONCE(p->prod.ctl->cons_pos, NSLOTS * 3);
-	KUNIT_EXPECT_EQ(test, mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
+	KUNIT_EXPECT_EQ(test,
+			mtl_ring_write(&p->prod, rec, sizeof(rec), NULL, 0),
 			MTL_RING_EPEER);
-	KUNIT_EXPECT_EQ(test, mtl_ring_fault(&p->prod), (u32)MTL_RING_FAULT_INDEX);
+	KUNIT_EXPECT_EQ(test, mtl_ring_fault(&p->prod),
+			(u32)MTL_RING_FAULT_INDEX);
 }
 
 static void packet_checks(struct kunit *test)
@@ -272,14 +280,10 @@ static void ring_kthread_stream(struct kunit *test)
 }
 
 static struct kunit_case mantle_ring_cases[] = {
-	KUNIT_CASE(ring_round_trip_wraps),
-	KUNIT_CASE(ring_full_then_drain),
-	KUNIT_CASE(ring_hostile_length),
-	KUNIT_CASE(ring_hostile_index),
-	KUNIT_CASE(packet_checks),
-	KUNIT_CASE(negotiation),
-	KUNIT_CASE(ring_kthread_stream),
-	{}
+	KUNIT_CASE(ring_round_trip_wraps), KUNIT_CASE(ring_full_then_drain),
+	KUNIT_CASE(ring_hostile_length),   KUNIT_CASE(ring_hostile_index),
+	KUNIT_CASE(packet_checks),	   KUNIT_CASE(negotiation),
+	KUNIT_CASE(ring_kthread_stream),   {}
 };
 
 static struct kunit_suite mantle_ring_suite = {
