@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "acpi.h"
+#include "e820.h"
 #include "fileio.h"
 
 /* As payload.c: the host hands on pieces up to 4 GiB. */
@@ -30,6 +31,22 @@ static int add_file(struct measure_log *log, uint32_t type, const char *path,
 	if (ret)
 		fprintf(stderr, "mantle: hashing %s failed\n", path);
 	return ret;
+}
+
+/* The e820 table as mantle-paravisor's boot_write() puts it in boot_params. */
+static int add_e820(struct measure_log *log, uint64_t mem_bytes)
+{
+	uint8_t table[E820_TABLE_MAX];
+	int n = e820_encode(mem_bytes, table, sizeof(table));
+
+	if (n < 0) {
+		fprintf(stderr,
+			"mantle: no e820 map for %llu bytes of memory\n",
+			(unsigned long long)mem_bytes);
+		return -1;
+	}
+	return measure_log_add(log, MEASURE_EV_E820, table,
+			       (size_t)n * E820_ENTRY_BYTES);
 }
 
 int payload_measure(const char *kernel, const char *initrd, const char *cmdline,
@@ -62,5 +79,5 @@ int payload_measure(const char *kernel, const char *initrd, const char *cmdline,
 	else
 		ret = measure_log_add(log, MEASURE_EV_ACPI, tables, len);
 	free(tables);
-	return ret;
+	return ret ? ret : add_e820(log, mem_bytes);
 }

@@ -14,7 +14,8 @@
 /*
  * The events mantle-paravisor logs for this payload, in its load order:
  * kernel, initrd (size 0 without one), command line, ACPI tables built by
- * paravisor/vmm/acpi.c for cpus and mem_bytes. 0 or -1 with a message.
+ * paravisor/vmm/acpi.c for cpus and mem_bytes, the e820 table built by
+ * paravisor/vmm/e820.c for mem_bytes. 0 or -1 with a message.
  */
 int payload_measure(const char *kernel, const char *initrd, const char *cmdline,
 		    unsigned int cpus, uint64_t mem_bytes,

@@ -85,6 +85,7 @@ static uint32_t event_pcr(uint32_t type)
 	case MEASURE_EV_CMDLINE:
 		return 8;
 	case MEASURE_EV_ACPI:
+	case MEASURE_EV_E820: /* platform configuration, as the ACPI tables */
 		return 1;
 	default:
 		return 0;
@@ -122,6 +123,8 @@ const char *measure_event_name(uint32_t type)
 		return "cmdline";
 	case MEASURE_EV_ACPI:
 		return "acpi";
+	case MEASURE_EV_E820:
+		return "e820";
 	default:
 		return "unknown";
 	}

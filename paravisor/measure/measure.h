@@ -9,7 +9,8 @@
  *  - the launch measurement (SHA-384 extend chain over typed, length-prefixed
  *    records) covers the paravisor VM image and its configuration;
  *  - the guest payload event list: one event per piece the paravisor loads into
- *    the guest (kernel, initrd, command line, ACPI tables), with SHA-256 and
+ *    the guest (kernel, initrd, command line, ACPI tables, e820 memory map),
+ *    with SHA-256 and
  *    SHA-384 digests, which the vTPM work turns into PCR extends and a TCG log.
  */
 #ifndef MANTLE_MEASURE_H
@@ -37,6 +38,7 @@ enum measure_event_type {
 	MEASURE_EV_INITRD = 2,
 	MEASURE_EV_CMDLINE = 3,
 	MEASURE_EV_ACPI = 4,
+	MEASURE_EV_E820 = 5, /* the guest memory map, boot_params.e820_table */
 };
 
 struct measure_launch {

@@ -7,6 +7,11 @@
 
 #include <string.h>
 
+_Static_assert(E820_MAX_ENTRIES <= BP_E820_MAX,
+	       "boot_params holds every e820 entry");
+_Static_assert(BP_E820_TABLE + BP_E820_MAX * E820_ENTRY_BYTES <= BP_SIZE,
+	       "e820_table lies inside boot_params");
+
 #define PAGE 4096ull
 #define PTE_P 0x1ull
 #define PTE_RW 0x2ull
@@ -124,12 +129,12 @@ int boot_write(uint8_t *ram, uint64_t low_end, uint64_t mem_bytes,
 	       size_t cmdline_len, uint64_t rsdp_gpa)
 {
 	uint8_t *bp = ram + BOOT_PARAMS_GPA;
-	struct e820_entry e820[BP_E820_MAX];
+	uint8_t e820[E820_TABLE_MAX];
 	int n;
 
 	if (low_end < plan->kernel_end || low_end < BOOT_LOW_END)
 		return -1;
-	n = e820_build(mem_bytes, e820, BP_E820_MAX);
+	n = e820_encode(mem_bytes, e820, sizeof(e820));
 	if (n < 0)
 		return -1;
 	memcpy(ram + plan->kernel_gpa, img + bz->kernel_off, bz->kernel_size);
@@ -148,7 +153,7 @@ int boot_write(uint8_t *ram, uint64_t low_end, uint64_t mem_bytes,
 	put32(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(plan->initrd_size >> 32));
 	put64(bp + BP_ACPI_RSDP_ADDR, rsdp_gpa);
 	bp[BP_E820_ENTRIES] = (uint8_t)n;
-	memcpy(bp + BP_E820_TABLE, e820, sizeof(e820[0]) * (size_t)n);
+	memcpy(bp + BP_E820_TABLE, e820, E820_ENTRY_BYTES * (size_t)n);
 
 	memset(ram + BOOT_CMDLINE_GPA, 0, BOOT_LOW_END - BOOT_CMDLINE_GPA);
 	memcpy(ram + BOOT_CMDLINE_GPA, cmdline, cmdline_len);

@@ -12,7 +12,7 @@ int e820_build(uint64_t mem, struct e820_entry *out, unsigned int cap)
 	struct mem_split s;
 	unsigned int n = 0;
 
-	if (mem < (2u << 20) || cap < 5)
+	if (mem < (2u << 20) || cap < E820_MAX_ENTRIES)
 		return -1;
 	mem_split(mem, &s);
 	out[n++] = (struct e820_entry){ 0, MEM_EBDA_START, E820_RAM };
@@ -28,4 +28,29 @@ int e820_build(uint64_t mem, struct e820_entry *out, unsigned int cap)
 		out[n++] = (struct e820_entry){ MEM_HIGH_BASE, s.high_size,
 						E820_RAM };
 	return (int)n;
+}
+
+static void put_le(uint8_t *p, uint64_t v, unsigned int bytes)
+{
+	for (unsigned int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+int e820_encode(uint64_t mem, uint8_t *out, size_t cap)
+{
+	struct e820_entry e[E820_MAX_ENTRIES];
+	int n = e820_build(mem, e, E820_MAX_ENTRIES);
+
+	if (n < 0 || cap < (size_t)n * E820_ENTRY_BYTES)
+		return -1;
+	/* Explicit little-endian: the table's bytes do not depend on the
+	 * host that computes them. */
+	for (int i = 0; i < n; i++) {
+		uint8_t *p = out + (size_t)i * E820_ENTRY_BYTES;
+
+		put_le(p, e[i].addr, 8);
+		put_le(p + 8, e[i].size, 8);
+		put_le(p + 16, e[i].type, 4);
+	}
+	return n;
 }

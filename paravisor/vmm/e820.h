@@ -12,6 +12,7 @@
 #ifndef MANTLE_VMM_E820_H
 #define MANTLE_VMM_E820_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define E820_RAM 1u
@@ -42,5 +43,21 @@ void mem_split(uint64_t mem, struct mem_split *out);
 /* Fill out (cap entries); returns the count, or -1 if cap is too small or
  * mem is below 2 MiB. */
 int e820_build(uint64_t mem, struct e820_entry *out, unsigned int cap);
+
+/* Bytes of one entry in boot_params.e820_table: le64 addr, le64 size, le32
+ * type (the kernel's struct boot_e820_entry). */
+#define E820_ENTRY_BYTES 20u
+/* The most entries e820_build() ever returns. */
+#define E820_MAX_ENTRIES 5u
+#define E820_TABLE_MAX (E820_MAX_ENTRIES * E820_ENTRY_BYTES)
+
+/*
+ * The e820 table for mem bytes of guest RAM, encoded exactly as it is written
+ * into boot_params.e820_table: count entries of E820_ENTRY_BYTES each. Used by
+ * boot_write() and, offline, by `mantle measure` (the guest memory map event
+ * of paravisor/MEASUREMENT.md), so both see the same bytes. Returns the entry
+ * count, or -1 as e820_build() does or if cap < count * E820_ENTRY_BYTES.
+ */
+int e820_encode(uint64_t mem, uint8_t *out, size_t cap);
 
 #endif

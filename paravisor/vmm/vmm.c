@@ -283,7 +283,8 @@ static int measure(struct machine *m, uint32_t type, const void *data,
 	return 0;
 }
 
-/* Load kernel, initrd, command line and ACPI tables into guest RAM. */
+/* Load kernel, initrd, command line, ACPI tables and the e820 map (in
+ * boot_params) into guest RAM, measuring each. */
 static int load_payload(struct machine *m)
 {
 	const struct payload_info *p = &m->pay;
@@ -344,6 +345,12 @@ static int load_payload(struct machine *m)
 		pv_log("cannot write the boot structures");
 		goto out;
 	}
+	/* The memory map exactly as boot_params now holds it. */
+	if (measure(m, MEASURE_EV_E820,
+		    m->ram + BOOT_PARAMS_GPA + BP_E820_TABLE,
+		    (size_t)m->ram[BOOT_PARAMS_GPA + BP_E820_ENTRIES] *
+			    E820_ENTRY_BYTES) < 0)
+		goto out;
 	boot_regs(&plan, &m->regs);
 	pv_log("kernel: boot protocol %u.%02u, %zu bytes at 0x%llx, "
 	       "entry 0x%llx",

@@ -52,8 +52,11 @@ echo "guest: 2 vCPUs, MemTotal $kb kB, command line and kvm-clock ok"
 	fail "mantle measure failed"
 cat "$TESTTMP/offline"
 grep '^MEASURE ' "$TESTTMP/a.log" | tr -d '\r' >"$TESTTMP/a.m"
-[ "$(grep -c '^MEASURE event=' "$TESTTMP/a.m")" -eq 4 ] ||
-	{ cat "$TESTTMP/a.m"; fail "the paravisor did not log 4 MEASURE events"; }
+[ "$(grep -c '^MEASURE event=' "$TESTTMP/a.m")" -eq 5 ] ||
+	{ cat "$TESTTMP/a.m"; fail "the paravisor did not log 5 MEASURE events"; }
+# The fifth is the guest memory map as written into boot_params.
+grep -q '^MEASURE event=e820 pcr=1 size=[1-9][0-9]* ' "$TESTTMP/a.m" ||
+	{ cat "$TESTTMP/a.m"; fail "no e820 event in the paravisor log"; }
 diff "$TESTTMP/offline" "$TESTTMP/a.m" ||
 	fail "offline measurements differ from the values at launch"
 echo "measurements at launch equal mantle measure"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # mantle measure offline: values are stable, and each input changes them:
 # the paravisor VM image files and --mem change the launch measurement; the
-# guest kernel, initrd, command line and --cpus change their payload events.
+# guest kernel, initrd, command line and --cpus change their payload events;
+# --mem also changes the guest memory map event (e820), and only that one.
 . tests/integration/lib.sh
 . tests/integration/paravisor_common.sh
 pv_require
@@ -13,7 +14,10 @@ base="--paravisor-image $PVIMG --kernel $GUEST_K --initrd $GUEST_I --cmdline con
 m $base >"$TESTTMP/base"
 cat "$TESTTMP/base"
 [ "$(grep -c '^MEASURE launch=[0-9a-f]\{96\}$' "$TESTTMP/base")" -eq 1 ] || fail "no launch line"
-[ "$(grep -c '^MEASURE event=' "$TESTTMP/base")" -eq 4 ] || fail "expected 4 events"
+[ "$(grep -c '^MEASURE event=' "$TESTTMP/base")" -eq 5 ] || fail "expected 5 events"
+# The 256M memory map: the MEASUREMENT.md test vector.
+grep -q '^MEASURE event=e820 pcr=1 size=80 sha256=84fa39c0053ddc6286bac2ed9fc54c5c2d6fe31beb8587edc7c3df53fa640511 ' \
+	"$TESTTMP/base" || fail "the e820 event is not the MEASUREMENT.md vector"
 # shellcheck disable=SC2086
 m $base >"$TESTTMP/again"
 diff "$TESTTMP/base" "$TESTTMP/again" || fail "measurements are not stable"
@@ -44,9 +48,18 @@ g="--kernel $GUEST_K --initrd $GUEST_I"
 	changed guest-cmdline event=cmdline $p $g --cmdline "console=ttyS0 x" --cpus 2 --mem 256M
 	changed guest-cpus event=acpi $p $g --cmdline console=ttyS0 --cpus 3 --mem 256M
 	changed guest-mem launch $p $g --cmdline console=ttyS0 --cpus 2 --mem 258M
+	changed guest-mem-map event=e820 $p $g --cmdline console=ttyS0 --cpus 2 --mem 258M
 	changed pv-kernel launch --paravisor-image "$TESTTMP/pv1" $g --cmdline console=ttyS0 --cpus 2 --mem 256M
 	changed pv-initrd launch --paravisor-image "$TESTTMP/pv2" $g --cmdline console=ttyS0 --cpus 2 --mem 256M
 }
+# --mem leaves the kernel, initrd, command line and ACPI events alone, and
+# --cpus leaves the memory map alone.
+for e in kernel initrd cmdline acpi; do
+	[ "$(grep "^MEASURE event=$e " "$TESTTMP/base")" = "$(grep "^MEASURE event=$e " "$TESTTMP/guest-mem-map")" ] ||
+		fail "--mem changes the $e event"
+done
+[ "$(grep '^MEASURE event=e820 ' "$TESTTMP/base")" = "$(grep '^MEASURE event=e820 ' "$TESTTMP/guest-cpus")" ] ||
+	fail "--cpus changes the e820 event"
 # No initrd is measured as an empty one.
 m --kernel "$GUEST_K" --cmdline console=ttyS0 | grep -q "^MEASURE event=initrd pcr=9 size=0 sha256=e3b0c442" ||
 	fail "an absent initrd is not measured as empty"

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "launch.h"
 #include "payload.h"
+#include "payload_measure.h"
 
 /* KERNEL "KERNEL", INITRD "INITRAMFS", CMDLINE PV_CMDLINE, CONFIG for a
  * 256M guest (vcpus 2, mem 768M). */
@@ -170,6 +171,49 @@ static void test_launch_of_image(void **state)
 	rmdir(dir);
 }
 
+/* The e820 event of a 256M guest (MEASUREMENT.md vector, Python hashlib):
+ * fifth, PCR 1, 4 entries of 20 bytes. */
+#define E820_256M_SHA256 \
+	"84fa39c0053ddc6286bac2ed9fc54c5c2d6fe31beb8587edc7c3df53fa640511"
+
+static void hex_of(const uint8_t *p, size_t n, char *out)
+{
+	for (size_t j = 0; j < n; j++)
+		sprintf(out + 2 * j, "%02x", p[j]);
+}
+
+static void test_payload_events_e820(void **state)
+{
+	char dir[] = "/tmp/mantle-ut.XXXXXX";
+	char k[64];
+	struct measure_log a, b;
+	char hex[65];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(k, sizeof(k), "%s/k", dir);
+	write_file(k, "abc", 3);
+	assert_int_equal(payload_measure(k, NULL, "", 2, 256ULL << 20, &a), 0);
+	assert_int_equal(a.count, 5);
+	assert_int_equal(a.ev[4].type, MEASURE_EV_E820);
+	assert_int_equal(a.ev[4].pcr, 1);
+	assert_int_equal(a.ev[4].size, 80);
+	hex_of(a.ev[4].sha256, 32, hex);
+	assert_string_equal(hex, E820_256M_SHA256);
+	/* --mem changes the memory map event, and nothing before it. */
+	assert_int_equal(payload_measure(k, NULL, "", 2, 258ULL << 20, &b), 0);
+	assert_int_equal(b.count, 5);
+	assert_memory_equal(a.ev, b.ev, 3 * sizeof(a.ev[0]));
+	assert_memory_not_equal(a.ev[4].sha256, b.ev[4].sha256, 32);
+	/* Over 3 GiB a fifth (high) RAM entry appears. */
+	assert_int_equal(payload_measure(k, NULL, "", 2, 5ULL << 30, &b), 0);
+	assert_int_equal(b.ev[4].size, 100);
+	/* Below the 2 MiB minimum there is no map and so no measurement. */
+	assert_int_equal(payload_measure(k, NULL, "", 2, 1ULL << 20, &b), -1);
+	unlink(k);
+	rmdir(dir);
+}
+
 /* --paravisor-image wins; otherwise ../paravisor beside the binary's dir. */
 static void test_pv_image_dir(void **state)
 {
@@ -199,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_pv_config),
 		cmocka_unit_test(test_launch_of_image),
 		cmocka_unit_test(test_pv_image_dir),
+		cmocka_unit_test(test_payload_events_e820),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,6 +134,35 @@ static void test_log_vectors(void **state)
 		   "2ddddb988366d42a1130c6a983365a663e743a2d7d25b2a9");
 }
 
+/* The e820 vector of MEASUREMENT.md: the 80-byte table of a 256M guest. */
+static void test_e820_event_vector(void **state)
+{
+	static const uint8_t table[80] = {
+		0,    0,    0, 0, 0, 0, 0,    0,    0x00, 0xfc, 0x09, 0, 0, 0,
+		0,    0,    1, 0, 0, 0, 0x00, 0xfc, 0x09, 0,	0,    0, 0, 0,
+		0x00, 0x04, 0, 0, 0, 0, 0,    0,    2,	  0,	0,    0, 0, 0,
+		0x0e, 0,    0, 0, 0, 0, 0,    0,    0x02, 0,	0,    0, 0, 0,
+		2,    0,    0, 0, 0, 0, 0x10, 0,    0,	  0,	0,    0, 0, 0,
+		0xf0, 0x0f, 0, 0, 0, 0, 1,    0,    0,	  0,
+	};
+	struct measure_log log;
+
+	(void)state;
+	measure_log_init(&log);
+	assert_int_equal(
+		measure_log_add(&log, MEASURE_EV_E820, table, sizeof(table)),
+		0);
+	assert_int_equal(log.ev[0].type, MEASURE_EV_E820);
+	assert_int_equal(log.ev[0].pcr, 1);
+	assert_int_equal(log.ev[0].size, 80);
+	assert_hex(log.ev[0].sha256, 32,
+		   "84fa39c0053ddc6286bac2ed9fc54c5c"
+		   "2d6fe31beb8587edc7c3df53fa640511");
+	assert_hex(log.ev[0].sha384, 48,
+		   "1585d4041d6c546d866ae0d3e1bceec570f3529409a5b500"
+		   "31b40bd296d0e8f4bae4dd830f36496d2816b9bd5c36df49");
+}
+
 static void test_log_full_and_unknown(void **state)
 {
 	struct measure_log log;
@@ -142,6 +171,8 @@ static void test_log_full_and_unknown(void **state)
 	measure_log_init(&log);
 	assert_int_equal(measure_log_add(&log, 99, "x", 1), -1);
 	assert_int_equal(measure_log_add(&log, 0, "x", 1), -1);
+	assert_int_equal(measure_log_add(&log, MEASURE_EV_E820 + 1, "x", 1),
+			 -1);
 	assert_int_equal(log.count, 0);
 	for (int i = 0; i < MEASURE_MAX_EVENTS; i++)
 		assert_int_equal(measure_log_add(&log, MEASURE_EV_ACPI, "t", 1),
@@ -188,6 +219,7 @@ static void test_event_names(void **state)
 	assert_string_equal(measure_event_name(MEASURE_EV_INITRD), "initrd");
 	assert_string_equal(measure_event_name(MEASURE_EV_CMDLINE), "cmdline");
 	assert_string_equal(measure_event_name(MEASURE_EV_ACPI), "acpi");
+	assert_string_equal(measure_event_name(MEASURE_EV_E820), "e820");
 	assert_string_equal(measure_event_name(42), "unknown");
 }
 
@@ -198,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_launch_binds_type_and_length),
 		cmocka_unit_test(test_launch_rejects_bad_input),
 		cmocka_unit_test(test_log_vectors),
+		cmocka_unit_test(test_e820_event_vector),
 		cmocka_unit_test(test_log_full_and_unknown),
 		cmocka_unit_test(test_print_format),
 		cmocka_unit_test(test_event_names),

@@ -72,6 +72,39 @@ static void test_e820(void **state)
 	assert_int_equal(e820_build(256 * MiB, e, 4), -1);
 }
 
+/* The encoded table: the MEASUREMENT.md bytes, little-endian whatever the
+ * host, and agreeing with e820_build() entry by entry. */
+static void test_e820_encode(void **state)
+{
+	static const uint8_t want_256m[80] = {
+		0,    0,    0, 0, 0, 0, 0,    0,    0x00, 0xfc, 0x09, 0, 0, 0,
+		0,    0,    1, 0, 0, 0, 0x00, 0xfc, 0x09, 0,	0,    0, 0, 0,
+		0x00, 0x04, 0, 0, 0, 0, 0,    0,    2,	  0,	0,    0, 0, 0,
+		0x0e, 0,    0, 0, 0, 0, 0,    0,    0x02, 0,	0,    0, 0, 0,
+		2,    0,    0, 0, 0, 0, 0x10, 0,    0,	  0,	0,    0, 0, 0,
+		0xf0, 0x0f, 0, 0, 0, 0, 1,    0,    0,	  0,
+	};
+	uint8_t buf[E820_TABLE_MAX];
+	struct e820_entry e[E820_MAX_ENTRIES];
+
+	(void)state;
+	assert_int_equal(e820_encode(256 * MiB, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, want_256m, sizeof(want_256m));
+	assert_int_equal(e820_encode(5 * GiB, buf, sizeof(buf)), 5);
+	assert_int_equal(e820_build(5 * GiB, e, E820_MAX_ENTRIES), 5);
+	for (unsigned int i = 0; i < 5; i++) {
+		const uint8_t *p = buf + i * E820_ENTRY_BYTES;
+
+		assert_int_equal(rd64(p), e[i].addr);
+		assert_int_equal(rd64(p + 8), e[i].size);
+		assert_int_equal(le32(p + 16), e[i].type);
+	}
+	/* Too small a buffer or too little memory: refused. */
+	assert_int_equal(e820_encode(5 * GiB, buf, 99), -1);
+	assert_int_equal(e820_encode(256 * MiB, buf, 79), -1);
+	assert_int_equal(e820_encode(MiB, buf, sizeof(buf)), -1);
+}
+
 static void test_plan(void **state)
 {
 	struct bzimage_info bz;
@@ -150,6 +183,15 @@ static void test_write(void **state)
 	assert_int_equal(bp[0x1E8], 4);
 	assert_int_equal(rd64(bp + 0x2D0), 0); /* first entry at 0 */
 	assert_int_equal(rd64(bp + 0x2D0 + 20 * 3), 0x100000);
+	{
+		/* The table in boot_params is e820_encode()'s, byte for byte:
+		 * what both sides measure. */
+		uint8_t t[E820_TABLE_MAX];
+
+		assert_int_equal(e820_encode(mem, t, sizeof(t)), 4);
+		assert_memory_equal(bp + BP_E820_TABLE, t,
+				    4 * E820_ENTRY_BYTES);
+	}
 	assert_string_equal((char *)ram + BOOT_CMDLINE_GPA, "hello");
 	/* Identity map: PML4 -> PDPT -> 2 MiB pages. */
 	assert_int_equal(rd64(ram + BOOT_PML4_GPA), BOOT_PDPT_GPA | 3);
@@ -187,6 +229,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_e820),
+		cmocka_unit_test(test_e820_encode),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_write),
 	};
