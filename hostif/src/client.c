@@ -441,70 +441,62 @@ static int write_done(struct hostif_client *c, const struct hostif_frame *f,
 
 #define MAX_SECTORS (HOSTIF_MAX_DATA / HOSTIF_SECTOR)
 
-int hostif_client_vmgs_read(struct hostif_client *c, uint64_t lba,
-			    uint32_t count, void *buf)
+/*
+ * One loop for both directions, split at MAX_SECTORS per request: a read
+ * passes rbuf (filled by read_done), a write passes wbuf (sent as p2).
+ */
+static int vmgs_rw(struct hostif_client *c, uint64_t lba, uint32_t count,
+		   uint8_t *rbuf, const uint8_t *wbuf)
 {
-	uint8_t *p = buf, hdr[HOSTIF_RW_HDR];
+	uint8_t hdr[HOSTIF_RW_HDR];
 
 	if (!c->negotiated)
 		return -HOSTIF_E_STATE;
-	if (!buf || lba + count < lba)
+	if ((!rbuf && !wbuf) || lba + count < lba)
 		return -HOSTIF_E_INVAL;
 	while (count) {
 		uint32_t n = count < MAX_SECTORS ? count : MAX_SECTORS;
+		size_t len = (size_t)n * HOSTIF_SECTOR;
 		struct rw_arg a = { .rw = { .lba = lba, .count = n },
-				    .buf = p };
-		struct request rq = { .type = HOSTIF_T_VMGS_READ,
-				      .reply = HOSTIF_T_VMGS_READ_REPLY,
-				      .p1 = hdr,
-				      .n1 = sizeof(hdr),
-				      .handle = read_done,
-				      .arg = &a };
+				    .buf = rbuf };
+		struct request rq = { .p1 = hdr, .n1 = sizeof(hdr), .arg = &a };
 		int r;
 
+		if (rbuf) {
+			rq.type = HOSTIF_T_VMGS_READ;
+			rq.reply = HOSTIF_T_VMGS_READ_REPLY;
+			rq.handle = read_done;
+		} else {
+			rq.type = HOSTIF_T_VMGS_WRITE;
+			rq.reply = HOSTIF_T_VMGS_WRITE_REPLY;
+			rq.p2 = wbuf;
+			rq.n2 = len;
+			rq.handle = write_done;
+		}
 		hostif_rw_put(hdr, &a.rw);
 		r = transact(c, &rq);
 		if (r)
 			return r;
 		lba += n;
 		count -= n;
-		p += (size_t)n * HOSTIF_SECTOR;
+		if (rbuf)
+			rbuf += len;
+		else
+			wbuf += len;
 	}
 	return 0;
+}
+
+int hostif_client_vmgs_read(struct hostif_client *c, uint64_t lba,
+			    uint32_t count, void *buf)
+{
+	return vmgs_rw(c, lba, count, buf, NULL);
 }
 
 int hostif_client_vmgs_write(struct hostif_client *c, uint64_t lba,
 			     uint32_t count, const void *buf)
 {
-	const uint8_t *p = buf;
-	uint8_t hdr[HOSTIF_RW_HDR];
-
-	if (!c->negotiated)
-		return -HOSTIF_E_STATE;
-	if (!buf || lba + count < lba)
-		return -HOSTIF_E_INVAL;
-	while (count) {
-		uint32_t n = count < MAX_SECTORS ? count : MAX_SECTORS;
-		struct rw_arg a = { .rw = { .lba = lba, .count = n } };
-		struct request rq = { .type = HOSTIF_T_VMGS_WRITE,
-				      .reply = HOSTIF_T_VMGS_WRITE_REPLY,
-				      .p1 = hdr,
-				      .n1 = sizeof(hdr),
-				      .p2 = p,
-				      .n2 = (size_t)n * HOSTIF_SECTOR,
-				      .handle = write_done,
-				      .arg = &a };
-		int r;
-
-		hostif_rw_put(hdr, &a.rw);
-		r = transact(c, &rq);
-		if (r)
-			return r;
-		lba += n;
-		count -= n;
-		p += (size_t)n * HOSTIF_SECTOR;
-	}
-	return 0;
+	return vmgs_rw(c, lba, count, NULL, buf);
 }
 
 int hostif_client_vmgs_flush(struct hostif_client *c)
