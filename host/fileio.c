@@ -71,12 +71,13 @@ void fio_unmap(const uint8_t *buf, size_t len)
 		munmap((void *)buf, len);
 }
 
-int fio_pwrite_all(int fd, const void *buf, size_t len, off_t off)
+/* Writes all of buf, retrying short writes and EINTR; at: pwrite at off. */
+static int write_loop(int fd, const void *buf, size_t len, int at, off_t off)
 {
 	const uint8_t *p = buf;
 
 	while (len) {
-		ssize_t n = pwrite(fd, p, len, off);
+		ssize_t n = at ? pwrite(fd, p, len, off) : write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -89,19 +90,12 @@ int fio_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	return 0;
 }
 
+int fio_pwrite_all(int fd, const void *buf, size_t len, off_t off)
+{
+	return write_loop(fd, buf, len, 1, off);
+}
+
 int fio_write_all(int fd, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return write_loop(fd, buf, len, 0, 0);
 }
