@@ -13,42 +13,40 @@ struct file_ctx {
 	int fd;
 };
 
-static int file_read(void *ctx, uint64_t off, void *buf, size_t len)
+/* Moves all of len at off: reads into rp, or writes wp when rp is NULL. */
+static int xfer(int fd, uint64_t off, uint8_t *rp, const uint8_t *wp,
+		size_t len)
 {
-	struct file_ctx *f = ctx;
-	uint8_t *p = buf;
-
 	while (len) {
-		ssize_t n = pread(f->fd, p, len, (off_t)off);
+		ssize_t n = rp ? pread(fd, rp, len, (off_t)off) :
+				 pwrite(fd, wp, len, (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -1;
-		p += n;
+		if (rp)
+			rp += n;
+		else
+			wp += n;
 		off += (uint64_t)n;
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
+static int file_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	struct file_ctx *f = ctx;
+
+	return xfer(f->fd, off, buf, NULL, len);
+}
+
 static int file_write(void *ctx, uint64_t off, const void *buf, size_t len)
 {
 	struct file_ctx *f = ctx;
-	const uint8_t *p = buf;
 
-	while (len) {
-		ssize_t n = pwrite(f->fd, p, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return xfer(f->fd, off, NULL, buf, len);
 }
 
 static int file_flush(void *ctx)
