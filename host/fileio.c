@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 int fio_open_regular(const char *path, const char *what, uint64_t *size)
@@ -98,4 +100,19 @@ int fio_pwrite_all(int fd, const void *buf, size_t len, off_t off)
 int fio_write_all(int fd, const void *buf, size_t len)
 {
 	return write_loop(fd, buf, len, 0, 0);
+}
+
+int fio_listen_unix(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return -1;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

@@ -21,5 +21,8 @@ int fio_map_file(const char *path, const char *what, uint64_t max,
 void fio_unmap(const uint8_t *buf, size_t len);
 int fio_pwrite_all(int fd, const void *buf, size_t len, off_t off);
 int fio_write_all(int fd, const void *buf, size_t len);
+/* A non-blocking, close-on-exec Unix stream socket listening at path
+ * (backlog 1), or -1 with errno set. */
+int fio_listen_unix(const char *path);
 
 #endif

@@ -85,21 +85,6 @@ static void workdir_remove(const struct workdir *w)
 	rmdir(w->dir);
 }
 
-static int listen_unix(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	if (fd < 0)
-		return -1;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* The image directory: --paravisor-image, else ../paravisor next to the
  * directory of the mantle binary (build/bin/mantle -> build/paravisor). */
 int pv_image_dir(const struct mantle_opts *o, char *out, size_t size)
@@ -447,7 +432,7 @@ int cmd_run(int argc, char **argv)
 	if (payload_write(w.payload, o.kernel, o.initrd, o.cmdline, o.cpus,
 			  o.mem_bytes))
 		goto out;
-	r.lfd = listen_unix(w.sock);
+	r.lfd = fio_listen_unix(w.sock);
 	if (r.lfd < 0) {
 		fprintf(stderr, "mantle: console socket %s: %s\n", w.sock,
 			strerror(errno));

@@ -88,21 +88,6 @@ void services_hostile_usage(FILE *out)
 	fputs(hostif_hostile_usage, out);
 }
 
-static int listen_on(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	if (fd < 0)
-		return -1;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 int services_prepare(struct services **out, const char *sock, const char *vmgs,
 		     const char *hostile, int logfd)
 {
@@ -130,7 +115,7 @@ int services_prepare(struct services **out, const char *sock, const char *vmgs,
 		fprintf(stderr, "mantle: --vmgs %s: %s\n", vmgs, err);
 		goto fail;
 	}
-	s->lfd = listen_on(sock);
+	s->lfd = fio_listen_unix(sock);
 	if (s->lfd < 0) {
 		fprintf(stderr, "mantle: control socket %s: %s\n", sock,
 			strerror(errno));
