@@ -16,22 +16,6 @@
 static const char spec_id[] = "Spec ID Event03";
 static const char locality_sig[] = "StartupLocality";
 
-static const EVP_MD *md_for(uint16_t alg)
-{
-	switch (alg) {
-	case TPM_ALG_SHA1:
-		return EVP_sha1();
-	case TPM_ALG_SHA256:
-		return EVP_sha256();
-	case TPM_ALG_SHA384:
-		return EVP_sha384();
-	case TPM_ALG_SHA512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
-}
-
 static void extend(struct evlog_bank *b, uint32_t pcr, const uint8_t *digest)
 {
 	unsigned int n;
@@ -39,7 +23,7 @@ static void extend(struct evlog_bank *b, uint32_t pcr, const uint8_t *digest)
 
 	if (!ctx)
 		return;
-	EVP_DigestInit_ex(ctx, md_for(b->alg), NULL);
+	EVP_DigestInit_ex(ctx, tpm_alg_md(b->alg), NULL);
 	EVP_DigestUpdate(ctx, b->pcr[pcr], b->size);
 	EVP_DigestUpdate(ctx, digest, b->size);
 	EVP_DigestFinal_ex(ctx, b->pcr[pcr], &n);
@@ -69,7 +53,8 @@ static int parse_spec(const uint8_t *ev, uint32_t size, struct evlog *log,
 				 b->size, b->alg);
 			return -1;
 		}
-		b->known = md_for(b->alg) && tpm_alg_size(b->alg) == b->size;
+		b->known =
+			tpm_alg_md(b->alg) && tpm_alg_size(b->alg) == b->size;
 	}
 	log->nalgs = n;
 	log->crypto_agile = 1;

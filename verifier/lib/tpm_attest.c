@@ -143,6 +143,22 @@ size_t tpm_alg_size(uint16_t alg)
 	}
 }
 
+const EVP_MD *tpm_alg_md(uint16_t alg)
+{
+	switch (alg) {
+	case TPM_ALG_SHA1:
+		return EVP_sha1();
+	case TPM_ALG_SHA256:
+		return EVP_sha256();
+	case TPM_ALG_SHA384:
+		return EVP_sha384();
+	case TPM_ALG_SHA512:
+		return EVP_sha512();
+	default:
+		return NULL;
+	}
+}
+
 json_t *tpm_attest_json(const struct tpm_attest *a)
 {
 	json_t *o = json_object(), *sel = json_array(), *clk = json_object();

@@ -4,6 +4,7 @@
 #define TPM_ATTEST_H
 
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +49,8 @@ json_t *tpm_attest_json(const struct tpm_attest *a);
 /* Name of a TPM hash algorithm, NULL if unknown; digest size or 0. */
 const char *tpm_alg_name(uint16_t alg);
 size_t tpm_alg_size(uint16_t alg);
+/* The OpenSSL digest of a TPM_ALG_SHA*, or NULL for any other. */
+const EVP_MD *tpm_alg_md(uint16_t alg);
 
 struct tpm_signature {
 	uint16_t sig_alg, hash_alg; /* 0 when the input was not a TPMT */

@@ -12,22 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const EVP_MD *alg_md(uint16_t alg)
-{
-	switch (alg) {
-	case TPM_ALG_SHA1:
-		return EVP_sha1();
-	case TPM_ALG_SHA256:
-		return EVP_sha256();
-	case TPM_ALG_SHA384:
-		return EVP_sha384();
-	case TPM_ALG_SHA512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
-}
-
 /* Left-pads a big-endian integer of len bytes into n bytes. */
 static int pad(uint8_t *out, size_t n, const uint8_t *in, size_t len)
 {
@@ -68,8 +52,8 @@ static uint16_t check_signature(const uint8_t *attest, size_t alen,
 			json_object_set_new(o, "scheme", json_string("ecdsa"));
 			ok = n <= 66 && !pad(rr, n, ts.sig, ts.sig_len) &&
 			     !pad(ss, n, ts.s, ts.s_len) &&
-			     mv_ecdsa_verify_rs(ak, alg_md(hash), attest, alen,
-						rr, ss, n);
+			     mv_ecdsa_verify_rs(ak, tpm_alg_md(hash), attest,
+						alen, rr, ss, n);
 		} else if (ts.sig_alg != TPM_ALG_ECDSA &&
 			   type == EVP_PKEY_RSA) {
 			int pss = ts.sig_alg == TPM_ALG_RSAPSS;
@@ -77,8 +61,8 @@ static uint16_t check_signature(const uint8_t *attest, size_t alen,
 			json_object_set_new(
 				o, "scheme",
 				json_string(pss ? "rsapss" : "rsassa"));
-			ok = mv_sig_verify(ak, alg_md(hash), pss, attest, alen,
-					   ts.sig, ts.sig_len);
+			ok = mv_sig_verify(ak, tpm_alg_md(hash), pss, attest,
+					   alen, ts.sig, ts.sig_len);
 		} else {
 			mv_fail(r, MV_FAIL,
 				"signature algorithm does not match the AK");
@@ -123,7 +107,7 @@ static void check_pcrs(const struct tpm_attest *a, uint16_t hash,
 	int n, ok = 0;
 
 	json_object_set_new(r->root, "pcrs", o);
-	if (!ctx || EVP_DigestInit_ex(ctx, alg_md(hash), NULL) != 1)
+	if (!ctx || EVP_DigestInit_ex(ctx, tpm_alg_md(hash), NULL) != 1)
 		goto out;
 	for (i = 0; i < a->nbanks; i++) {
 		if (!a->banks[i].mask)
