@@ -4,6 +4,10 @@
 #include "mv_util.h"
 
 #include <errno.h>
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,4 +108,28 @@ int cli_finish(struct mv_result *r)
 	fputc('\n', stdout);
 	mv_result_free(r);
 	return rc;
+}
+
+EVP_PKEY *cli_load_pem_key(const char *path, int priv)
+{
+	uint8_t *buf;
+	size_t len;
+	BIO *bio;
+	EVP_PKEY *key;
+
+	if (mv_read_file(path, &buf, &len))
+		return NULL;
+	bio = BIO_new_mem_buf(buf, (int)len);
+	if (!bio)
+		key = NULL;
+	else if (priv)
+		key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	else
+		key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	/* A private key's PEM text is a secret too. */
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+	ERR_clear_error();
+	return key;
 }

@@ -3,6 +3,7 @@
 #ifndef MV_CLI_H
 #define MV_CLI_H
 
+#include <openssl/evp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,12 @@ int cli_load(struct mv_result *r, const char *what, const char *path,
 
 /* Time for certificate validity: --at if given, else now. -1 if bad. */
 int cli_time(struct mv_result *r, const char *at, int64_t *t);
+
+/*
+ * Reads a PEM private key (priv) or public key from path; NULL on any error,
+ * with OpenSSL's error queue cleared.
+ */
+EVP_PKEY *cli_load_pem_key(const char *path, int priv);
 
 /* Prints r as JSON on stdout and returns the exit code. */
 int cli_finish(struct mv_result *r);

@@ -6,29 +6,8 @@
 #include "mv_sig.h"
 #include "mv_util.h"
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static EVP_PKEY *load_key(const char *path)
-{
-	uint8_t *buf;
-	size_t len;
-	BIO *bio;
-	EVP_PKEY *key;
-
-	if (mv_read_file(path, &buf, &len))
-		return NULL;
-	bio = BIO_new_mem_buf(buf, (int)len);
-	key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
-	BIO_free(bio);
-	OPENSSL_cleanse(buf, len);
-	free(buf);
-	ERR_clear_error();
-	return key;
-}
 
 int cmd_pubkey(int argc, char **argv)
 {
@@ -39,7 +18,7 @@ int cmd_pubkey(int argc, char **argv)
 
 	if (cli_parse("pubkey", argc, argv, opts))
 		return MV_BADINPUT;
-	key = load_key(keyf);
+	key = cli_load_pem_key(keyf, 1);
 	jwk = key ? mv_pkey_to_jwk(key) : NULL;
 	EVP_PKEY_free(key);
 	if (!jwk) {
@@ -81,7 +60,7 @@ int cmd_evidence(int argc, char **argv)
 		return MV_BADINPUT;
 	if (cli_time(&r, at, &t))
 		goto out;
-	key = load_key(keyf);
+	key = cli_load_pem_key(keyf, 1);
 	if (!key || !mv_key_is_ec(key, NID_secp384r1)) {
 		fprintf(stderr,
 			"mantle-verify evidence: --key '%s' is not a "

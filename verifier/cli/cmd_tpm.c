@@ -4,28 +4,8 @@
 #include "mv_util.h"
 #include "tpm_verify.h"
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
-
-static EVP_PKEY *load_pubkey(const char *path)
-{
-	uint8_t *buf;
-	size_t len;
-	BIO *bio;
-	EVP_PKEY *key;
-
-	if (mv_read_file(path, &buf, &len))
-		return NULL;
-	bio = BIO_new_mem_buf(buf, (int)len);
-	key = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
-	BIO_free(bio);
-	free(buf);
-	ERR_clear_error();
-	return key;
-}
 
 int cmd_tpm(int argc, char **argv)
 {
@@ -62,7 +42,7 @@ int cmd_tpm(int argc, char **argv)
 		mv_fail(&r, MV_BADINPUT, "--nonce is not hex of <= 64 bytes");
 		goto out;
 	}
-	key = load_pubkey(ak);
+	key = cli_load_pem_key(ak, 0);
 	if (!key) {
 		mv_fail(&r, MV_BADINPUT, "--ak '%s' is not a PEM public key",
 			ak);
