@@ -4,9 +4,12 @@
 HOST_SRCS := main.c usage.c opts.c fileio.c payload.c launch.c status.c \
 	qemu.c run.c measure_cmd.c payload_measure.c services.c
 HOST_OBJS := $(addprefix $(OBJ)/host/,$(HOST_SRCS:.c=.o))
-HOST_ACPI_OBJS := $(OBJ)/paravisor/vmm/acpi.o $(OBJ)/paravisor/vmm/aml.o
+# The pure guest-table builders of paravisor/vmm (ACPI, e820), so that
+# `mantle measure` hashes exactly the bytes mantle-paravisor loads.
+HOST_VMM_OBJS := $(OBJ)/paravisor/vmm/acpi.o $(OBJ)/paravisor/vmm/aml.o \
+	$(OBJ)/paravisor/vmm/e820.o
 HOST_LIB_OBJS := $(filter-out $(OBJ)/host/main.o,$(HOST_OBJS)) \
-	$(OBJ)/paravisor/measure/measure.o $(HOST_ACPI_OBJS)
+	$(OBJ)/paravisor/measure/measure.o $(HOST_VMM_OBJS)
 
 $(OBJ)/host/%.o: CPPFLAGS += -Iparavisor/measure -Iparavisor/vmm \
 	-Ihostif/include
@@ -17,7 +20,7 @@ $(OBJ)/tests/unit/host/%.o: CPPFLAGS += -Ihost -Iparavisor/measure \
 	-Iparavisor/vmm
 
 ALL_TARGETS += $(BIN)/mantle
-$(BIN)/mantle: $(HOST_OBJS) $(OBJ)/paravisor/measure/measure.o $(HOST_ACPI_OBJS) \
+$(BIN)/mantle: $(HOST_OBJS) $(OBJ)/paravisor/measure/measure.o $(HOST_VMM_OBJS) \
 		$(HOST_HOSTIF_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) -lcrypto -lz

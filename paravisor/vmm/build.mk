@@ -7,10 +7,6 @@
 VMM_DIR := paravisor/vmm
 ACPI_OBJS := $(OBJ)/$(VMM_DIR)/acpi.o $(OBJ)/$(VMM_DIR)/aml.o
 
-# The e820 builder is shared the same way: `mantle measure` hashes the table
-# e820_encode() writes into boot_params. host/build.mk lists only the ACPI
-# objects, so the extra prerequisite (both recipes link $^) is added here.
-$(BIN)/mantle $(BUILD)/tests/unit/host_payload: $(OBJ)/$(VMM_DIR)/e820.o
 
 # Pure code: no KVM, no I/O; unit-tested and fuzzed.
 VMM_PURE := errf payload bzimage e820 boot cpuid uart iobus
