@@ -4,6 +4,7 @@
 #define MV_SIG_H
 
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,8 @@ int mv_sig_verify(EVP_PKEY *key, const EVP_MD *md, int pss, const uint8_t *msg,
 
 /* EC public key from raw big-endian X||Y on the named curve (NID). */
 EVP_PKEY *mv_ec_key_from_xy(int nid, const uint8_t *xy, size_t len);
+/* A public key of OpenSSL type ("RSA", "EC") from bld's parameters, or NULL. */
+EVP_PKEY *mv_pubkey_from_params(const char *type, OSSL_PARAM_BLD *bld);
 
 /* 1 when key is EC on curve nid. */
 int mv_key_is_ec(EVP_PKEY *key, int nid);
