@@ -7,23 +7,12 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "le.h"
 
 /* Far above the real image (~10 MiB kernel, a few MiB initramfs). */
 #define PV_MAX_FILE (512ULL * 1024 * 1024)
 
 _Static_assert(PV_CONFIG_SIZE == 4 + 4 + 8 + 4 + 4, "config record size");
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 void pv_config_for(struct pv_config *c, uint64_t guest_mem)
 {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "le.h"
 #include "opts.h"
 
 _Static_assert(PAYLOAD_OFF_RESERVED + 4016 == PAYLOAD_HEADER_SIZE,
@@ -22,18 +23,6 @@ _Static_assert(sizeof(PAYLOAD_MAGIC) - 1 == 8, "payload magic");
 /* The biggest kernel or initrd the host hands on (the paravisor applies the
  * real limit, guest memory). */
 #define PAYLOAD_MAX_PIECE (4096ULL * MANTLE_MIB)
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static uint64_t align_up(uint64_t v)
 {
