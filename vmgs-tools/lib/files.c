@@ -172,6 +172,39 @@ enum vmgs_err vmgs_read(struct vmgs *v, unsigned id, unsigned flags,
 	return VMGS_OK;
 }
 
+/*
+ * A table edit is one transaction: txn_start() allocates and begins it (and
+ * cleans up if begin fails); txn_end() commits it when err is 0, else aborts
+ * it, frees it and returns err.
+ */
+static enum vmgs_err txn_start(struct vmgs *v, struct vmgs_txn **out)
+{
+	struct vmgs_txn *t = malloc(sizeof(*t));
+	enum vmgs_err err;
+
+	if (!t)
+		return VMGS_E_NOMEM;
+	err = vmgs_txn_begin(v, t);
+	if (err) {
+		vmgs_txn_abort(t);
+		free(t);
+		return err;
+	}
+	*out = t;
+	return VMGS_OK;
+}
+
+static enum vmgs_err txn_end(struct vmgs *v, struct vmgs_txn *t,
+			     enum vmgs_err err)
+{
+	if (!err)
+		err = vmgs_txn_commit(v, t);
+	else
+		vmgs_txn_abort(t);
+	free(t);
+	return err;
+}
+
 enum vmgs_err vmgs_write(struct vmgs *v, unsigned id, const void *data,
 			 uint64_t len, unsigned flags)
 {
@@ -194,18 +227,10 @@ enum vmgs_err vmgs_write(struct vmgs *v, unsigned id, const void *data,
 		return VMGS_E_NOT_ENCRYPTED;
 	if (enc && !v->unlocked)
 		return VMGS_E_LOCKED;
-	t = malloc(sizeof(*t));
-	if (!t)
-		return VMGS_E_NOMEM;
-	err = vmgs_txn_begin(v, t);
-	if (!err)
-		err = vmgs_txn_put(v, t, id, data, len, enc);
-	if (!err)
-		err = vmgs_txn_commit(v, t);
-	else
-		vmgs_txn_abort(t);
-	free(t);
-	return err;
+	err = txn_start(v, &t);
+	if (err)
+		return err;
+	return txn_end(v, t, vmgs_txn_put(v, t, id, data, len, enc));
 }
 
 enum vmgs_err vmgs_delete(struct vmgs *v, unsigned id)
@@ -219,22 +244,15 @@ enum vmgs_err vmgs_delete(struct vmgs *v, unsigned id)
 		return VMGS_E_BAD_FILE_ID;
 	if (!v->ft[id].alloc)
 		return VMGS_E_NOT_FOUND;
-	t = malloc(sizeof(*t));
-	if (!t)
-		return VMGS_E_NOMEM;
-	err = vmgs_txn_begin(v, t);
-	if (!err) {
-		memset(&t->ft[id], 0, sizeof(t->ft[id]));
-		if (t->unlocked) {
-			memset(&t->eft[id], 0, sizeof(t->eft[id]));
-			t->rewrite_eft = true;
-		}
-		err = vmgs_txn_commit(v, t);
-	} else {
-		vmgs_txn_abort(t);
+	err = txn_start(v, &t);
+	if (err)
+		return err;
+	memset(&t->ft[id], 0, sizeof(t->ft[id]));
+	if (t->unlocked) {
+		memset(&t->eft[id], 0, sizeof(t->eft[id]));
+		t->rewrite_eft = true;
 	}
-	free(t);
-	return err;
+	return txn_end(v, t, VMGS_OK);
 }
 
 enum vmgs_err vmgs_move(struct vmgs *v, unsigned src, unsigned dst,
@@ -254,23 +272,16 @@ enum vmgs_err vmgs_move(struct vmgs *v, unsigned src, unsigned dst,
 	/* The per-file key moves with the entry: that needs the EFT. */
 	if (vmgs_is_encrypted(v) && !v->unlocked)
 		return VMGS_E_LOCKED;
-	t = malloc(sizeof(*t));
-	if (!t)
-		return VMGS_E_NOMEM;
-	err = vmgs_txn_begin(v, t);
-	if (!err) {
-		/* Only the tables change; the data blocks stay where they are. */
-		t->ft[dst] = t->ft[src];
-		memset(&t->ft[src], 0, sizeof(t->ft[src]));
-		if (t->unlocked) {
-			t->eft[dst] = t->eft[src];
-			memset(&t->eft[src], 0, sizeof(t->eft[src]));
-			t->rewrite_eft = true;
-		}
-		err = vmgs_txn_commit(v, t);
-	} else {
-		vmgs_txn_abort(t);
+	err = txn_start(v, &t);
+	if (err)
+		return err;
+	/* Only the tables change; the data blocks stay where they are. */
+	t->ft[dst] = t->ft[src];
+	memset(&t->ft[src], 0, sizeof(t->ft[src]));
+	if (t->unlocked) {
+		t->eft[dst] = t->eft[src];
+		memset(&t->eft[src], 0, sizeof(t->eft[src]));
+		t->rewrite_eft = true;
 	}
-	free(t);
-	return err;
+	return txn_end(v, t, VMGS_OK);
 }
