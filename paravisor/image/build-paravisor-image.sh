@@ -16,6 +16,7 @@ init=${4:-$here/init}
 [ $# -ge 4 ] && shift 4 || shift 3
 step() { echo "paravisor-image: $*"; }
 die() { echo "paravisor-image: $*" >&2; exit 1; }
+. "$here/../../scripts/initramfs-stage.sh"
 
 bb=/bin/busybox
 [ -x $bb ] || die "$bb missing (make deps installs busybox-static)"
@@ -29,11 +30,7 @@ trap 'rm -rf "$stage" "$stage.ldd" "$stage.vmlinuz" "$stage.cpio.gz"' EXIT
 mkdir -p "$stage/bin" "$stage/proc" "$stage/sys" "$stage/dev" \
 	"$stage/lib/modules" "$stage/etc/mantle"
 
-step "busybox ($($bb 2>&1 | head -n 1 | cut -d' ' -f2))"
-cp $bb "$stage/bin/busybox"
-for a in $($bb --list); do
-	[ "$a" = busybox ] || ln -s busybox "$stage/bin/$a"
-done
+stage_busybox $bb "$stage"
 
 step "init"
 install -m 0755 "$init" "$stage/init"
@@ -56,29 +53,7 @@ step "mantle-paravisor ($(sha256sum "$pv" | cut -c1-16)...)"
 copy_elf "$pv" /bin/mantle-paravisor
 
 step "Debian modules from $(cat "$kdir/release")"
-mdir=$kdir/modules
-: >"$stage/etc/mantle/modules"
-order=
-add_mod() { # $1: path relative to $mdir, dependencies first
-	case " $order " in *" $1 "*) return ;; esac
-	deps=$(awk -F': *' -v m="$1" '$1 == m { print $2 }' "$mdir/modules.dep")
-	for d in $deps; do add_mod "$d"; done
-	order="$order $1"
-}
-for name in $(grep -v '^#' "$here/modules.list"); do
-	path=$(grep -E "(^|/)$name\.ko\.xz:" "$mdir/modules.dep" | cut -d: -f1 | head -n 1)
-	if [ -z "$path" ]; then
-		grep -q "/$name\.ko$" "$mdir/modules.builtin" && continue
-		die "module $name not found in $mdir"
-	fi
-	add_mod "$path"
-done
-for p in $order; do
-	b=$(basename "$p" .xz)
-	step "  module $b"
-	xz -dc "$mdir/$p" >"$stage/lib/modules/$b"
-	echo "$b" >>"$stage/etc/mantle/modules"
-done
+stage_modules "$kdir" "$here/modules.list" "$stage"
 
 for x in "$@"; do
 	if [ -d "$x" ]; then
