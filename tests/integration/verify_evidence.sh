@@ -2,23 +2,8 @@
 # mantle-verify evidence/pubkey: Mantle evidence bundles built from the real
 # samples are appraised against policies; the EAR JWT is checked with the
 # openssl CLI (independent of the verifier's code) against `pubkey`.
-set -u
-top=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null) ||
-	top=$(cd "$(dirname "$0")/../.." && pwd)
-T=${MANTLE_TESTDATA:-$top/../shared/testdata}/attestation
-MV=$top/${BUILD:-build}/bin/mantle-verify
-if [ ! -f "$T/README.md" ]; then
-	echo "SKIP: attestation samples not found at $T"
-	exit 77
-fi
-[ -x "$MV" ] || { echo "FAIL: $MV not built"; exit 1; }
-for c in python3 openssl; do
-	command -v $c >/dev/null || { echo "SKIP: $c missing"; exit 77; }
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
+. "$(dirname "$0")/mv_common.sh"
+mv_setup python3 openssl
 openssl ecparam -name secp384r1 -genkey -noout 2>/dev/null |
 	openssl pkcs8 -topk8 -nocrypt -out "$tmp/key.pem"
 openssl ec -in "$tmp/key.pem" -pubout -out "$tmp/pub.pem" 2>/dev/null

@@ -3,21 +3,8 @@
 # one verifies or is rejected (with a reason) exactly as the testdata README
 # says; tampering, wrong chains, expired certificates, wrong nonces and bad
 # input give the documented exit codes. No VM needed.
-set -u
-top=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null) ||
-	top=$(cd "$(dirname "$0")/../.." && pwd)
-T=${MANTLE_TESTDATA:-$top/../shared/testdata}/attestation
-MV=$top/${BUILD:-build}/bin/mantle-verify
-if [ ! -f "$T/README.md" ]; then
-	echo "SKIP: attestation samples not found at $T"
-	exit 77
-fi
-[ -x "$MV" ] || { echo "FAIL: $MV not built"; exit 1; }
-command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-n=0
+. "$(dirname "$0")/mv_common.sh"
+mv_setup python3
 AT=2025-06-01T00:00:00Z
 G=$T/go-sev-guest
 ROOT=$T/go-tdx-guest/intel_sgx_root_ca.pem
