@@ -359,6 +359,18 @@ static int in_hex_list(const json_t *list, const char *hex)
 	return 0;
 }
 
+/* The "debug" claim of SNP and TDX alike; what names the debug bit. */
+static void appraise_debug(struct ctx *c, int debug, const char *forbidden)
+{
+	if (debug && !c->pol->allow_debug)
+		ap(&c->a, "debug", TIER_CONTRA, "configuration", 96,
+		   "%s; the policy forbids it", forbidden);
+	else
+		ap(&c->a, "debug", debug ? TIER_WARNING : TIER_AFFIRMING,
+		   "configuration", debug ? 32 : 2, "debug %s",
+		   debug ? "allowed (policy permits)" : "disabled");
+}
+
 static void appraise_snp(struct ctx *c, const json_t *rep)
 {
 	static const char *const comps[] = { "bootloader", "tee", "snp",
@@ -370,13 +382,7 @@ static void appraise_snp(struct ctx *c, const json_t *rep)
 	size_t i;
 	int low = 0;
 
-	if (debug && !c->pol->allow_debug)
-		ap(&c->a, "debug", TIER_CONTRA, "configuration", 96,
-		   "guest policy allows debugging; the policy forbids it");
-	else
-		ap(&c->a, "debug", debug ? TIER_WARNING : TIER_AFFIRMING,
-		   "configuration", debug ? 32 : 2, "debug %s",
-		   debug ? "allowed (policy permits)" : "disabled");
+	appraise_debug(c, debug, "guest policy allows debugging");
 	if (c->pol->allowed_vmpls) {
 		int ok = 0;
 		const json_t *v;
@@ -420,13 +426,7 @@ static void appraise_tdx(struct ctx *c, const json_t *body)
 	uint8_t have[16], min[16];
 	int i, low = 0;
 
-	if (debug && !c->pol->allow_debug)
-		ap(&c->a, "debug", TIER_CONTRA, "configuration", 96,
-		   "TD attributes allow debugging; the policy forbids it");
-	else
-		ap(&c->a, "debug", debug ? TIER_WARNING : TIER_AFFIRMING,
-		   "configuration", debug ? 32 : 2, "debug %s",
-		   debug ? "allowed (policy permits)" : "disabled");
+	appraise_debug(c, debug, "TD attributes allow debugging");
 	if (c->pol->min_tee_tcb_svn &&
 	    mv_unhex(json_string_value(c->pol->min_tee_tcb_svn), min, 16) ==
 		    16 &&
