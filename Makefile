@@ -48,7 +48,7 @@ GUEST_TOOLS_DIR := build/guest-tools
 GUEST_IMAGE := build/guest/initramfs.cpio.gz
 guest-image: $(GUEST_IMAGE)
 $(GUEST_IMAGE): $(KERNEL_STAMP) $(GUEST_IMAGE_DEPS) $(wildcard guest-drivers/image/*) \
-		scripts/mkcpio.sh
+		scripts/mkcpio.sh scripts/initramfs-stage.sh
 	@guest-drivers/image/build-guest-image.sh build/guest $(KERNEL_DIR) \
 		$(GUEST_PACK_DIR) $(GUEST_TOOLS_DIR)
 

@@ -8,7 +8,8 @@ PARAVISOR_IMAGE := $(PARAVISOR_IMAGE_DIR)/initramfs.cpio.gz
 paravisor-image: $(PARAVISOR_IMAGE)
 $(PARAVISOR_IMAGE): $(KERNEL_STAMP) $(BIN)/mantle-paravisor \
 		paravisor/image/build-paravisor-image.sh paravisor/image/init \
-		paravisor/image/modules.list scripts/mkcpio.sh
+		paravisor/image/modules.list scripts/mkcpio.sh \
+		scripts/initramfs-stage.sh
 	@paravisor/image/build-paravisor-image.sh $(PARAVISOR_IMAGE_DIR) \
 		$(KERNEL_DIR) $(BIN)/mantle-paravisor
 
