@@ -27,6 +27,7 @@ flex
 bison
 libelf-dev
 python3
+openssl
 dwarves
 "
 missing=
