@@ -100,3 +100,23 @@ void pair_rmdir(char *dir)
 	rmdir(dir);
 	free(dir);
 }
+
+int pair_fixture_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f || !(f->dir = pair_tmpdir()))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/vmgs.vhd", f->dir);
+	*state = f;
+	return 0;
+}
+
+int pair_fixture_teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	pair_rmdir(f->dir);
+	free(f);
+	return 0;
+}

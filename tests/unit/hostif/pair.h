@@ -28,4 +28,13 @@ int pair_stop(struct pair *p);
 char *pair_tmpdir(void);
 void pair_rmdir(char *dir);
 
+/* cmocka fixture: a fresh directory and, inside it, the path of a VMGS file
+ * the test creates (state is a struct fixture *). */
+struct fixture {
+	char *dir;
+	char path[256];
+};
+int pair_fixture_setup(void **state);
+int pair_fixture_teardown(void **state);
+
 #endif /* HOSTIF_TEST_PAIR_H */

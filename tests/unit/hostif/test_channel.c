@@ -23,31 +23,6 @@
 
 #define NSECT 64 /* sectors the fault tests touch */
 
-struct fixture {
-	char *dir;
-	char path[256];
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f || !(f->dir = pair_tmpdir()))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/vmgs.vhd", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	pair_rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
 static struct hostif_client *connect_client(struct pair *p,
 					    const struct hostif_client_cfg *cfg)
 {
@@ -453,5 +428,6 @@ int main(void)
 		cmocka_unit_test(test_events_not_negotiated),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, pair_fixture_setup,
+				      pair_fixture_teardown);
 }

@@ -31,31 +31,6 @@
 
 static const uint8_t key[VMGS_KEY_SIZE] = { 0x42, 1, 2, 3 };
 
-struct fixture {
-	char *dir;
-	char path[256];
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f || !(f->dir = pair_tmpdir()))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/vmgs.vhd", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	pair_rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
 static uint8_t *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -510,5 +485,6 @@ int main(void)
 		cmocka_unit_test(test_stored_damage_detected),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, pair_fixture_setup,
+				      pair_fixture_teardown);
 }
