@@ -32,13 +32,16 @@ SANFLAGS :=
 FORTIFY := -D_FORTIFY_SOURCE=2
 endif
 
-CFLAGS := $(CSTD) $(OPT) $(WARNINGS) $(HARDEN) $(FORTIFY) $(SANFLAGS) $(EXTRA_CFLAGS)
+# Every side may include the shared headers in common/include (common/README.md).
+COMMON_INC := -Icommon/include
+CFLAGS := $(CSTD) $(OPT) $(WARNINGS) $(HARDEN) $(FORTIFY) $(SANFLAGS) \
+	$(COMMON_INC) $(EXTRA_CFLAGS)
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS) $(EXTRA_LDFLAGS)
 
 # libFuzzer targets need clang; they always carry ASan+UBSan.
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Wall -Wextra -Werror
+	-fno-sanitize-recover=all -Wall -Wextra -Werror $(COMMON_INC)
 
 # Lists that component fragments append to.
 ALL_TARGETS :=

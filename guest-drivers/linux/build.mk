@@ -7,7 +7,7 @@ ALL_TARGETS += $(GUEST_TOOLS)
 # Guest tools are static binaries for the busybox image: never sanitized (the
 # sanitizer runtimes cannot link statically), whatever SAN says. The same
 # hardening flags otherwise.
-GUEST_TOOL_CFLAGS := $(CSTD) $(OPT) $(WARNINGS) $(HARDEN) -D_FORTIFY_SOURCE=2 \
+GUEST_TOOL_CFLAGS := $(CSTD) $(OPT) $(WARNINGS) $(HARDEN) -D_FORTIFY_SOURCE=2 $(COMMON_INC) \
 	$(EXTRA_CFLAGS)
 
 build/guest-tools/mantle-discover: guest-drivers/linux/tools/mantle-discover.c \
