@@ -26,48 +26,50 @@ int status_parse(const char *buf, size_t len)
 	return v <= 255 ? v : -1;
 }
 
+/* What `mantle run` makes of each status of the shared contract. */
+static const struct {
+	enum pv_status status;
+	enum run_exit code;
+	const char *why;
+} status_map[] = {
+	{ PV_EXIT_POWEROFF, RUN_OK, "the guest powered off" },
+	{ PV_EXIT_SETUP, RUN_PARAVISOR_ERROR,
+	  "the paravisor could not start the guest" },
+	{ PV_EXIT_CRASH, RUN_GUEST_CRASH,
+	  "the guest crashed (the vCPU registers are in the log)" },
+	{ PV_EXIT_INTERNAL, RUN_PARAVISOR_ERROR,
+	  "the paravisor stopped: too many reboots, an unhandled exit or an "
+	  "internal error" },
+	{ PV_EXIT_SIGNAL, RUN_PARAVISOR_ERROR,
+	  "the paravisor was stopped by a signal" },
+	{ PV_EXIT_VMGS, RUN_VMGS_REFUSED,
+	  "the paravisor refused the VMGS: it is damaged (left untouched, not "
+	  "formatted)" },
+	{ PV_EXIT_HOSTIF, RUN_CONTROL_FAILED,
+	  "the paravisor got no control session from the host, or could not "
+	  "read the VMGS through it" },
+	{ PV_EXIT_INIT, RUN_PV_VM_FAILED,
+	  "the paravisor VM found no console port or payload disk" },
+	{ PV_EXIT_KILLED_SIGSYS, RUN_PARAVISOR_ERROR,
+	  "the paravisor was killed by SIGSYS: it made a system call outside "
+	  "its seccomp allowlist" },
+};
+
 int status_to_exit(int status, const char **why)
 {
-	switch (status) {
-	case PV_EXIT_POWEROFF:
-		*why = "the guest powered off";
-		return RUN_OK;
-	case PV_EXIT_SETUP:
-		*why = "the paravisor could not start the guest";
-		return RUN_PARAVISOR_ERROR;
-	case PV_EXIT_CRASH:
-		*why = "the guest crashed (the vCPU registers are in the log)";
-		return RUN_GUEST_CRASH;
-	case PV_EXIT_INTERNAL:
-		*why = "the paravisor stopped: too many reboots, an "
-		       "unhandled exit or an internal error";
-		return RUN_PARAVISOR_ERROR;
-	case PV_EXIT_SIGNAL:
-		*why = "the paravisor was stopped by a signal";
-		return RUN_PARAVISOR_ERROR;
-	case PV_EXIT_VMGS:
-		*why = "the paravisor refused the VMGS: it is damaged (left "
-		       "untouched, not formatted)";
-		return RUN_VMGS_REFUSED;
-	case PV_EXIT_HOSTIF:
-		*why = "the paravisor got no control session from the host, "
-		       "or could not read the VMGS through it";
-		return RUN_CONTROL_FAILED;
-	case PV_EXIT_INIT:
-		*why = "the paravisor VM found no console port or payload disk";
-		return RUN_PV_VM_FAILED;
-	case PV_EXIT_KILLED_SIGSYS:
-		/* The shell in /init reports a killed child as 128 + signal. */
-		*why = "the paravisor was killed by SIGSYS: it made a system "
-		       "call outside its seccomp allowlist";
-		return RUN_PARAVISOR_ERROR;
-	default:
-		if (status > 128 && status < 128 + 65) {
-			*why = "the paravisor was killed by a signal (status "
-			       "128 + signal number)";
-			return RUN_PARAVISOR_ERROR;
+	for (size_t i = 0; i < sizeof(status_map) / sizeof(status_map[0]);
+	     i++) {
+		if ((int)status_map[i].status == status) {
+			*why = status_map[i].why;
+			return status_map[i].code;
 		}
-		*why = "the paravisor exited with an unknown status";
+	}
+	/* Any other signal that killed it (the shell's 128 + signal). */
+	if (status > 128 && status < 128 + 65) {
+		*why = "the paravisor was killed by a signal (status 128 + "
+		       "signal number)";
 		return RUN_PARAVISOR_ERROR;
 	}
+	*why = "the paravisor exited with an unknown status";
+	return RUN_PARAVISOR_ERROR;
 }

@@ -10,18 +10,10 @@
 
 #include <stddef.h>
 
-/* mantle-paravisor exit codes (paravisor/vmm) and /init's own. */
-enum pv_status {
-	PV_EXIT_POWEROFF = 0,
-	PV_EXIT_SETUP = 1,
-	PV_EXIT_CRASH = 2,
-	PV_EXIT_INTERNAL = 3,
-	PV_EXIT_SIGNAL = 4,
-	PV_EXIT_VMGS = 5, /* the VMGS is damaged: refused */
-	PV_EXIT_HOSTIF = 6, /* no control session, or VMGS unreachable */
-	PV_EXIT_INIT = 125, /* /init found no port or payload disk */
-	PV_EXIT_KILLED_SIGSYS = 128 + 31, /* seccomp killed mantle-paravisor */
-};
+#include "mantle_pv_status.h"
+
+/* The statuses themselves (enum pv_status, PV_EXIT_*) are the shared
+ * contract's: common/include/mantle_pv_status.h. */
 
 /* The status in buf[0..len), 0..255, or -1 if it is not exactly one
  * "MANTLE-STATUS <decimal>\n" line. */

@@ -6,7 +6,10 @@
 # With EXTRA (the bench image only, never the product): also each listed
 # absolute path at the same path: an ELF executable with its ldd libraries, a
 # data file, or a directory.
-# usage: build-paravisor-image.sh OUT_DIR KERNEL_DIR PARAVISOR_BIN [INIT [EXTRA...]]
+# With PV_STATUS_SH set (the product and test images; make generates it from
+# common/include/mantle_pv_status.h): that file as /etc/mantle/pv-status.sh,
+# the exit statuses /init sources.
+# usage: [PV_STATUS_SH=FILE] build-paravisor-image.sh OUT_DIR KERNEL_DIR PARAVISOR_BIN [INIT [EXTRA...]]
 set -eu
 out=$1
 kdir=$2
@@ -34,6 +37,11 @@ stage_busybox $bb "$stage"
 
 step "init"
 install -m 0755 "$init" "$stage/init"
+if [ -n "${PV_STATUS_SH:-}" ]; then
+	install -m 0644 "$PV_STATUS_SH" "$stage/etc/mantle/pv-status.sh"
+elif grep -q pv-status.sh "$init"; then
+	die "$init sources pv-status.sh: set PV_STATUS_SH"
+fi
 
 # copy_elf FILE DEST: FILE to DEST, then each library ldd resolves for it at
 # its own absolute path (the dynamic loader included).

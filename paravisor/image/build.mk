@@ -4,14 +4,27 @@
 PARAVISOR_IMAGE_DIR := $(BUILD)/paravisor
 PARAVISOR_IMAGE := $(PARAVISOR_IMAGE_DIR)/initramfs.cpio.gz
 
+# /init's status numbers (/etc/mantle/pv-status.sh), printed at build time
+# from common/include/mantle_pv_status.h by a tool that no image carries.
+PV_STATUS_TOOL := $(BUILD)/tools/pv_status_sh
+PV_STATUS_SH := $(OBJ)/paravisor/image/pv-status.sh
+$(PV_STATUS_TOOL): $(OBJ)/paravisor/image/pv_status_sh.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS)
+$(PV_STATUS_SH): $(PV_STATUS_TOOL)
+	@mkdir -p $(@D)
+	$(PV_STATUS_TOOL) >$@.tmp && mv $@.tmp $@
+
+PARAVISOR_IMAGE_DEPS := $(KERNEL_STAMP) $(PV_STATUS_SH) \
+	paravisor/image/build-paravisor-image.sh paravisor/image/init \
+	paravisor/image/modules.list scripts/mkcpio.sh \
+	scripts/initramfs-stage.sh
+
 .PHONY: paravisor-image
 paravisor-image: $(PARAVISOR_IMAGE)
-$(PARAVISOR_IMAGE): $(KERNEL_STAMP) $(BIN)/mantle-paravisor \
-		paravisor/image/build-paravisor-image.sh paravisor/image/init \
-		paravisor/image/modules.list scripts/mkcpio.sh \
-		scripts/initramfs-stage.sh
-	@paravisor/image/build-paravisor-image.sh $(PARAVISOR_IMAGE_DIR) \
-		$(KERNEL_DIR) $(BIN)/mantle-paravisor
+$(PARAVISOR_IMAGE): $(PARAVISOR_IMAGE_DEPS) $(BIN)/mantle-paravisor
+	@PV_STATUS_SH=$(PV_STATUS_SH) paravisor/image/build-paravisor-image.sh \
+		$(PARAVISOR_IMAGE_DIR) $(KERNEL_DIR) $(BIN)/mantle-paravisor
 
 # Only once mantle-paravisor has a rule, so `make all` never depends on a file
 # nothing builds.

@@ -136,11 +136,6 @@ static void *control_thread(void *arg)
 	return NULL;
 }
 
-int control_fd(const struct control *ctl)
-{
-	return ctl ? ctl->fd : -1;
-}
-
 int control_start(struct control *ctl)
 {
 	int e = pthread_create(&ctl->thread, NULL, control_thread, ctl);

@@ -11,9 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit codes beyond vmm.h's: the host boundary refused to start. */
-#define PV_EXIT_VMGS 5 /* the VMGS is damaged: refused, left untouched */
-#define PV_EXIT_HOSTIF 6 /* no control session, or the VMGS unreachable */
+/* PV_EXIT_VMGS and PV_EXIT_HOSTIF: the host boundary refused to start. */
+#include "mantle_pv_status.h"
 
 /* Seconds between two counter lines while the guest runs (if they moved). */
 #define CONTROL_COUNTERS_PERIOD_S 10
@@ -47,9 +46,6 @@ struct control *control_open(const char *path, const struct control_events *ev,
  * Returns 0, PV_EXIT_VMGS or PV_EXIT_HOSTIF.
  */
 int control_vmgs_start(struct control *c);
-
-/* The port's fd, which a privilege drop must keep open. */
-int control_fd(const struct control *c);
 
 /* Starts the thread that serves the channel while the guest runs. */
 int control_start(struct control *c);

@@ -7,14 +7,10 @@
 #ifndef MANTLE_VMM_VMM_H
 #define MANTLE_VMM_VMM_H
 
+/* The exit codes vmm_run() returns (PV_EXIT_*, paravisor/vmm/README.md;
+ * `mantle run` maps them) are the shared contract's. */
+#include "mantle_pv_status.h"
 #include "platform.h"
-
-/* Exit codes (paravisor/vmm/README.md; `mantle run` maps them). */
-#define PV_EXIT_POWEROFF 0
-#define PV_EXIT_SETUP 1
-#define PV_EXIT_CRASH 2
-#define PV_EXIT_INTERNAL 3
-#define PV_EXIT_SIGNAL 4
 
 struct host;
 struct hostnotify;

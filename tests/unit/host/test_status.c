@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests of the paravisor VM status report and of the L0 CPU check. */
+/*
+ * Unit tests of the paravisor VM status report, of the shared status table
+ * (common/include/mantle_pv_status.h) and of the L0 CPU check.
+ */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -70,6 +76,86 @@ static void test_status_to_exit(void **state)
 	assert_non_null(strstr(why, "killed by a signal"));
 }
 
+/* The values mantle-paravisor returns (its --help and README) and the ones
+ * /init reports itself: the shell's 128 + SIGSYS for a seccomp kill. */
+static void test_status_values(void **state)
+{
+	(void)state;
+	assert_int_equal(PV_EXIT_POWEROFF, 0);
+	assert_int_equal(PV_EXIT_SETUP, 1);
+	assert_int_equal(PV_EXIT_CRASH, 2);
+	assert_int_equal(PV_EXIT_INTERNAL, 3);
+	assert_int_equal(PV_EXIT_SIGNAL, 4);
+	assert_int_equal(PV_EXIT_VMGS, 5);
+	assert_int_equal(PV_EXIT_HOSTIF, 6);
+	assert_int_equal(PV_EXIT_INIT, 125);
+	assert_int_equal(PV_EXIT_KILLED_SIGSYS, 128 + SIGSYS);
+}
+
+/* Every status has a name and an identifier, none twice; each fits the
+ * one byte of a MANTLE-STATUS line; `mantle run` knows every one. */
+static void test_status_table(void **state)
+{
+	size_t n;
+	const struct pv_status_entry *t = pv_status_table(&n);
+	char line[32];
+	const char *why;
+
+	(void)state;
+	assert_int_equal(n, 9);
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(t[i].name);
+		assert_true(t[i].name[0] != 0);
+		assert_true(strncmp(t[i].id, "PV_EXIT_", 8) == 0);
+		assert_string_equal(pv_status_name(t[i].value), t[i].name);
+		for (size_t j = 0; j < i; j++) {
+			assert_int_not_equal(t[i].value, t[j].value);
+			assert_string_not_equal(t[i].name, t[j].name);
+			assert_string_not_equal(t[i].id, t[j].id);
+		}
+		snprintf(line, sizeof(line), "MANTLE-STATUS %d\n", t[i].value);
+		assert_int_equal(parse(line), t[i].value);
+		status_to_exit(t[i].value, &why);
+		assert_null(strstr(why, "unknown"));
+	}
+	assert_null(pv_status_name(77));
+}
+
+/* /init takes every number from the generated pv-status.sh: it names only
+ * statuses of the table and sets no status from a literal. */
+static void test_init_uses_table(void **state)
+{
+	FILE *f = fopen("paravisor/image/init", "r");
+	char line[512];
+	int sourced = 0, named = 0;
+
+	(void)state;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line;
+		size_t n;
+		const struct pv_status_entry *t = pv_status_table(&n);
+
+		sourced += strstr(line, ". /etc/mantle/pv-status.sh") == line;
+		for (const char *r = line; (r = strstr(r, "rc=")); r += 3)
+			assert_false(r[3] >= '0' && r[3] <= '9');
+		while ((p = strstr(p, "PV_EXIT_"))) {
+			size_t len = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+			int found = 0;
+
+			for (size_t i = 0; i < n; i++)
+				found |= strlen(t[i].id) == len &&
+					 !strncmp(t[i].id, p, len);
+			assert_true(found);
+			named++;
+			p += len;
+		}
+	}
+	fclose(f);
+	assert_int_equal(sourced, 1);
+	assert_true(named >= 1);
+}
+
 static void test_cpuinfo_virt(void **state)
 {
 	(void)state;
@@ -130,6 +216,9 @@ int main(void)
 		cmocka_unit_test(test_status_parse),
 		cmocka_unit_test(test_status_rejects),
 		cmocka_unit_test(test_status_to_exit),
+		cmocka_unit_test(test_status_values),
+		cmocka_unit_test(test_status_table),
+		cmocka_unit_test(test_init_uses_table),
 		cmocka_unit_test(test_cpuinfo_virt),
 		cmocka_unit_test(test_qemu_cmdline),
 	};
