@@ -11,14 +11,12 @@
 #include <unistd.h>
 
 #include "fileio.h"
-#include "le.h"
 #include "opts.h"
 
-_Static_assert(PAYLOAD_OFF_RESERVED + 4016 == PAYLOAD_HEADER_SIZE,
-	       "payload header layout");
-_Static_assert(PAYLOAD_OFF_CMDLINE_SIZE + 8 == PAYLOAD_OFF_RESERVED,
-	       "payload header fields");
-_Static_assert(sizeof(PAYLOAD_MAGIC) - 1 == 8, "payload magic");
+/* What `mantle run` accepts fits what the paravisor accepts. */
+_Static_assert(MANTLE_MAX_CPUS == PAYLOAD_MAX_CPUS, "--cpus");
+_Static_assert(MANTLE_MIN_MEM == PAYLOAD_MIN_MEM, "--mem");
+_Static_assert(MANTLE_MAX_CMDLINE == PAYLOAD_MAX_CMDLINE, "--cmdline");
 
 /* The biggest kernel or initrd the host hands on (the paravisor applies the
  * real limit, guest memory). */
@@ -33,7 +31,7 @@ int payload_plan(struct payload_layout *l, uint32_t cpus, uint64_t mem_bytes,
 		 uint64_t kernel_size, uint64_t initrd_size,
 		 uint64_t cmdline_size)
 {
-	uint64_t pos = PAYLOAD_HEADER_SIZE;
+	uint64_t pos = PAYLOAD_HDR_SIZE;
 
 	if (!kernel_size || kernel_size > PAYLOAD_MAX_PIECE ||
 	    initrd_size > PAYLOAD_MAX_PIECE ||
@@ -61,19 +59,12 @@ int payload_plan(struct payload_layout *l, uint32_t cpus, uint64_t mem_bytes,
 
 void payload_encode_header(const struct payload_layout *l, uint8_t *hdr)
 {
-	memset(hdr, 0, PAYLOAD_HEADER_SIZE);
-	memcpy(hdr + PAYLOAD_OFF_MAGIC, PAYLOAD_MAGIC, 8);
-	put_le32(hdr + PAYLOAD_OFF_VERSION, PAYLOAD_VERSION);
-	put_le32(hdr + PAYLOAD_OFF_HEADER_SIZE, PAYLOAD_HEADER_SIZE);
-	put_le32(hdr + PAYLOAD_OFF_FLAGS, 0);
-	put_le32(hdr + PAYLOAD_OFF_CPUS, l->cpus);
-	put_le64(hdr + PAYLOAD_OFF_MEM, l->mem_bytes);
-	put_le64(hdr + PAYLOAD_OFF_KERNEL_OFF, l->kernel_off);
-	put_le64(hdr + PAYLOAD_OFF_KERNEL_SIZE, l->kernel_size);
-	put_le64(hdr + PAYLOAD_OFF_INITRD_OFF, l->initrd_off);
-	put_le64(hdr + PAYLOAD_OFF_INITRD_SIZE, l->initrd_size);
-	put_le64(hdr + PAYLOAD_OFF_CMDLINE_OFF, l->cmdline_off);
-	put_le64(hdr + PAYLOAD_OFF_CMDLINE_SIZE, l->cmdline_size);
+	struct payload_fields f = payload_fields_v1(l->cpus, l->mem_bytes);
+
+	f.kernel = (struct payload_piece){ l->kernel_off, l->kernel_size };
+	f.initrd = (struct payload_piece){ l->initrd_off, l->initrd_size };
+	f.cmdline = (struct payload_piece){ l->cmdline_off, l->cmdline_size };
+	payload_hdr_encode(&f, hdr);
 }
 
 /* Copy exactly len bytes of src (an open file) to dst at off. */
@@ -108,7 +99,7 @@ static int copy_piece(int dst, uint64_t off, int src, uint64_t len,
 int payload_write(const char *path, const char *kernel, const char *initrd,
 		  const char *cmdline, uint32_t cpus, uint64_t mem_bytes)
 {
-	uint8_t hdr[PAYLOAD_HEADER_SIZE];
+	uint8_t hdr[PAYLOAD_HDR_SIZE];
 	struct payload_layout l;
 	uint64_t ksize, isize = 0;
 	int kfd, ifd = -1, dfd = -1, ret = -1;

@@ -6,25 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAYLOAD_MAGIC "MNTLPAY1"
-#define PAYLOAD_VERSION 1
-#define PAYLOAD_HEADER_SIZE 4096
-#define PAYLOAD_ALIGN 4096
-
-/* Field offsets of the header (all little-endian). */
-#define PAYLOAD_OFF_MAGIC 0
-#define PAYLOAD_OFF_VERSION 8
-#define PAYLOAD_OFF_HEADER_SIZE 12
-#define PAYLOAD_OFF_FLAGS 16
-#define PAYLOAD_OFF_CPUS 20
-#define PAYLOAD_OFF_MEM 24
-#define PAYLOAD_OFF_KERNEL_OFF 32
-#define PAYLOAD_OFF_KERNEL_SIZE 40
-#define PAYLOAD_OFF_INITRD_OFF 48
-#define PAYLOAD_OFF_INITRD_SIZE 56
-#define PAYLOAD_OFF_CMDLINE_OFF 64
-#define PAYLOAD_OFF_CMDLINE_SIZE 72
-#define PAYLOAD_OFF_RESERVED 80
+/* The header's layout and coding: the shared contract. */
+#include "mantle_payload.h"
 
 struct payload_layout {
 	uint32_t cpus;
@@ -42,7 +25,7 @@ struct payload_layout {
 int payload_plan(struct payload_layout *l, uint32_t cpus, uint64_t mem_bytes,
 		 uint64_t kernel_size, uint64_t initrd_size,
 		 uint64_t cmdline_size);
-/* Encode the header into hdr[PAYLOAD_HEADER_SIZE]. */
+/* Encode the header into hdr[PAYLOAD_HDR_SIZE]. */
 void payload_encode_header(const struct payload_layout *l, uint8_t *hdr);
 
 /*

@@ -41,6 +41,12 @@ $(OBJ)/tests/unit/paravisor/%.o: CPPFLAGS += -D_GNU_SOURCE -I$(VMM_DIR) \
 VMM_UT := $(OBJ)/tests/unit/paravisor
 $(eval $(call unit_test,paravisor_payload,$(VMM_UT)/test_payload.o \
 	$(OBJ)/$(VMM_DIR)/payload.o $(OBJ)/$(VMM_DIR)/errf.o,))
+# The payload header contract end to end: the host's writer, this parser.
+$(OBJ)/tests/unit/common/test_payload_contract.o: CPPFLAGS += -I.
+$(eval $(call unit_test,payload_contract,\
+	$(OBJ)/tests/unit/common/test_payload_contract.o \
+	$(OBJ)/host/payload.o $(OBJ)/host/fileio.o \
+	$(OBJ)/$(VMM_DIR)/payload.o $(OBJ)/$(VMM_DIR)/errf.o,))
 $(eval $(call unit_test,paravisor_bzimage,$(VMM_UT)/test_bzimage.o \
 	$(OBJ)/$(VMM_DIR)/bzimage.o $(OBJ)/$(VMM_DIR)/errf.o,))
 $(eval $(call unit_test,paravisor_boot,$(VMM_UT)/test_boot.o \

@@ -45,53 +45,73 @@ static int overlap(const struct payload_piece *a, const struct payload_piece *b)
 	return a->off < b->off + b->size && b->off < a->off + a->size;
 }
 
+/* Magic, version, header size, flags and the reserved bytes. */
+static int check_format(const uint8_t *hdr, const struct payload_fields *h,
+			char *err, size_t errlen)
+{
+	const uint8_t *rsv = hdr + PAYLOAD_OFF(reserved);
+
+	if (memcmp(hdr + PAYLOAD_OFF(magic), PAYLOAD_MAGIC,
+		   PAYLOAD_MAGIC_LEN) != 0)
+		return errf(err, errlen,
+			    "payload: bad magic (not a Mantle payload disk)");
+	if (h->version != PAYLOAD_VERSION)
+		return errf(err, errlen, "payload: unsupported version %u",
+			    h->version);
+	if (h->header_size != PAYLOAD_HDR_SIZE)
+		return errf(err, errlen, "payload: header_size %u, want 4096",
+			    h->header_size);
+	if (h->flags != 0)
+		return errf(err, errlen, "payload: unknown flags 0x%x",
+			    h->flags);
+	for (size_t i = 0; i < PAYLOAD_HDR_SIZE - PAYLOAD_OFF(reserved); i++)
+		if (rsv[i])
+			return errf(err, errlen,
+				    "payload: reserved byte %zu is not zero",
+				    PAYLOAD_OFF(reserved) + i);
+	return 0;
+}
+
+/* vCPUs and guest memory. */
+static int check_machine(const struct payload_fields *h, uint64_t mem_max,
+			 char *err, size_t errlen)
+{
+	if (h->cpus < 1 || h->cpus > PAYLOAD_MAX_CPUS)
+		return errf(err, errlen, "payload: cpus %u outside 1..%u",
+			    h->cpus, PAYLOAD_MAX_CPUS);
+	if (h->mem_bytes < PAYLOAD_MIN_MEM || h->mem_bytes % PAYLOAD_MEM_ALIGN)
+		return errf(err, errlen,
+			    "payload: mem_bytes %llu is not a multiple of 2 "
+			    "MiB of at least 64 MiB",
+			    (unsigned long long)h->mem_bytes);
+	if (h->mem_bytes > mem_max)
+		return errf(err, errlen,
+			    "payload: guest memory %llu MiB exceeds this "
+			    "paravisor's limit of %llu MiB",
+			    (unsigned long long)(h->mem_bytes >> 20),
+			    (unsigned long long)(mem_max >> 20));
+	return 0;
+}
+
 int payload_parse(const void *hdr, size_t len, uint64_t disk_size,
 		  uint64_t mem_max, struct payload_info *out, char *err,
 		  size_t errlen)
 {
-	struct payload_hdr h;
+	struct payload_fields h;
 
-	if (len < sizeof(h) || disk_size < sizeof(h))
+	if (len < PAYLOAD_HDR_SIZE || disk_size < PAYLOAD_HDR_SIZE)
 		return errf(err, errlen,
 			    "payload: disk too small for its 4096-byte header");
-	memcpy(&h, hdr, sizeof(h));
-	if (memcmp(h.magic, PAYLOAD_MAGIC, 8) != 0)
-		return errf(err, errlen,
-			    "payload: bad magic (not a Mantle payload disk)");
-	if (h.version != PAYLOAD_VERSION)
-		return errf(err, errlen, "payload: unsupported version %u",
-			    h.version);
-	if (h.header_size != PAYLOAD_HDR_SIZE)
-		return errf(err, errlen, "payload: header_size %u, want 4096",
-			    h.header_size);
-	if (h.flags != 0)
-		return errf(err, errlen, "payload: unknown flags 0x%x",
-			    h.flags);
-	for (size_t i = 0; i < sizeof(h.reserved); i++)
-		if (h.reserved[i])
-			return errf(err, errlen,
-				    "payload: reserved byte %zu is not zero",
-				    80 + i);
-	if (h.cpus < 1 || h.cpus > PAYLOAD_MAX_CPUS)
-		return errf(err, errlen, "payload: cpus %u outside 1..%u",
-			    h.cpus, PAYLOAD_MAX_CPUS);
-	if (h.mem_bytes < PAYLOAD_MIN_MEM || h.mem_bytes % PAYLOAD_MEM_ALIGN)
-		return errf(err, errlen,
-			    "payload: mem_bytes %llu is not a multiple of 2 "
-			    "MiB of at least 64 MiB",
-			    (unsigned long long)h.mem_bytes);
-	if (h.mem_bytes > mem_max)
-		return errf(err, errlen,
-			    "payload: guest memory %llu MiB exceeds this "
-			    "paravisor's limit of %llu MiB",
-			    (unsigned long long)(h.mem_bytes >> 20),
-			    (unsigned long long)(mem_max >> 20));
+	payload_hdr_decode(hdr, &h);
+	if (check_format(hdr, &h, err, errlen) ||
+	    check_machine(&h, mem_max, err, errlen))
+		return -1;
 
 	out->cpus = h.cpus;
 	out->mem_bytes = h.mem_bytes;
-	out->kernel = (struct payload_piece){ h.kernel_off, h.kernel_size };
-	out->initrd = (struct payload_piece){ h.initrd_off, h.initrd_size };
-	out->cmdline = (struct payload_piece){ h.cmdline_off, h.cmdline_size };
+	out->kernel = h.kernel;
+	out->initrd = h.initrd;
+	out->cmdline = h.cmdline;
 
 	if (check_piece("kernel", &out->kernel, 0, disk_size, err, errlen) ||
 	    check_piece("initrd", &out->initrd, 1, disk_size, err, errlen) ||

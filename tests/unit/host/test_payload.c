@@ -55,7 +55,7 @@ static void test_plan_layout(void **state)
 static void test_header_encoding(void **state)
 {
 	struct payload_layout l;
-	uint8_t h[PAYLOAD_HEADER_SIZE];
+	uint8_t h[PAYLOAD_HDR_SIZE];
 
 	(void)state;
 	assert_int_equal(payload_plan(&l, 3, 0x12345678ULL << 21, 4097, 10, 5),
@@ -74,7 +74,7 @@ static void test_header_encoding(void **state)
 	assert_int_equal(le(h + 56, 8), 10);
 	assert_int_equal(le(h + 64, 8), 4096 + 8192 + 4096);
 	assert_int_equal(le(h + 72, 8), 5);
-	for (int i = 80; i < PAYLOAD_HEADER_SIZE; i++)
+	for (unsigned int i = 80; i < PAYLOAD_HDR_SIZE; i++)
 		assert_int_equal(h[i], 0);
 }
 

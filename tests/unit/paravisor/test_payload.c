@@ -14,6 +14,8 @@
 #define DISK (64 * MiB)
 #define MEM_MAX (4096 * MiB)
 
+/* The hostile headers are written straight into the on-disk layout. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "little-endian");
 static struct payload_hdr h;
 static char err[256];
 static struct payload_info info;
