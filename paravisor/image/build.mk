@@ -26,8 +26,19 @@ $(PARAVISOR_IMAGE): $(PARAVISOR_IMAGE_DEPS) $(BIN)/mantle-paravisor
 	@PV_STATUS_SH=$(PV_STATUS_SH) paravisor/image/build-paravisor-image.sh \
 		$(PARAVISOR_IMAGE_DIR) $(KERNEL_DIR) $(BIN)/mantle-paravisor
 
+# The test image: the same image around the test build of mantle-paravisor
+# (MANTLE_TEST_HOOKS, paravisor/vmm/build.mk), kept apart from the product
+# under $(BUILD)/test/. Only the guard_*.sh integration tests boot it.
+PARAVISOR_TEST_IMAGE_DIR := $(BUILD)/test/paravisor
+PARAVISOR_TEST_IMAGE := $(PARAVISOR_TEST_IMAGE_DIR)/initramfs.cpio.gz
+$(PARAVISOR_TEST_IMAGE): $(PARAVISOR_IMAGE_DEPS) \
+		$(BUILD)/test/bin/mantle-paravisor
+	@PV_STATUS_SH=$(PV_STATUS_SH) paravisor/image/build-paravisor-image.sh \
+		$(PARAVISOR_TEST_IMAGE_DIR) $(KERNEL_DIR) \
+		$(BUILD)/test/bin/mantle-paravisor
+
 # Only once mantle-paravisor has a rule, so `make all` never depends on a file
 # nothing builds.
 ifneq ($(wildcard paravisor/vmm/build.mk),)
-ALL_TARGETS += paravisor-image
+ALL_TARGETS += paravisor-image $(PARAVISOR_TEST_IMAGE)
 endif

@@ -13,7 +13,7 @@ VMM_PURE := errf payload bzimage e820 boot cpuid uart iobus
 VMM_PURE_OBJS := $(ACPI_OBJS) $(VMM_PURE:%=$(OBJ)/$(VMM_DIR)/%.o)
 VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 	main vmm platform platform_nested host_nested serial pm log memstat \
-	guard secret hostnotify)
+	guard hostnotify)
 
 # The host control channel (control*.c) links the paravisor side of hostif
 # and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
@@ -32,6 +32,28 @@ $(OBJ)/$(VMM_DIR)/vmm.o $(OBJ)/$(VMM_DIR)/serial.o: CFLAGS += -pthread
 ALL_TARGETS += $(BIN)/mantle-paravisor
 $(BIN)/mantle-paravisor: $(VMM_OBJS) $(VMM_CTL_OBJS) $(MEASURE_OBJS) \
 		$(VMM_CTL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp
+
+# The test build (test_hooks.h): main.c again with MANTLE_TEST_HOOKS, plus the
+# test-only hooks and secret, linked into $(BUILD)/test/bin/mantle-paravisor.
+# Kept apart under $(BUILD)/test/: the product objects, $(BIN)/mantle-paravisor
+# and the product image carry none of it (tests/integration/
+# guard_no_test_hooks.sh checks).
+VMM_TEST_OBJ := $(BUILD)/test/obj/$(VMM_DIR)
+VMM_TEST_HOOK_OBJS := $(addprefix $(VMM_TEST_OBJ)/,main.o test_hooks.o \
+	secret.o)
+$(VMM_TEST_OBJ)/%.o: $(VMM_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) -DMANTLE_TEST_HOOKS -D_GNU_SOURCE \
+		-Iprotocol/include -Iparavisor/measure -Ihostif/include \
+		-Ivmgs-tools/include $(DEPFLAGS) -c $< -o $@
+-include $(wildcard $(VMM_TEST_OBJ)/*.d)
+
+ALL_TARGETS += $(BUILD)/test/bin/mantle-paravisor
+$(BUILD)/test/bin/mantle-paravisor: $(VMM_TEST_HOOK_OBJS) \
+		$(filter-out %/main.o,$(VMM_OBJS)) $(VMM_CTL_OBJS) \
+		$(MEASURE_OBJS) $(VMM_CTL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp
 
@@ -57,9 +79,12 @@ $(eval $(call unit_test,paravisor_uart,$(VMM_UT)/test_uart.o \
 	$(OBJ)/$(VMM_DIR)/uart.o $(OBJ)/$(VMM_DIR)/iobus.o,))
 $(eval $(call unit_test,paravisor_memstat,$(VMM_UT)/test_memstat.o \
 	$(OBJ)/$(VMM_DIR)/memstat.o,))
+# The privilege drop, and the test build's forbidden-syscall hook on it.
+$(VMM_UT)/test_guard.o: CPPFLAGS += -DMANTLE_TEST_HOOKS
 $(eval $(call unit_test,paravisor_guard,$(VMM_UT)/test_guard.o \
 	$(OBJ)/$(VMM_DIR)/guard.o $(OBJ)/$(VMM_DIR)/memstat.o \
-	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/$(VMM_DIR)/errf.o,-pthread -lseccomp))
+	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/$(VMM_DIR)/errf.o \
+	$(VMM_TEST_OBJ)/test_hooks.o $(VMM_TEST_OBJ)/secret.o,-pthread -lseccomp))
 $(eval $(call unit_test,paravisor_hostnotify,$(VMM_UT)/test_hostnotify.o \
 	$(OBJ)/$(VMM_DIR)/hostnotify.o $(OBJ)/$(VMM_DIR)/log.o \
 	$(OBJ)/$(VMM_DIR)/iobus.o,-pthread))
@@ -86,7 +111,7 @@ $(eval $(call fuzz_target,paravisor_bzimage,\
 # End-to-end smoke test of the VMM on /dev/kvm with hand-made guests of a few
 # instructions; skips where KVM is unusable.
 $(eval $(call unit_test,paravisor_kvm_smoke,$(VMM_UT)/test_kvm_smoke.o \
-	$(filter-out %/main.o %/guard.o %/secret.o,$(VMM_OBJS)) $(MEASURE_OBJS),-pthread \
+	$(filter-out %/main.o %/guard.o,$(VMM_OBJS)) $(MEASURE_OBJS),-pthread \
 	$(MEASURE_LDLIBS)))
 $(eval $(call fuzz_target,paravisor_hostnotify,\
 	tests/fuzz/paravisor/fuzz_hostnotify.c $(VMM_DIR)/hostnotify.c \
@@ -106,7 +131,8 @@ $(eval $(call fuzz_target,paravisor_uart,\
 INTEGRATION_TESTS += tests/integration/guard_seccomp.sh \
 	tests/integration/guard_isolation.sh \
 	tests/integration/guard_event_storm.sh \
-	tests/integration/guard_memscan_offline.sh
+	tests/integration/guard_memscan_offline.sh \
+	tests/integration/guard_no_test_hooks.sh
 
 # make bench-guard: the seccomp filter's cost on the vCPU exit path.
 $(OBJ)/tests/bench/guard_bench.o: CPPFLAGS += -I$(VMM_DIR)

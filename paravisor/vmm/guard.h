@@ -15,12 +15,12 @@
 int guard_close_inherited(char *err, size_t errlen);
 
 /* Log the fds kept, set no-new-privileges, install the allowlist in every
- * thread. With test_forbidden set, then try a forbidden call (openat) to
- * show it kills the process; returns -1 if it came back. */
-int guard_drop(int test_forbidden, char *err, size_t errlen);
+ * thread. (The test build's --test-forbidden-syscall then tries a forbidden
+ * call: test_hooks.h.) */
+int guard_drop(char *err, size_t errlen);
 
-/* vmm_opts.after_setup: keeps what memstat needs, then guard_drop(); arg
- * points to an int, non-zero for the forbidden-syscall test. */
+/* vmm_opts.after_setup: keeps what memstat needs, then guard_drop(); arg is
+ * not used. */
 int guard_after_setup(void *arg);
 
 #endif

@@ -8,14 +8,13 @@
 #include "mantle_discovery.h"
 #include "log.h"
 #include "platform.h"
-#include "secret.h"
+#include "test_hooks.h"
 #include "vmm.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #define DEFAULT_MAX_REBOOTS 3
@@ -104,7 +103,27 @@ static int parse_uint(const char *s, unsigned int max, unsigned int *out)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Everything main's steps share. Static: the notification device and the
+ * event routing outlive every thread that uses them. */
+struct pv_main {
+	const char *payload, *console, *control;
+	enum platform_kind kind;
+	struct vmm_opts o;
+	struct test_hooks hooks; /* all zero outside the test build */
+	/* Host events that pass hostif's checks go to the paravisor's own
+	 * host-notification device (hostnotify.h), never straight to the
+	 * guest. */
+	struct hostnotify notify;
+	struct control_events ev;
+	struct control *ctl;
+};
+
+static const struct control_event_src host_src[] = {
+	{ PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR },
+};
+
+/* The command line into m. Returns -1 to go on, or the exit code. */
+static int parse_args(struct pv_main *m, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "payload", required_argument, NULL, 'p' },
@@ -113,132 +132,139 @@ int main(int argc, char **argv)
 		{ "control", required_argument, NULL, 'C' },
 		{ "platform", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
-		/* Test-only, left out of --help (README.md, "Test-only
-		 * options"). */
-		{ "test-forbidden-syscall", no_argument, NULL, 'F' },
-		{ "test-secret", no_argument, NULL, 'S' },
+#ifdef MANTLE_TEST_HOOKS /* left out of --help */
+		TEST_HOOKS_LONGOPTS
+#endif
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *payload = NULL, *console = NULL, *control = NULL;
-	static const struct control_event_src host_src[] = {
-		{ PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR },
-	};
-	/* Host events that pass hostif's checks go to the paravisor's own
-	 * host-notification device (hostnotify.h), never straight to the
-	 * guest. */
-	static struct hostnotify notify;
-	struct control_events ev = { .cb = hostnotify_event,
-				     .arg = &notify,
-				     .allow = host_src,
-				     .nallow = 1 };
-	struct control *ctl = NULL;
-	enum platform_kind kind = PLATFORM_NESTED;
-	struct vmm_opts o = { .max_reboots = DEFAULT_MAX_REBOOTS };
-	char err[256];
-	int c, code;
-	int test_forbidden = 0, test_secret = 0;
-	uint8_t *secret = NULL, secret_stack[SECRET_BLOCK];
+	int c;
 
-	pv_log_start();
-	hostnotify_init(&notify, PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR);
-	if (guard_close_inherited(err, sizeof(err)) < 0) {
-		pv_log("%s", err);
-		return PV_EXIT_SETUP;
-	}
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			payload = optarg;
+			m->payload = optarg;
 			break;
 		case 'c':
-			console = optarg;
+			m->console = optarg;
 			break;
 		case 'C':
-			control = optarg;
+			m->control = optarg;
 			break;
 		case 'r':
-			if (parse_uint(optarg, 1000, &o.max_reboots) < 0) {
+			if (parse_uint(optarg, 1000, &m->o.max_reboots) < 0) {
 				pv_log("--max-reboots wants 0..1000, not '%s'",
 				       optarg);
 				return PV_EXIT_SETUP;
 			}
 			break;
 		case 'P':
-			if (platform_parse(optarg, &kind) < 0) {
+			if (platform_parse(optarg, &m->kind) < 0) {
 				pv_log("unknown platform '%s'", optarg);
 				return PV_EXIT_SETUP;
 			}
-			break;
-		case 'F':
-			test_forbidden = 1;
-			break;
-		case 'S':
-			test_secret = 1;
 			break;
 		case 'h':
 			printf(usage, MTL_CPUID_BLOCK_DEFAULT,
 			       CONTROL_COUNTERS_PERIOD_S, DEFAULT_MAX_REBOOTS);
 			return 0;
 		default:
+			if (test_hooks_option(&m->hooks, c) == 0)
+				break;
 			fprintf(stderr,
 				"usage: mantle-paravisor --payload DISK "
 				"[--console PATH] (see --help)\n");
 			return PV_EXIT_SETUP;
 		}
 	}
-	if (optind != argc || !payload) {
+	if (optind != argc || !m->payload) {
 		pv_log("%s (see --help)", optind != argc ?
 						  "unexpected argument" :
 						  "--payload is required");
 		return PV_EXIT_SETUP;
 	}
-	o.ops = platform_get(kind, err, sizeof(err));
-	if (!o.ops || o.ops->probe(err, sizeof(err)) < 0) {
+	return -1;
+}
+
+/* The platform (probed) and the host's payload disk and console. */
+static int open_host(struct pv_main *m)
+{
+	char err[256];
+
+	m->o.ops = platform_get(m->kind, err, sizeof(err));
+	if (!m->o.ops || m->o.ops->probe(err, sizeof(err)) < 0) {
 		pv_log("%s", err);
 		return PV_EXIT_SETUP;
 	}
-	o.host = host_open(payload, console, err, sizeof(err));
-	if (!o.host) {
+	m->o.host = host_open(m->payload, m->console, err, sizeof(err));
+	if (!m->o.host) {
 		pv_log("%s", err);
 		return PV_EXIT_SETUP;
 	}
-	if (control) {
-		ctl = control_open(control, &ev, err, sizeof(err));
-		if (!ctl) {
-			pv_log("%s", err);
-			host_close(o.host);
-			return PV_EXIT_HOSTIF;
-		}
-		code = control_vmgs_start(ctl);
-		if (code || control_start(ctl)) {
-			control_close(ctl);
-			host_close(o.host);
-			return code ? code : PV_EXIT_INTERNAL;
-		}
+	return 0;
+}
+
+/* --control: the session, the VMGS, then the channel's thread. */
+static int open_control(struct pv_main *m)
+{
+	char err[256];
+	int code;
+
+	m->ev = (struct control_events){ .cb = hostnotify_event,
+					 .arg = &m->notify,
+					 .allow = host_src,
+					 .nallow = 1 };
+	m->ctl = control_open(m->control, &m->ev, err, sizeof(err));
+	if (!m->ctl) {
+		pv_log("%s", err);
+		return PV_EXIT_HOSTIF;
 	}
-	o.mem_max = mem_limit();
-	o.after_setup = guard_after_setup;
-	o.notify = &notify;
-	o.after_setup_arg = &test_forbidden;
-	if (test_secret) {
-		secret = secret_make(err, sizeof(err));
-		if (!secret) {
-			pv_log("%s", err);
-			return PV_EXIT_SETUP;
-		}
-		/* A copy on this stack too, kept alive while the guest runs. */
-		memcpy(secret_stack, secret, SECRET_BLOCK);
-		__asm__ volatile("" : : "r"(secret_stack) : "memory");
-		pv_log("test-secret: held in paravisor memory (heap and stack)");
+	code = control_vmgs_start(m->ctl);
+	if (code || control_start(m->ctl))
+		return code ? code : PV_EXIT_INTERNAL;
+	return 0;
+}
+
+/* The guest, from the first boot to its end. */
+static int run_guest(void *arg)
+{
+	struct pv_main *m = arg;
+	int code;
+
+	m->o.mem_max = mem_limit();
+	m->o.after_setup = guard_after_setup;
+	m->o.notify = &m->notify;
+	test_hooks_setup(&m->hooks, &m->o);
+	code = vmm_run(&m->o);
+	hostnotify_log(&m->notify, "at exit");
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	static struct pv_main m = {
+		.kind = PLATFORM_NESTED,
+		.o = { .max_reboots = DEFAULT_MAX_REBOOTS },
+	};
+	char err[256];
+	int code;
+
+	pv_log_start();
+	hostnotify_init(&m.notify, PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR);
+	if (guard_close_inherited(err, sizeof(err)) < 0) {
+		pv_log("%s", err);
+		return PV_EXIT_SETUP;
 	}
-	code = vmm_run(&o);
-	hostnotify_log(&notify, "at exit");
-	if (secret) {
-		/* Only now, with the guest gone. */
-		secret_reveal_and_free(secret);
-		explicit_bzero(secret_stack, sizeof(secret_stack));
-	}
-	control_close(ctl);
-	host_close(o.host);
+	code = parse_args(&m, argc, argv);
+	if (code >= 0)
+		return code;
+	code = open_host(&m);
+	if (code)
+		return code;
+	if (m.control)
+		code = open_control(&m);
+	if (!code)
+		code = test_hooks_run(&m.hooks, run_guest, &m);
+	control_close(m.ctl);
+	host_close(m.o.host);
 	return code;
 }

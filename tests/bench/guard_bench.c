@@ -51,7 +51,7 @@ int main(void)
 	double ref, val;
 
 	ref = measure();
-	if (guard_drop(0, err, sizeof(err)) < 0) {
+	if (guard_drop(err, sizeof(err)) < 0) {
 		fprintf(stderr, "guard_bench: %s\n", err);
 		return 1;
 	}

@@ -31,9 +31,10 @@ mask=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 [ ${#mask} -eq 32 ] || fail "no random mask"
 xored=$(masked "$TAG" "$mask")
 # Pattern 2: 32 bytes of the paravisor's own binary (its --help text), which
-# would be in guest RAM if the binary were mapped there.
+# would be in guest RAM if the binary were mapped there (the test build runs
+# here: guard_image).
 BIN=$(hex "Mantle's paravisor VMM: runs the")
-grep -q "Mantle's paravisor VMM: runs the" "$BUILD/bin/mantle-paravisor" ||
+grep -q "Mantle's paravisor VMM: runs the" "$BUILD/test/bin/mantle-paravisor" ||
 	fail "the binary pattern is not in mantle-paravisor"
 mask2=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 xored2=$(masked "$BIN" "$mask2")
