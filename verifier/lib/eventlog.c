@@ -6,6 +6,7 @@
  */
 #include "eventlog.h"
 #include "mv_result.h"
+#include "mantle_bytes.h"
 #include "mv_util.h"
 #include "tpm_attest.h"
 
@@ -38,7 +39,7 @@ static int parse_spec(const uint8_t *ev, uint32_t size, struct evlog *log,
 
 	if (size < 29 || memcmp(ev, spec_id, sizeof(spec_id)))
 		return 1; /* not crypto-agile: a SHA-1 log */
-	n = mv_le32(ev + 24);
+	n = get_le32(ev + 24);
 	if (n == 0 || n > EVLOG_MAX_ALGS || size < 28 + 4 * n + 1) {
 		snprintf(err, errlen, "Spec ID event lists %u algorithms", n);
 		return -1;
@@ -46,8 +47,8 @@ static int parse_spec(const uint8_t *ev, uint32_t size, struct evlog *log,
 	for (i = 0; i < n; i++) {
 		struct evlog_bank *b = &log->banks[i];
 
-		b->alg = mv_le16(ev + 28 + 4 * i);
-		b->size = mv_le16(ev + 30 + 4 * i);
+		b->alg = get_le16(ev + 28 + 4 * i);
+		b->size = get_le16(ev + 30 + 4 * i);
 		if (b->size == 0 || b->size > 64) {
 			snprintf(err, errlen, "digest size %u for alg 0x%04x",
 				 b->size, b->alg);
@@ -96,12 +97,12 @@ int evlog_replay(const uint8_t *buf, size_t len, struct evlog *log, char *err,
 	memset(log, 0, sizeof(*log));
 	log->startup_locality = -1;
 	/* First record: TCG_PCR_EVENT, SHA-1 format. */
-	if (len < 32 || mv_le32(buf + 28) > len - 32) {
+	if (len < 32 || get_le32(buf + 28) > len - 32) {
 		snprintf(err, errlen, "not an event log (%zu bytes)", len);
 		return MV_BADINPUT;
 	}
-	size = mv_le32(buf + 28);
-	rc = mv_le32(buf + 4) == EV_NO_ACTION ?
+	size = get_le32(buf + 28);
+	rc = get_le32(buf + 4) == EV_NO_ACTION ?
 		     parse_spec(buf + 32, size, log, err, errlen) :
 		     1;
 	if (rc < 0)
@@ -119,8 +120,8 @@ int evlog_replay(const uint8_t *buf, size_t len, struct evlog *log, char *err,
 	while (off < len) {
 		if (len - off < 8 || rest_is_padding(buf + off, len - off))
 			break;
-		pcr = mv_le32(buf + off);
-		type = mv_le32(buf + off + 4);
+		pcr = get_le32(buf + off);
+		type = get_le32(buf + off + 4);
 		off += 8;
 		if (pcr >= EVLOG_PCRS) {
 			snprintf(err, errlen, "event %lu extends PCR %u",
@@ -134,7 +135,7 @@ int evlog_replay(const uint8_t *buf, size_t len, struct evlog *log, char *err,
 				extend(&log->banks[0], pcr, buf + off);
 				log->touched |= 1u << pcr;
 			}
-			size = mv_le32(buf + off + 20);
+			size = get_le32(buf + off + 20);
 			off += 24;
 			if (size > len - off)
 				goto trunc;
@@ -144,7 +145,7 @@ int evlog_replay(const uint8_t *buf, size_t len, struct evlog *log, char *err,
 		}
 		if (len - off < 4)
 			goto trunc;
-		count = mv_le32(buf + off);
+		count = get_le32(buf + off);
 		off += 4;
 		if (count != log->nalgs) {
 			snprintf(err, errlen,
@@ -158,7 +159,7 @@ int evlog_replay(const uint8_t *buf, size_t len, struct evlog *log, char *err,
 
 			if (len - need < 2)
 				goto trunc;
-			alg = mv_le16(buf + need);
+			alg = get_le16(buf + need);
 			for (j = 0; j < log->nalgs; j++)
 				if (log->banks[j].alg == alg)
 					break;
@@ -178,7 +179,7 @@ int evlog_replay(const uint8_t *buf, size_t len, struct evlog *log, char *err,
 		off = need;
 		if (len - off < 4)
 			goto trunc;
-		size = mv_le32(buf + off);
+		size = get_le32(buf + off);
 		off += 4;
 		if (size > len - off)
 			goto trunc;

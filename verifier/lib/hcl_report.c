@@ -5,6 +5,7 @@
  * claims are hashed as raw bytes before any JSON parsing.
  */
 #include "hcl_report.h"
+#include "mantle_bytes.h"
 #include "mv_util.h"
 
 #include <openssl/crypto.h>
@@ -18,20 +19,20 @@ int hcl_report_parse(const uint8_t *buf, size_t len, struct hcl_report *h,
 	size_t claims_off = HCL_CLAIMS_OFFSET;
 
 	memset(h, 0, sizeof(*h));
-	if (len < HCL_CLAIMS_OFFSET || mv_le32(buf) != HCL_SIGNATURE) {
+	if (len < HCL_CLAIMS_OFFSET || get_le32(buf) != HCL_SIGNATURE) {
 		snprintf(err, errlen, "not an HCLA report (%zu bytes)", len);
 		return MV_BADINPUT;
 	}
-	h->hdr_version = mv_le32(buf + 4);
-	h->report_size = mv_le32(buf + 8);
-	h->request_type = mv_le32(buf + 12);
-	h->status = mv_le32(buf + 16);
+	h->hdr_version = get_le32(buf + 4);
+	h->report_size = get_le32(buf + 8);
+	h->request_type = get_le32(buf + 12);
+	h->status = get_le32(buf + 16);
 	h->hw = buf + HCL_HW_OFFSET;
-	h->data_size = mv_le32(buf + HCL_IGVM_OFFSET);
-	h->igvm_version = mv_le32(buf + HCL_IGVM_OFFSET + 4);
-	h->report_type = mv_le32(buf + HCL_IGVM_OFFSET + 8);
-	h->hash_type = mv_le32(buf + HCL_IGVM_OFFSET + 12);
-	h->var_size = mv_le32(buf + HCL_IGVM_OFFSET + 16);
+	h->data_size = get_le32(buf + HCL_IGVM_OFFSET);
+	h->igvm_version = get_le32(buf + HCL_IGVM_OFFSET + 4);
+	h->report_type = get_le32(buf + HCL_IGVM_OFFSET + 8);
+	h->hash_type = get_le32(buf + HCL_IGVM_OFFSET + 12);
+	h->var_size = get_le32(buf + HCL_IGVM_OFFSET + 16);
 	if (h->igvm_version == 2)
 		claims_off += 4; /* capability bitmap before the claims */
 	else if (h->igvm_version != 1) {

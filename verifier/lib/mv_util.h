@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Byte-level helpers shared by the evidence parsers. */
+/*
+ * File, hex, time and zero-check helpers shared by the evidence parsers.
+ * Byte order and bounds-checked reads: common/include/mantle_bytes.h.
+ */
 #ifndef MV_UTIL_H
 #define MV_UTIL_H
 
@@ -8,38 +11,6 @@
 
 /* Largest input file the verifier reads: evidence is at most a few MiB. */
 #define MV_MAX_FILE (16u << 20)
-
-static inline uint16_t mv_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static inline uint32_t mv_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static inline uint64_t mv_le64(const uint8_t *p)
-{
-	return (uint64_t)mv_le32(p) | ((uint64_t)mv_le32(p + 4) << 32);
-}
-
-static inline uint16_t mv_be16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static inline uint32_t mv_be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
-static inline uint64_t mv_be64(const uint8_t *p)
-{
-	return ((uint64_t)mv_be32(p) << 32) | mv_be32(p + 4);
-}
 
 /* Reads a whole file (at most MV_MAX_FILE bytes). Returns 0 or -1 with errno. */
 int mv_read_file(const char *path, uint8_t **data, size_t *len);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* SEV-SNP report decoding and must-be-zero checks. */
 #include "snp_report.h"
+#include "mantle_bytes.h"
 #include "mv_util.h"
 
 #include <stdio.h>
@@ -22,13 +23,13 @@ int snp_report_parse(const uint8_t *buf, size_t len, struct snp_report *r,
 		return MV_BADINPUT;
 	}
 	r->raw = buf;
-	r->version = mv_le32(buf + OFF(version));
-	r->guest_svn = mv_le32(buf + OFF(guest_svn));
-	r->policy = mv_le64(buf + OFF(policy));
-	r->vmpl = mv_le32(buf + OFF(vmpl));
-	r->sig_algo = mv_le32(buf + OFF(sig_algo));
-	r->platform_info = mv_le64(buf + OFF(platform_info));
-	r->signer_info = mv_le32(buf + OFF(signer_info));
+	r->version = get_le32(buf + OFF(version));
+	r->guest_svn = get_le32(buf + OFF(guest_svn));
+	r->policy = get_le64(buf + OFF(policy));
+	r->vmpl = get_le32(buf + OFF(vmpl));
+	r->sig_algo = get_le32(buf + OFF(sig_algo));
+	r->platform_info = get_le64(buf + OFF(platform_info));
+	r->signer_info = get_le32(buf + OFF(signer_info));
 	r->signing_key = (r->signer_info >> 2) & 7;
 	r->cpuid_fam = buf[OFF(cpuid_fam)];
 	r->cpuid_mod = buf[OFF(cpuid_mod)];

@@ -9,6 +9,7 @@
  */
 #include "mv_jsonraw.h"
 #include "mv_sig.h"
+#include "mantle_bytes.h"
 #include "mv_util.h"
 #include "mv_x509.h"
 #include "tdx_pck.h"
@@ -197,7 +198,7 @@ static void check_qe_identity(struct mv_result *r, json_t *id,
 			      const struct tdx_quote *q)
 {
 	const uint8_t *rep = q->qe_report;
-	unsigned int isvsvn = mv_le16(rep + 0x102);
+	unsigned int isvsvn = get_le16(rep + 0x102);
 	uint8_t misc[4];
 	json_t *lvl;
 	size_t i;
@@ -210,7 +211,7 @@ static void check_qe_identity(struct mv_result *r, json_t *id,
 	if (!hex_eq(json_string_value(json_object_get(id, "mrsigner")),
 		    rep + 0x80, 32) ||
 	    json_integer_value(json_object_get(id, "isvprodid")) !=
-		    mv_le16(rep + 0x100) ||
+		    get_le16(rep + 0x100) ||
 	    !masked_eq(json_string_value(json_object_get(id, "miscselect")),
 		       json_string_value(json_object_get(id, "miscselectMask")),
 		       misc, 4) ||

@@ -5,6 +5,7 @@
  */
 #include "tdx_quote.h"
 #include "mv_result.h"
+#include "mantle_bytes.h"
 #include "mv_util.h"
 
 #include <stdio.h>
@@ -21,9 +22,9 @@ int tdx_quote_parse(const uint8_t *buf, size_t len, struct tdx_quote *q,
 		snprintf(err, errlen, "not a TDX quote (%zu bytes)", len);
 		return MV_BADINPUT;
 	}
-	q->version = mv_le16(buf);
-	q->att_key_type = mv_le16(buf + 2);
-	q->tee_type = mv_le32(buf + 4);
+	q->version = get_le16(buf);
+	q->att_key_type = get_le16(buf + 2);
+	q->tee_type = get_le32(buf + 4);
 	if (q->tee_type != TDX_TEE_TYPE) {
 		snprintf(err, errlen, "TEE type 0x%x is not TDX", q->tee_type);
 		return MV_BADINPUT;
@@ -33,8 +34,8 @@ int tdx_quote_parse(const uint8_t *buf, size_t len, struct tdx_quote *q,
 		q->body = buf + TDX_HEADER_SIZE;
 		q->body_size = TDX_BODY10_SIZE;
 	} else if (q->version == 5) {
-		q->body_type = mv_le16(buf + TDX_HEADER_SIZE);
-		q->body_size = mv_le32(buf + TDX_HEADER_SIZE + 2);
+		q->body_type = get_le16(buf + TDX_HEADER_SIZE);
+		q->body_size = get_le32(buf + TDX_HEADER_SIZE + 2);
 		q->body = buf + TDX_HEADER_SIZE + 6;
 		if (!((q->body_type == 2 && q->body_size == TDX_BODY10_SIZE) ||
 		      (q->body_type == 3 && q->body_size == TDX_BODY15_SIZE))) {
@@ -56,7 +57,7 @@ int tdx_quote_parse(const uint8_t *buf, size_t len, struct tdx_quote *q,
 	q->signed_len = (size_t)(q->body - buf) + q->body_size;
 	if (len < q->signed_len + 4)
 		goto trunc;
-	sd_len = mv_le32(buf + q->signed_len);
+	sd_len = get_le32(buf + q->signed_len);
 	off = q->signed_len + 4;
 	if (sd_len > len - off)
 		goto trunc;
@@ -66,8 +67,8 @@ int tdx_quote_parse(const uint8_t *buf, size_t len, struct tdx_quote *q,
 		goto inner;
 	q->sig = buf + off;
 	q->att_key = buf + off + 64;
-	cd_type = mv_le16(buf + off + 128);
-	cd_len = mv_le32(buf + off + 130);
+	cd_type = get_le16(buf + off + 128);
+	cd_len = get_le32(buf + off + 130);
 	off += 134;
 	sd_len -= 134;
 	if (cd_type != TDX_CERT_QE_REPORT) {
@@ -83,7 +84,7 @@ int tdx_quote_parse(const uint8_t *buf, size_t len, struct tdx_quote *q,
 	q->qe_sig = buf + off + SGX_REPORT_SIZE;
 	off += SGX_REPORT_SIZE + 64;
 	cd_len -= SGX_REPORT_SIZE + 64;
-	q->qe_auth_len = mv_le16(buf + off);
+	q->qe_auth_len = get_le16(buf + off);
 	off += 2;
 	cd_len -= 2;
 	if (q->qe_auth_len > cd_len || cd_len - q->qe_auth_len < 6)
@@ -91,8 +92,8 @@ int tdx_quote_parse(const uint8_t *buf, size_t len, struct tdx_quote *q,
 	q->qe_auth = buf + off;
 	off += q->qe_auth_len;
 	cd_len -= q->qe_auth_len;
-	inner_type = mv_le16(buf + off);
-	inner_len = mv_le32(buf + off + 2);
+	inner_type = get_le16(buf + off);
+	inner_len = get_le32(buf + off + 2);
 	off += 6;
 	cd_len -= 6;
 	if (inner_type != TDX_CERT_PCK_CHAIN) {
@@ -156,10 +157,10 @@ json_t *tdx_quote_json(const struct tdx_quote *q)
 		mv_json_hex(qe, "mrsigner", q->qe_report + 0x80, 32);
 		json_object_set_new(
 			qe, "isvprodid",
-			json_integer(mv_le16(q->qe_report + 0x100)));
+			json_integer(get_le16(q->qe_report + 0x100)));
 		json_object_set_new(
 			qe, "isvsvn",
-			json_integer(mv_le16(q->qe_report + 0x102)));
+			json_integer(get_le16(q->qe_report + 0x102)));
 		mv_json_hex(qe, "report_data", q->qe_report + SGX_REPORT_DATA,
 			    64);
 		json_object_set_new(o, "qe_report", qe);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
+#include "mantle_bytes.h"
 
 enum {
 	R_TYPE = 0,

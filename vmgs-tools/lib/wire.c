@@ -6,7 +6,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "bytes.h"
+#include "mantle_bytes.h"
 #include "crypto.h"
 
 /* Wire offsets (§1.3, §1.4 of the format facts). */

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "bytes.h"
+#include "mantle_bytes.h"
 #include "internal.h"
 #include "wire.h"
 

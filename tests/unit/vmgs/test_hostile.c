@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "bytes.h"
+#include "mantle_bytes.h"
 #include "helpers.h"
 #include "internal.h"
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "bytes.h"
+#include "mantle_bytes.h"
 #include "vmgs/nvram.h"
 
 static size_t add_var(uint8_t *b, const char *name, const uint8_t guid[16],
