@@ -198,26 +198,23 @@ static void check_qe_identity(struct mv_result *r, json_t *id,
 			      const struct tdx_quote *q)
 {
 	const uint8_t *rep = q->qe_report;
-	unsigned int isvsvn = get_le16(rep + 0x102);
+	unsigned int isvsvn = get_le16(rep + SGX_REPORT_ISVSVN);
 	uint8_t misc[4];
 	json_t *lvl;
 	size_t i;
 
 	/* MISCSELECT is little-endian in the report, hex big-endian here. */
-	misc[0] = rep[0x13];
-	misc[1] = rep[0x12];
-	misc[2] = rep[0x11];
-	misc[3] = rep[0x10];
+	put_be32(misc, get_le32(rep + SGX_REPORT_MISCSELECT));
 	if (!hex_eq(json_string_value(json_object_get(id, "mrsigner")),
-		    rep + 0x80, 32) ||
+		    rep + SGX_REPORT_MRSIGNER, 32) ||
 	    json_integer_value(json_object_get(id, "isvprodid")) !=
-		    get_le16(rep + 0x100) ||
+		    get_le16(rep + SGX_REPORT_ISVPRODID) ||
 	    !masked_eq(json_string_value(json_object_get(id, "miscselect")),
 		       json_string_value(json_object_get(id, "miscselectMask")),
 		       misc, 4) ||
 	    !masked_eq(json_string_value(json_object_get(id, "attributes")),
 		       json_string_value(json_object_get(id, "attributesMask")),
-		       rep + 0x30, 16)) {
+		       rep + SGX_REPORT_ATTRIBUTES, 16)) {
 		mv_fail(r, MV_FAIL, "QE report does not match the QE identity");
 		return;
 	}

@@ -14,8 +14,21 @@
 #define TDX_ATT_KEY_ECDSA_P256 2
 #define TDX_CERT_QE_REPORT 6
 #define TDX_CERT_PCK_CHAIN 5
+#define TDX_CERT_HDR 6 /* certification data: u16 type, u32 size */
+#define TDX_ECDSA_SIZE 64 /* P-256 signature (R, S) or key (X, Y) */
 #define SGX_REPORT_SIZE 384
-#define SGX_REPORT_DATA 0x140
+
+/* Offsets inside the SGX report of the quoting enclave (QE report). */
+enum {
+	SGX_REPORT_MISCSELECT = 0x010,
+	SGX_REPORT_ATTRIBUTES = 0x030,
+	SGX_REPORT_MRENCLAVE = 0x040,
+	SGX_REPORT_MRSIGNER = 0x080,
+	SGX_REPORT_ISVPRODID = 0x100,
+	SGX_REPORT_ISVSVN = 0x102,
+	SGX_REPORT_DATA = 0x140,
+};
+_Static_assert(SGX_REPORT_DATA + 64 == SGX_REPORT_SIZE, "SGX report");
 
 /* Offsets inside the TD report body (quote) and the TDREPORT. */
 enum {
@@ -34,6 +47,7 @@ enum {
 	TDB_TEE_TCB_SVN2 = 0x248,
 	TDB_MRSERVICETD = 0x258,
 };
+_Static_assert(TDB_RTMR0 + 4 * 48 == TDB_REPORTDATA, "four RTMRs");
 _Static_assert(TDB_REPORTDATA + 64 == TDX_BODY10_SIZE, "TDX 1.0 body");
 _Static_assert(TDB_MRSERVICETD + 48 == TDX_BODY15_SIZE, "TDX 1.5 body");
 

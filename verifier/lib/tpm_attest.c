@@ -1,60 +1,32 @@
 // SPDX-License-Identifier: MIT
 /* TPMS_ATTEST and TPMT_SIGNATURE parsing with bounds on every field. */
 #include "tpm_attest.h"
+#include "mantle_bytes.h"
 #include "mv_result.h"
 #include "mv_util.h"
 
 #include <stdio.h>
 #include <string.h>
 
-struct cursor {
-	const uint8_t *p;
-	size_t left;
-	int bad;
-};
-
-static const uint8_t *take(struct cursor *c, size_t n)
-{
-	const uint8_t *p = c->p;
-
-	if (c->bad || n > c->left) {
-		c->bad = 1;
-		return NULL;
-	}
-	c->p += n;
-	c->left -= n;
-	return p;
-}
-
-static uint64_t get(struct cursor *c, size_t n)
-{
-	const uint8_t *p = take(c, n);
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; p && i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
+/* TPM structures are big-endian; a TPM2B is a 16-bit size, then the bytes. */
 static const uint8_t *tpm2b(struct cursor *c, uint16_t *len, size_t max)
 {
-	*len = (uint16_t)get(c, 2);
+	*len = cur_be16(c);
 	if (*len > max)
-		c->bad = 1;
-	return take(c, *len);
+		cur_fail(c);
+	return cur_take(c, *len);
 }
 
 int tpm_attest_parse(const uint8_t *buf, size_t len, struct tpm_attest *a,
 		     char *err, size_t errlen)
 {
-	struct cursor c = { buf, len, 0 };
+	struct cursor c = cur_init(buf, len);
 	uint32_t i;
 
 	memset(a, 0, sizeof(*a));
-	a->magic = (uint32_t)get(&c, 4);
-	a->type = (uint16_t)get(&c, 2);
-	if (c.bad) {
+	a->magic = cur_be32(&c);
+	a->type = cur_be16(&c);
+	if (!cur_ok(&c)) {
 		snprintf(err, errlen, "TPMS_ATTEST truncated (%zu bytes)", len);
 		return MV_BADINPUT;
 	}
@@ -70,23 +42,23 @@ int tpm_attest_parse(const uint8_t *buf, size_t len, struct tpm_attest *a,
 	}
 	a->signer = tpm2b(&c, &a->signer_len, 2 + 64);
 	a->extra = tpm2b(&c, &a->extra_len, 64);
-	a->clock = get(&c, 8);
-	a->reset_count = (uint32_t)get(&c, 4);
-	a->restart_count = (uint32_t)get(&c, 4);
-	a->safe = (uint8_t)get(&c, 1);
-	a->firmware = get(&c, 8);
-	a->nbanks = (uint32_t)get(&c, 4);
-	if (!c.bad && a->nbanks > TPM_MAX_BANKS) {
+	a->clock = cur_be64(&c);
+	a->reset_count = cur_be32(&c);
+	a->restart_count = cur_be32(&c);
+	a->safe = cur_u8(&c);
+	a->firmware = cur_be64(&c);
+	a->nbanks = cur_be32(&c);
+	if (cur_ok(&c) && a->nbanks > TPM_MAX_BANKS) {
 		snprintf(err, errlen, "PCR selection has %u banks", a->nbanks);
 		return MV_FAIL;
 	}
-	for (i = 0; !c.bad && i < a->nbanks; i++) {
+	for (i = 0; cur_ok(&c) && i < a->nbanks; i++) {
 		uint8_t n;
 		const uint8_t *sel;
 
-		a->banks[i].hash_alg = (uint16_t)get(&c, 2);
-		n = (uint8_t)get(&c, 1);
-		sel = take(&c, n);
+		a->banks[i].hash_alg = cur_be16(&c);
+		n = cur_u8(&c);
+		sel = cur_take(&c, n);
 		if (!sel)
 			break;
 		if (n > 3 && !mv_all_zero(sel + 3, n - 3)) {
@@ -98,65 +70,61 @@ int tpm_attest_parse(const uint8_t *buf, size_t len, struct tpm_attest *a,
 				   (n > 2 ? (uint32_t)sel[2] << 16 : 0);
 	}
 	a->digest = tpm2b(&c, &a->digest_len, 64);
-	if (c.bad) {
+	if (!cur_ok(&c)) {
 		snprintf(err, errlen,
 			 "TPMS_ATTEST truncated or field too long");
 		return MV_BADINPUT;
 	}
-	if (c.left) {
+	if (cur_left(&c)) {
 		snprintf(err, errlen, "%zu trailing bytes after TPMS_ATTEST",
-			 c.left);
+			 cur_left(&c));
 		return MV_BADINPUT;
 	}
 	return 0;
 }
 
+/* The hash algorithms the verifier knows: one row each. */
+static const struct tpm_hash {
+	uint16_t alg;
+	const char *name;
+	size_t size;
+	const EVP_MD *(*md)(void);
+} tpm_hashes[] = {
+	{ TPM_ALG_SHA1, "sha1", 20, EVP_sha1 },
+	{ TPM_ALG_SHA256, "sha256", 32, EVP_sha256 },
+	{ TPM_ALG_SHA384, "sha384", 48, EVP_sha384 },
+	{ TPM_ALG_SHA512, "sha512", 64, EVP_sha512 },
+};
+
+static const struct tpm_hash *tpm_hash(uint16_t alg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tpm_hashes) / sizeof(tpm_hashes[0]); i++)
+		if (tpm_hashes[i].alg == alg)
+			return &tpm_hashes[i];
+	return NULL;
+}
+
 const char *tpm_alg_name(uint16_t alg)
 {
-	switch (alg) {
-	case TPM_ALG_SHA1:
-		return "sha1";
-	case TPM_ALG_SHA256:
-		return "sha256";
-	case TPM_ALG_SHA384:
-		return "sha384";
-	case TPM_ALG_SHA512:
-		return "sha512";
-	default:
-		return NULL;
-	}
+	const struct tpm_hash *h = tpm_hash(alg);
+
+	return h ? h->name : NULL;
 }
 
 size_t tpm_alg_size(uint16_t alg)
 {
-	switch (alg) {
-	case TPM_ALG_SHA1:
-		return 20;
-	case TPM_ALG_SHA256:
-		return 32;
-	case TPM_ALG_SHA384:
-		return 48;
-	case TPM_ALG_SHA512:
-		return 64;
-	default:
-		return 0;
-	}
+	const struct tpm_hash *h = tpm_hash(alg);
+
+	return h ? h->size : 0;
 }
 
 const EVP_MD *tpm_alg_md(uint16_t alg)
 {
-	switch (alg) {
-	case TPM_ALG_SHA1:
-		return EVP_sha1();
-	case TPM_ALG_SHA256:
-		return EVP_sha256();
-	case TPM_ALG_SHA384:
-		return EVP_sha384();
-	case TPM_ALG_SHA512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
+	const struct tpm_hash *h = tpm_hash(alg);
+
+	return h ? h->md() : NULL;
 }
 
 json_t *tpm_attest_json(const struct tpm_attest *a)
@@ -203,13 +171,13 @@ json_t *tpm_attest_json(const struct tpm_attest *a)
 
 int tpm_signature_parse(const uint8_t *buf, size_t len, struct tpm_signature *s)
 {
-	struct cursor c = { buf, len, 0 };
+	struct cursor c = cur_init(buf, len);
 	uint16_t n;
 
 	memset(s, 0, sizeof(*s));
-	s->sig_alg = (uint16_t)get(&c, 2);
-	s->hash_alg = (uint16_t)get(&c, 2);
-	if (c.bad || !tpm_alg_size(s->hash_alg))
+	s->sig_alg = cur_be16(&c);
+	s->hash_alg = cur_be16(&c);
+	if (!cur_ok(&c) || !tpm_alg_size(s->hash_alg))
 		return -1;
 	switch (s->sig_alg) {
 	case TPM_ALG_RSASSA:
@@ -226,7 +194,7 @@ int tpm_signature_parse(const uint8_t *buf, size_t len, struct tpm_signature *s)
 	default:
 		return -1;
 	}
-	if (c.bad || c.left) {
+	if (!cur_ok(&c) || cur_left(&c)) {
 		memset(s, 0, sizeof(*s));
 		return -1;
 	}
