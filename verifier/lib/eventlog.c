@@ -35,20 +35,24 @@ static void extend(struct evlog_bank *b, uint32_t pcr, const uint8_t *digest)
 static int parse_spec(const uint8_t *ev, uint32_t size, struct evlog *log,
 		      char *err, size_t errlen)
 {
+	struct cursor c = cur_init(ev, size);
 	uint32_t n, i;
 
 	if (size < 29 || memcmp(ev, spec_id, sizeof(spec_id)))
 		return 1; /* not crypto-agile: a SHA-1 log */
-	n = get_le32(ev + 24);
-	if (n == 0 || n > EVLOG_MAX_ALGS || size < 28 + 4 * n + 1) {
+	/* signature[16], platformClass, spec version (3 bytes), uintnSize */
+	cur_skip(&c, 24);
+	n = cur_le32(&c);
+	/* n (algorithm id, digest size) pairs, then vendorInfoSize */
+	if (n == 0 || n > EVLOG_MAX_ALGS || cur_left(&c) < 4 * n + 1) {
 		snprintf(err, errlen, "Spec ID event lists %u algorithms", n);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		struct evlog_bank *b = &log->banks[i];
 
-		b->alg = get_le16(ev + 28 + 4 * i);
-		b->size = get_le16(ev + 30 + 4 * i);
+		b->alg = cur_le16(&c);
+		b->size = cur_le16(&c);
 		if (b->size == 0 || b->size > 64) {
 			snprintf(err, errlen, "digest size %u for alg 0x%04x",
 				 b->size, b->alg);
@@ -87,112 +91,159 @@ static void startup_locality(struct evlog *log, uint32_t pcr, uint32_t type,
 	}
 }
 
-int evlog_replay(const uint8_t *buf, size_t len, struct evlog *log, char *err,
-		 size_t errlen)
+/* One replay: the cursor over the log, the result, the reason on error. */
+struct replay {
+	struct cursor c;
+	struct evlog *log;
+	char *err;
+	size_t errlen;
+};
+
+static int truncated(struct replay *r)
 {
-	size_t off, need;
-	uint32_t pcr, type, size, count, i, j;
+	snprintf(r->err, r->errlen, "event %lu is truncated", r->log->events);
+	return MV_FAIL;
+}
+
+/*
+ * The first record is a TCG_PCR_EVENT (SHA-1 format): pcrIndex, eventType,
+ * digest[20], eventSize, event. A Spec ID event in it makes the log
+ * crypto-agile; otherwise the whole log is SHA-1 and replay starts over
+ * from this record.
+ */
+static int replay_first(struct replay *r, const uint8_t *buf, size_t len)
+{
+	const uint8_t *ev;
+	uint32_t type, size;
 	int rc;
 
-	memset(log, 0, sizeof(*log));
-	log->startup_locality = -1;
-	/* First record: TCG_PCR_EVENT, SHA-1 format. */
-	if (len < 32 || get_le32(buf + 28) > len - 32) {
-		snprintf(err, errlen, "not an event log (%zu bytes)", len);
+	cur_skip(&r->c, 4);
+	type = cur_le32(&r->c);
+	cur_skip(&r->c, 20);
+	size = cur_le32(&r->c);
+	ev = cur_take(&r->c, size);
+	if (!cur_ok(&r->c)) {
+		snprintf(r->err, r->errlen, "not an event log (%zu bytes)",
+			 len);
 		return MV_BADINPUT;
 	}
-	size = get_le32(buf + 28);
-	rc = get_le32(buf + 4) == EV_NO_ACTION ?
-		     parse_spec(buf + 32, size, log, err, errlen) :
+	rc = type == EV_NO_ACTION ?
+		     parse_spec(ev, size, r->log, r->err, r->errlen) :
 		     1;
 	if (rc < 0)
 		return MV_FAIL;
 	if (rc > 0) {
-		/* SHA-1 log: every record is a TCG_PCR_EVENT. */
-		log->nalgs = 1;
-		log->banks[0].alg = TPM_ALG_SHA1;
-		log->banks[0].size = 20;
-		log->banks[0].known = 1;
-		off = 0;
-	} else {
-		off = 32 + size;
+		r->log->nalgs = 1;
+		r->log->banks[0].alg = TPM_ALG_SHA1;
+		r->log->banks[0].size = 20;
+		r->log->banks[0].known = 1;
+		r->c = cur_init(buf, len);
 	}
-	while (off < len) {
-		if (len - off < 8 || rest_is_padding(buf + off, len - off))
+	return 0;
+}
+
+/* SHA-1 format record after pcrIndex, eventType: digest[20], size, event. */
+static int replay_sha1(struct replay *r, uint32_t pcr, uint32_t type)
+{
+	const uint8_t *digest = cur_take(&r->c, 20);
+	uint32_t size = cur_le32(&r->c);
+
+	if (!cur_ok(&r->c))
+		return truncated(r);
+	if (type != EV_NO_ACTION) {
+		extend(&r->log->banks[0], pcr, digest);
+		r->log->touched |= 1u << pcr;
+	}
+	if (!cur_take(&r->c, size))
+		return truncated(r);
+	return 0;
+}
+
+/* TPML_DIGEST_VALUES: a count, then (algorithm id, digest) per bank. */
+static int replay_digests(struct replay *r, uint32_t pcr, uint32_t type)
+{
+	struct evlog *log = r->log;
+	uint32_t count = cur_le32(&r->c), i, j;
+
+	if (!cur_ok(&r->c))
+		return truncated(r);
+	if (count != log->nalgs) {
+		snprintf(r->err, r->errlen,
+			 "event %lu has %u digests, log has %u banks",
+			 log->events, count, log->nalgs);
+		return MV_FAIL;
+	}
+	for (i = 0; i < count; i++) {
+		const uint8_t *digest;
+		uint16_t alg = cur_le16(&r->c);
+
+		if (!cur_ok(&r->c))
+			return truncated(r);
+		for (j = 0; j < log->nalgs; j++)
+			if (log->banks[j].alg == alg)
+				break;
+		if (j == log->nalgs) {
+			snprintf(r->err, r->errlen,
+				 "event %lu uses undeclared alg 0x%04x",
+				 log->events, alg);
+			return MV_FAIL;
+		}
+		digest = cur_take(&r->c, log->banks[j].size);
+		if (!digest)
+			return truncated(r);
+		if (type != EV_NO_ACTION && log->banks[j].known)
+			extend(&log->banks[j], pcr, digest);
+	}
+	return 0;
+}
+
+/* Crypto-agile record after pcrIndex, eventType: digests, size, event. */
+static int replay_agile(struct replay *r, uint32_t pcr, uint32_t type)
+{
+	const uint8_t *ev;
+	uint32_t size;
+	int rc = replay_digests(r, pcr, type);
+
+	if (rc)
+		return rc;
+	size = cur_le32(&r->c);
+	ev = cur_take(&r->c, size);
+	if (!cur_ok(&r->c))
+		return truncated(r);
+	startup_locality(r->log, pcr, type, ev, size);
+	if (type != EV_NO_ACTION)
+		r->log->touched |= 1u << pcr;
+	return 0;
+}
+
+int evlog_replay(const uint8_t *buf, size_t len, struct evlog *log, char *err,
+		 size_t errlen)
+{
+	struct replay r = { cur_init(buf, len), log, err, errlen };
+	uint32_t pcr, type;
+	int rc;
+
+	memset(log, 0, sizeof(*log));
+	log->startup_locality = -1;
+	rc = replay_first(&r, buf, len);
+	while (!rc && cur_left(&r.c)) {
+		/* Logs in fixed-size buffers end in 0x00 or 0xff padding. */
+		if (cur_left(&r.c) < 8 ||
+		    rest_is_padding(buf + r.c.off, cur_left(&r.c)))
 			break;
-		pcr = get_le32(buf + off);
-		type = get_le32(buf + off + 4);
-		off += 8;
+		pcr = cur_le32(&r.c);
+		type = cur_le32(&r.c);
 		if (pcr >= EVLOG_PCRS) {
 			snprintf(err, errlen, "event %lu extends PCR %u",
 				 log->events, pcr);
 			return MV_FAIL;
 		}
-		if (!log->crypto_agile) {
-			if (len - off < 24)
-				goto trunc;
-			if (type != EV_NO_ACTION) {
-				extend(&log->banks[0], pcr, buf + off);
-				log->touched |= 1u << pcr;
-			}
-			size = get_le32(buf + off + 20);
-			off += 24;
-			if (size > len - off)
-				goto trunc;
-			off += size;
+		rc = log->crypto_agile ? replay_agile(&r, pcr, type) :
+					 replay_sha1(&r, pcr, type);
+		if (!rc)
 			log->events++;
-			continue;
-		}
-		if (len - off < 4)
-			goto trunc;
-		count = get_le32(buf + off);
-		off += 4;
-		if (count != log->nalgs) {
-			snprintf(err, errlen,
-				 "event %lu has %u digests, log has %u banks",
-				 log->events, count, log->nalgs);
-			return MV_FAIL;
-		}
-		need = off;
-		for (i = 0; i < count; i++) {
-			uint16_t alg;
-
-			if (len - need < 2)
-				goto trunc;
-			alg = get_le16(buf + need);
-			for (j = 0; j < log->nalgs; j++)
-				if (log->banks[j].alg == alg)
-					break;
-			if (j == log->nalgs) {
-				snprintf(err, errlen,
-					 "event %lu uses undeclared alg 0x%04x",
-					 log->events, alg);
-				return MV_FAIL;
-			}
-			need += 2;
-			if (len - need < log->banks[j].size)
-				goto trunc;
-			if (type != EV_NO_ACTION && log->banks[j].known)
-				extend(&log->banks[j], pcr, buf + need);
-			need += log->banks[j].size;
-		}
-		off = need;
-		if (len - off < 4)
-			goto trunc;
-		size = get_le32(buf + off);
-		off += 4;
-		if (size > len - off)
-			goto trunc;
-		startup_locality(log, pcr, type, buf + off, size);
-		if (type != EV_NO_ACTION)
-			log->touched |= 1u << pcr;
-		off += size;
-		log->events++;
 	}
-	return 0;
-trunc:
-	snprintf(err, errlen, "event %lu is truncated", log->events);
-	return MV_FAIL;
+	return rc;
 }
 
 const struct evlog_bank *evlog_bank(const struct evlog *log, uint16_t alg)
