@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Evidence bundle appraisal: run the per-format authenticity checks, check
- * the root against the policy's trusted roots, bind the nonce, then appraise
- * each claim (measurement, TCB, debug, VMPL, PCRs) into an EAR
- * trustworthiness vector. Vector values follow the AR4SI tiers: 2
- * affirming, 32/33 warning, 96 contraindicated.
+ * Evidence bundle verification: read the bundle, run the per-format
+ * authenticity checks, check the root against the policy's trusted roots
+ * and bind the nonce; then hand the verified result to appraisal.c, which
+ * appraises each claim into the EAR.
  */
 #include "evidence.h"
+#include "appraisal.h"
 #include "eventlog.h"
 #include "hcl_report.h"
 #include "mv_jose.h"
@@ -23,44 +23,8 @@
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdarg.h>
 #include <string.h>
 #include <time.h>
-
-struct appraisal {
-	json_t *claims; /* claim -> {status, detail} */
-	json_t *tv; /* trustworthiness vector */
-	enum mv_tier worst;
-};
-
-static const char *const tier_names[] = { "none", "affirming", "warning",
-					  "contraindicated" };
-
-static void ap(struct appraisal *a, const char *claim, enum mv_tier tier,
-	       const char *tv_key, int tv_val, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
-static void ap(struct appraisal *a, const char *claim, enum mv_tier tier,
-	       const char *tv_key, int tv_val, const char *fmt, ...)
-{
-	char detail[256];
-	va_list va;
-	json_t *old;
-
-	va_start(va, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, va);
-	va_end(va);
-	json_object_set_new(a->claims, claim,
-			    json_pack("{s:s, s:s}", "status", tier_names[tier],
-				      "detail", detail));
-	if (tier > a->worst)
-		a->worst = tier;
-	if (!tv_key)
-		return;
-	old = json_object_get(a->tv, tv_key);
-	if (!old || json_integer_value(old) < tv_val)
-		json_object_set_new(a->tv, tv_key, json_integer(tv_val));
-}
 
 /* Binary member: hex string; NULL when absent. -1 on malformed. */
 static int get_hex(const json_t *o, const char *key, uint8_t **buf, size_t *len)
@@ -101,7 +65,6 @@ struct ctx {
 	struct appraisal a;
 	int64_t t;
 	json_t *claims; /* HCLA runtime claims */
-	const uint8_t *report_data; /* bound to the nonce when no TPM */
 	uint8_t rd[64];
 	int have_rd;
 	const char *platform;
@@ -110,15 +73,15 @@ struct ctx {
 static void root_policy(struct ctx *c, const X509 *root)
 {
 	if (!root) {
-		ap(&c->a, "root", TIER_CONTRA, "hardware", 96,
-		   "no root certificate");
+		mv_ap(&c->a, "root", TIER_CONTRA, "hardware", 96,
+		      "no root certificate");
 	} else if (mv_policy_root_trusted(c->pol, root)) {
-		ap(&c->a, "root", TIER_AFFIRMING, NULL, 0,
-		   "root trusted by the policy");
+		mv_ap(&c->a, "root", TIER_AFFIRMING, NULL, 0,
+		      "root trusted by the policy");
 	} else {
 		mv_fail(c->r, MV_FAIL, "root is not trusted by the policy");
-		ap(&c->a, "root", TIER_CONTRA, "hardware", 96,
-		   "root is not among the policy's trusted roots");
+		mv_ap(&c->a, "root", TIER_CONTRA, "hardware", 96,
+		      "root is not among the policy's trusted roots");
 	}
 }
 
@@ -278,11 +241,12 @@ static uint8_t *do_tpm(struct ctx *c, const json_t *tpm, const uint8_t *nonce,
 		goto out;
 	}
 	if (bound)
-		ap(&c->a, "attestation-key", TIER_AFFIRMING, NULL, 0,
-		   "AK is HCLAkPub, bound to the hardware report");
+		mv_ap(&c->a, "attestation-key", TIER_AFFIRMING, NULL, 0,
+		      "AK is HCLAkPub, bound to the hardware report");
 	else
-		ap(&c->a, "attestation-key", TIER_WARNING, "instance-identity",
-		   32, "AK given as PEM: not bound to hardware evidence");
+		mv_ap(&c->a, "attestation-key", TIER_WARNING,
+		      "instance-identity", 32,
+		      "AK given as PEM: not bound to hardware evidence");
 	tpm_quote_verify(att, alen, sig, slen, ak, pcrs, nonce, nlen, c->r);
 	EVP_PKEY_free(ak);
 out:
@@ -330,179 +294,16 @@ out:
 	free(ev);
 }
 
-/* Case-insensitive equality of two hex strings of the same length. */
-static int strncasecmp_ascii(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char x = *a >= 'A' && *a <= 'F' ? (char)(*a + 32) : *a;
-		char y = *b >= 'A' && *b <= 'F' ? (char)(*b + 32) : *b;
-
-		if (x != y)
-			return 1;
-	}
-	return *a != *b;
-}
-
-static int in_hex_list(const json_t *list, const char *hex)
-{
-	const json_t *v;
-	size_t i;
-
-	json_array_foreach(list, i, v)
-	{
-		const char *s = json_string_value(v);
-
-		if (s && hex && strlen(s) == strlen(hex) &&
-		    !strncasecmp_ascii(s, hex))
-			return 1;
-	}
-	return 0;
-}
-
-/* The "debug" claim of SNP and TDX alike; what names the debug bit. */
-static void appraise_debug(struct ctx *c, int debug, const char *forbidden)
-{
-	if (debug && !c->pol->allow_debug)
-		ap(&c->a, "debug", TIER_CONTRA, "configuration", 96,
-		   "%s; the policy forbids it", forbidden);
-	else
-		ap(&c->a, "debug", debug ? TIER_WARNING : TIER_AFFIRMING,
-		   "configuration", debug ? 32 : 2, "debug %s",
-		   debug ? "allowed (policy permits)" : "disabled");
-}
-
-static void appraise_snp(struct ctx *c, const json_t *rep)
-{
-	static const char *const comps[] = { "bootloader", "tee", "snp",
-					     "microcode", "fmc" };
-	const json_t *tcb = json_object_get(rep, "reported_tcb");
-	const json_t *vmpl = json_object_get(rep, "vmpl");
-	int debug = json_is_true(json_object_get(json_object_get(rep, "policy"),
-						 "debug_allowed"));
-	size_t i;
-	int low = 0;
-
-	appraise_debug(c, debug, "guest policy allows debugging");
-	if (c->pol->allowed_vmpls) {
-		int ok = 0;
-		const json_t *v;
-
-		json_array_foreach(c->pol->allowed_vmpls, i, v) ok |=
-			json_integer_value(v) == json_integer_value(vmpl);
-		ap(&c->a, "vmpl", ok ? TIER_AFFIRMING : TIER_CONTRA,
-		   "configuration", ok ? 2 : 96, "VMPL %lld %s",
-		   (long long)json_integer_value(vmpl),
-		   ok ? "allowed" : "not allowed by the policy");
-	}
-	if (c->pol->min_tcb) {
-		for (i = 0; i < sizeof(comps) / sizeof(comps[0]); i++) {
-			const json_t *m =
-				json_object_get(c->pol->min_tcb, comps[i]);
-			const json_t *h = json_object_get(tcb, comps[i]);
-
-			if (m && json_integer_value(h) < json_integer_value(m))
-				low = 1;
-		}
-		ap(&c->a, "tcb", low ? TIER_CONTRA : TIER_AFFIRMING, "hardware",
-		   low ? 96 : 2, "REPORTED_TCB %s the policy minimum",
-		   low ? "is below" : "meets");
-	}
-	if (json_string_value(json_object_get(
-		    json_object_get(rep, "current_tcb"), "raw")) &&
-	    strcmp(json_string_value(json_object_get(
-			   json_object_get(rep, "current_tcb"), "raw")),
-		   json_string_value(json_object_get(
-			   json_object_get(rep, "committed_tcb"), "raw"))))
-		ap(&c->a, "firmware",
-		   c->pol->allow_provisional_firmware ? TIER_AFFIRMING :
-							TIER_WARNING,
-		   "hardware", c->pol->allow_provisional_firmware ? 2 : 32,
-		   "provisional firmware (CURRENT_TCB != COMMITTED_TCB)");
-}
-
-static void appraise_tdx(struct ctx *c, const json_t *body)
-{
-	int debug = json_is_true(json_object_get(body, "debug"));
-	uint8_t have[16], min[16];
-	int i, low = 0;
-
-	appraise_debug(c, debug, "TD attributes allow debugging");
-	if (c->pol->min_tee_tcb_svn &&
-	    mv_unhex(json_string_value(c->pol->min_tee_tcb_svn), min, 16) ==
-		    16 &&
-	    mv_unhex(json_string_value(json_object_get(body, "tee_tcb_svn")),
-		     have, 16) == 16) {
-		for (i = 0; i < 16; i++)
-			low |= have[i] < min[i];
-		ap(&c->a, "tcb", low ? TIER_CONTRA : TIER_AFFIRMING, "hardware",
-		   low ? 96 : 2, "TEE_TCB_SVN %s the policy minimum",
-		   low ? "is below" : "meets");
-	}
-}
-
-static void appraise(struct ctx *c, const uint8_t *pcrs)
-{
-	const json_t *rep = json_object_get(c->r->root, "report");
-	const json_t *body =
-		json_object_get(json_object_get(c->r->root, "quote"), "body");
-	const char *meas = NULL;
-	const char *key;
-	json_t *v;
-
-	if (rep) {
-		meas = json_string_value(json_object_get(rep, "measurement"));
-		appraise_snp(c, rep);
-	} else if (body) {
-		meas = json_string_value(json_object_get(body, "mrtd"));
-		appraise_tdx(c, body);
-	}
-	if (c->pol->measurements) {
-		int ok = in_hex_list(c->pol->measurements, meas);
-
-		ap(&c->a, "measurement", ok ? TIER_AFFIRMING : TIER_CONTRA,
-		   "executables", ok ? 2 : 96, "launch measurement %s",
-		   ok ? "matches a reference value" :
-			"matches no reference value");
-	}
-	if (c->pol->reference_pcrs) {
-		int bad = 0;
-
-		json_object_foreach(c->pol->reference_pcrs, key, v)
-		{
-			uint8_t want[32];
-			int idx = atoi(key);
-
-			if (!pcrs || idx < 0 || idx >= 24 ||
-			    mv_unhex(json_string_value(v) ?
-					     json_string_value(v) :
-					     "",
-				     want, 32) != 32 ||
-			    memcmp(want, pcrs + 32 * idx, 32))
-				bad = 1;
-		}
-		ap(&c->a, "pcrs", bad ? TIER_CONTRA : TIER_AFFIRMING,
-		   "executables", bad ? 96 : 2, "PCR values %s",
-		   bad ? "differ from the reference" : "match the reference");
-	}
-	if (json_is_true(json_object_get(c->r->root, "simulated")))
-		ap(&c->a, "platform", TIER_WARNING, "runtime-opaque", 32,
-		   "Mantle's simulated secure processor (no memory "
-		   "encryption), trusted by the policy");
-	else
-		ap(&c->a, "platform", TIER_AFFIRMING, "runtime-opaque", 2,
-		   "hardware-encrypted memory (%s)", c->platform);
-}
-
 static void bind_nonce(struct ctx *c, const uint8_t *nonce, size_t nlen,
 		       int have_tpm)
 {
 	uint8_t padded[64] = { 0 };
 
 	if (!nonce) {
-		ap(&c->a, "nonce",
-		   c->pol->require_nonce ? TIER_CONTRA : TIER_WARNING,
-		   "instance-identity", c->pol->require_nonce ? 96 : 32,
-		   "no nonce: freshness not established");
+		mv_ap(&c->a, "nonce",
+		      c->pol->require_nonce ? TIER_CONTRA : TIER_WARNING,
+		      "instance-identity", c->pol->require_nonce ? 96 : 32,
+		      "no nonce: freshness not established");
 		return;
 	}
 	if (have_tpm) /* checked by tpm_quote_verify as extraData */
@@ -520,38 +321,11 @@ static void bind_nonce(struct ctx *c, const uint8_t *nonce, size_t nlen,
 	}
 }
 
-static json_t *ear_claims(struct ctx *c, const uint8_t *nonce, size_t nlen,
-			  int64_t iat)
-{
-	json_t *sub, *ear;
-	char policy_id[80];
-	char *hex = mv_hex(c->pol->digest, 32);
-	char *nb = nonce ? mv_b64url(nonce, nlen) : NULL;
-
-	snprintf(policy_id, sizeof(policy_id), "policy:sha256:%s",
-		 hex ? hex : "");
-	sub = json_pack("{s:s, s:O, s:s, s:O}", "ear.status",
-			tier_names[c->a.worst ? c->a.worst : TIER_WARNING],
-			"ear.trustworthiness-vector", c->a.tv,
-			"ear.appraisal-policy-id", policy_id,
-			"mantle.appraisal", c->a.claims);
-	ear = json_pack("{s:s, s:I, s:{s:s, s:s}, s:{s:o}}", "eat_profile",
-			MV_EAR_PROFILE, "iat", (json_int_t)iat,
-			"ear.verifier-id", "developer", "mantle", "build",
-			"mantle-verify 1", "submods",
-			c->platform ? c->platform : "unknown", sub);
-	if (nb)
-		json_object_set_new(ear, "eat_nonce", json_string(nb));
-	free(hex);
-	free(nb);
-	return ear;
-}
-
 int mv_evidence_appraise(const uint8_t *bundle, size_t len,
 			 const struct mv_policy *pol, int64_t t,
 			 struct mv_result *r, json_t **ear, enum mv_tier *tier)
 {
-	struct ctx c = { .pol = pol, .r = r, .t = t };
+	struct ctx c = { .pol = pol, .r = r, .t = t, .a.pol = pol };
 	uint8_t *hw = NULL, *nonce = NULL, *pcrs = NULL, *log = NULL;
 	size_t hwlen, nlen = 0, loglen;
 	const json_t *snp, *tdx, *hcl, *tpm;
@@ -603,18 +377,19 @@ int mv_evidence_appraise(const uint8_t *bundle, size_t len,
 		do_eventlog(&c, log, loglen, pcrs);
 	bind_nonce(&c, nonce, nlen, tpm != NULL);
 	if (r->status == MV_OK) {
-		ap(&c.a, "authenticity", TIER_AFFIRMING, "instance-identity", 2,
-		   "signatures, chains and bindings verified");
-		ap(&c.a, "hardware", TIER_AFFIRMING, "hardware", 2,
-		   "endorsed by a root the policy trusts");
-		appraise(&c, pcrs);
+		mv_ap(&c.a, "authenticity", TIER_AFFIRMING, "instance-identity",
+		      2, "signatures, chains and bindings verified");
+		mv_ap(&c.a, "hardware", TIER_AFFIRMING, "hardware", 2,
+		      "endorsed by a root the policy trusts");
+		mv_appraise_claims(&c.a, r->root, pcrs, c.platform);
 	} else {
-		ap(&c.a, "authenticity", TIER_CONTRA, "instance-identity", 96,
-		   "evidence failed verification (see reasons)");
-		ap(&c.a, "hardware", TIER_CONTRA, "hardware", 96,
-		   "not verified");
+		mv_ap(&c.a, "authenticity", TIER_CONTRA, "instance-identity",
+		      96, "evidence failed verification (see reasons)");
+		mv_ap(&c.a, "hardware", TIER_CONTRA, "hardware", 96,
+		      "not verified");
 	}
-	*ear = ear_claims(&c, nonce, nlen, (int64_t)time(NULL));
+	*ear = mv_ear_claims(&c.a, c.platform, nonce, nlen,
+			     (int64_t)time(NULL));
 	*tier = c.a.worst;
 	rc = MV_OK;
 	goto out;
