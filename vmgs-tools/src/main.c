@@ -34,10 +34,119 @@ static int parse_id(const char *s, unsigned *id, bool *set)
 	return 0;
 }
 
+static int parse_alg(const char *s, int *alg)
+{
+	if (strcmp(s, "AES_GCM") == 0)
+		*alg = VMGS_ENC_AES_GCM;
+	else if (strcmp(s, "NONE") == 0)
+		*alg = VMGS_ENC_NONE;
+	else
+		return fail_msg("unknown encryption algorithm "
+				"'%s' (AES_GCM or NONE)",
+				s);
+	return 0;
+}
+
+/*
+ * Records one option of c (getopt's code opt, argument optarg) in a;
+ * nonzero after reporting a bad or unknown one.
+ */
+static int set_option(const struct command *c, int opt, char **argv,
+		      struct args *a)
+{
+	uint64_t n;
+
+	switch (opt) {
+	case 'f':
+		a->file = optarg;
+		break;
+	case 's':
+		if (parse_u64(optarg, &n))
+			return fail_msg("bad --file-size '%s'", optarg);
+		a->size = n;
+		a->size_set = true;
+		break;
+	case 'k':
+		a->key = optarg;
+		break;
+	case 'e':
+		return parse_alg(optarg, &a->alg);
+	case 'd':
+		a->data = optarg;
+		break;
+	case 'i':
+		return parse_id(optarg, &a->id, &a->id_set);
+	case 'o':
+		a->out = optarg;
+		break;
+	case 't':
+		a->truncate = true;
+		break;
+	case 'n':
+		/* -n means a different thing per subcommand. */
+		if (c->run == cmd_update_key)
+			a->new_key = optarg;
+		else if (c->run == cmd_nvram_remove_entry)
+			a->name = optarg;
+		else
+			a->dry_run = true;
+		break;
+	case 'v':
+		a->vendor = optarg;
+		break;
+	case O_FORCE:
+		a->force_create = true;
+		break;
+	case O_OVERWRITE:
+		a->allow_overwrite = true;
+		break;
+	case O_RAW_STDOUT:
+		a->raw_stdout = true;
+		break;
+	case O_SRC:
+		return parse_id(optarg, &a->src, &a->src_set);
+	case O_DST:
+		return parse_id(optarg, &a->dst, &a->dst_set);
+	case O_RAW:
+		a->raw = true;
+		break;
+	case O_JSON:
+		a->json = true;
+		break;
+	default:
+		return fail_msg("%s: unknown or incomplete option "
+				"'%s' (see vmgstool %s --help)",
+				c->name, argv[optind - 1], c->name);
+	}
+	return 0;
+}
+
+/* Whether the option named by letter r (see struct command) was given. */
+static bool has_option(const struct args *a, char r)
+{
+	switch (r) {
+	case 'f':
+		return a->file != NULL;
+	case 'i':
+		return a->id_set;
+	case 'd':
+		return a->data != NULL;
+	case 'k':
+		return a->key != NULL;
+	case 'n':
+		return a->new_key != NULL || a->name != NULL;
+	case 'S':
+		return a->src_set;
+	case 'D':
+		return a->dst_set;
+	default:
+		return true;
+	}
+}
+
 static int parse(const struct command *c, int argc, char **argv, struct args *a)
 {
-	int opt;
-	uint64_t n;
+	int opt, rc;
 
 	memset(a, 0, sizeof(*a));
 	a->alg = -1;
@@ -45,104 +154,22 @@ static int parse(const struct command *c, int argc, char **argv, struct args *a)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, c->shortopts, c->longopts,
 				  NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			a->file = optarg;
-			break;
-		case 's':
-			if (parse_u64(optarg, &n))
-				return fail_msg("bad --file-size '%s'", optarg);
-			a->size = n;
-			a->size_set = true;
-			break;
-		case 'k':
-			a->key = optarg;
-			break;
-		case 'e':
-			if (strcmp(optarg, "AES_GCM") == 0)
-				a->alg = VMGS_ENC_AES_GCM;
-			else if (strcmp(optarg, "NONE") == 0)
-				a->alg = VMGS_ENC_NONE;
-			else
-				return fail_msg("unknown encryption algorithm "
-						"'%s' (AES_GCM or NONE)",
-						optarg);
-			break;
-		case 'd':
-			a->data = optarg;
-			break;
-		case 'i':
-			if (parse_id(optarg, &a->id, &a->id_set))
-				return -1;
-			break;
-		case 'o':
-			a->out = optarg;
-			break;
-		case 't':
-			a->truncate = true;
-			break;
-		case 'n':
-			/* -n means a different thing per subcommand. */
-			if (c->run == cmd_update_key)
-				a->new_key = optarg;
-			else if (c->run == cmd_nvram_remove_entry)
-				a->name = optarg;
-			else
-				a->dry_run = true;
-			break;
-		case 'v':
-			a->vendor = optarg;
-			break;
-		case O_FORCE:
-			a->force_create = true;
-			break;
-		case O_OVERWRITE:
-			a->allow_overwrite = true;
-			break;
-		case O_RAW_STDOUT:
-			a->raw_stdout = true;
-			break;
-		case O_SRC:
-			if (parse_id(optarg, &a->src, &a->src_set))
-				return -1;
-			break;
-		case O_DST:
-			if (parse_id(optarg, &a->dst, &a->dst_set))
-				return -1;
-			break;
-		case O_RAW:
-			a->raw = true;
-			break;
-		case O_JSON:
-			a->json = true;
-			break;
-		case 'h':
-		case O_HELP:
+		if (opt == 'h' || opt == O_HELP) {
 			fputs(c->help, stdout);
 			exit(EXIT_OK);
-		default:
-			return fail_msg("%s: unknown or incomplete option "
-					"'%s' (see vmgstool %s --help)",
-					c->name, argv[optind - 1], c->name);
 		}
+		rc = set_option(c, opt, argv, a);
+		if (rc)
+			return rc;
 	}
 	if (optind < argc)
 		return fail_msg("%s: unexpected argument '%s'", c->name,
 				argv[optind]);
-	for (const char *r = c->required; *r; r++) {
-		bool ok = *r == 'f' ? a->file != NULL :
-			  *r == 'i' ? a->id_set :
-			  *r == 'd' ? a->data != NULL :
-			  *r == 'k' ? a->key != NULL :
-			  *r == 'n' ? a->new_key != NULL || a->name != NULL :
-			  *r == 'S' ? a->src_set :
-			  *r == 'D' ? a->dst_set :
-				      true;
-		if (!ok)
+	for (const char *r = c->required; *r; r++)
+		if (!has_option(a, *r))
 			return fail_msg("%s: a required option is missing "
 					"(see vmgstool %s --help)",
 					c->name, c->name);
-	}
 	return 0;
 }
 
