@@ -13,29 +13,31 @@
 #include <stdio.h>
 #include <string.h>
 
-int hcl_report_parse(const uint8_t *buf, size_t len, struct hcl_report *h,
-		     char *err, size_t errlen)
+/* The fixed header: signature, version, report size, request type, status,
+ * reserved up to the hardware report. */
+static void parse_header(struct cursor *c, struct hcl_report *h)
 {
-	size_t claims_off = HCL_CLAIMS_OFFSET;
+	cur_skip(c, 4);
+	h->hdr_version = cur_le32(c);
+	h->report_size = cur_le32(c);
+	h->request_type = cur_le32(c);
+	h->status = cur_le32(c);
+	cur_skip(c, HCL_HW_OFFSET - 20);
+}
 
-	memset(h, 0, sizeof(*h));
-	if (len < HCL_CLAIMS_OFFSET || get_le32(buf) != HCL_SIGNATURE) {
-		snprintf(err, errlen, "not an HCLA report (%zu bytes)", len);
-		return MV_BADINPUT;
-	}
-	h->hdr_version = get_le32(buf + 4);
-	h->report_size = get_le32(buf + 8);
-	h->request_type = get_le32(buf + 12);
-	h->status = get_le32(buf + 16);
-	h->hw = buf + HCL_HW_OFFSET;
-	h->data_size = get_le32(buf + HCL_IGVM_OFFSET);
-	h->igvm_version = get_le32(buf + HCL_IGVM_OFFSET + 4);
-	h->report_type = get_le32(buf + HCL_IGVM_OFFSET + 8);
-	h->hash_type = get_le32(buf + HCL_IGVM_OFFSET + 12);
-	h->var_size = get_le32(buf + HCL_IGVM_OFFSET + 16);
-	if (h->igvm_version == 2)
-		claims_off += 4; /* capability bitmap before the claims */
-	else if (h->igvm_version != 1) {
+/* IGVM request data header: data size, version, report type, hash type,
+ * claims size; version 2 adds a capability bitmap before the claims. */
+static int parse_igvm_header(struct cursor *c, struct hcl_report *h, char *err,
+			     size_t errlen)
+{
+	h->data_size = cur_le32(c);
+	h->igvm_version = cur_le32(c);
+	h->report_type = cur_le32(c);
+	h->hash_type = cur_le32(c);
+	h->var_size = cur_le32(c);
+	if (h->igvm_version == 2) {
+		cur_skip(c, 4);
+	} else if (h->igvm_version != 1) {
 		snprintf(err, errlen,
 			 "unsupported IGVM request data version %u",
 			 h->igvm_version);
@@ -46,14 +48,35 @@ int hcl_report_parse(const uint8_t *buf, size_t len, struct hcl_report *h,
 			 h->report_type);
 		return MV_FAIL;
 	}
-	if (h->var_size > len - claims_off ||
-	    h->data_size != h->var_size + (claims_off - HCL_IGVM_OFFSET)) {
+	return MV_OK;
+}
+
+int hcl_report_parse(const uint8_t *buf, size_t len, struct hcl_report *h,
+		     char *err, size_t errlen)
+{
+	struct cursor c = cur_init(buf, len);
+	size_t igvm_hdr;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if (len < HCL_CLAIMS_OFFSET || get_le32(buf) != HCL_SIGNATURE) {
+		snprintf(err, errlen, "not an HCLA report (%zu bytes)", len);
+		return MV_BADINPUT;
+	}
+	parse_header(&c, h);
+	h->hw = cur_take(&c, HCL_HW_SIZE);
+	rc = parse_igvm_header(&c, h, err, errlen);
+	if (rc != MV_OK)
+		return rc;
+	/* data_size counts the IGVM header (with the bitmap) and the claims. */
+	igvm_hdr = c.off - HCL_IGVM_OFFSET;
+	h->claims = cur_take(&c, h->var_size);
+	if (!cur_ok(&c) || h->data_size != h->var_size + igvm_hdr) {
 		snprintf(err, errlen,
 			 "runtime claims size %u (data size %u) does not fit",
 			 h->var_size, h->data_size);
 		return MV_FAIL;
 	}
-	h->claims = buf + claims_off;
 	h->claims_len = h->var_size;
 	return MV_OK;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hcl_report.h"
+#include "mantle_bytes.h"
 #include "mv_util.h"
 #include "snp_report.h"
 #include "tdx_quote.h"
@@ -108,10 +109,36 @@ static void test_malformed(void **state)
 	mv_result_free(&r);
 }
 
+/*
+ * A version 2 request (capability bitmap) whose input ends inside the
+ * bitmap: its claims would start past the end, so it must not fit. (The
+ * hand-offset parser accepted it and pointed the claims beyond the input.)
+ */
+static void test_v2_claims_past_end(void **state)
+{
+	uint8_t *b = calloc(1, HCL_CLAIMS_OFFSET);
+	struct hcl_report h;
+	char err[128];
+
+	(void)state;
+	assert_non_null(b);
+	memcpy(b, "HCLA", 4);
+	put_le32(b + HCL_IGVM_OFFSET, HCL_IGVM_HDR + 4 + 1); /* data size */
+	put_le32(b + HCL_IGVM_OFFSET + 4, 2); /* version 2 */
+	put_le32(b + HCL_IGVM_OFFSET + 8, HCL_TYPE_SNP);
+	put_le32(b + HCL_IGVM_OFFSET + 12, 1); /* SHA-256 */
+	put_le32(b + HCL_IGVM_OFFSET + 16, 1); /* one byte of claims */
+	assert_int_equal(
+		hcl_report_parse(b, HCL_CLAIMS_OFFSET, &h, err, sizeof(err)),
+		MV_FAIL);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_v2_claims_past_end),
 		cmocka_unit_test(test_parse_snp_sample),
 		cmocka_unit_test(test_parse_tdx_sample),
 	};
