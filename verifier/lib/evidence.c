@@ -103,7 +103,7 @@ static int do_snp(struct ctx *c, const json_t *snp, const uint8_t *rep,
 		snp_verify_report(&trust, rep, len, c->r);
 	root_policy(c, trust.root);
 	if (len == SNP_REPORT_SIZE) {
-		memcpy(c->rd, rep + 0x50, 64);
+		memcpy(c->rd, rep + SNP_REPORT_DATA, 64);
 		c->have_rd = 1;
 	}
 	snp_trust_free(&trust);
@@ -167,7 +167,7 @@ static int do_hcl(struct ctx *c, const json_t *ev, const uint8_t *buf,
 		}
 		if (do_snp(c, snp, h.hw, HCL_HW_SIZE))
 			return -1;
-		hcl_check_binding(&h, h.hw + 0x50, c->r);
+		hcl_check_binding(&h, h.hw + SNP_REPORT_DATA, c->r);
 	} else {
 		if (get_hex(json_object_get(ev, "tdx"), "quote", &q, &qlen) <
 		    1) {

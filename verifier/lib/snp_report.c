@@ -172,45 +172,70 @@ json_t *snp_tcb_json(const struct snp_tcb *t, enum snp_product p)
 	return o;
 }
 
-static json_t *policy_json(uint64_t v)
+/* A named bit of a 64-bit field. */
+struct flag {
+	const char *name;
+	uint64_t bit;
+};
+
+static const struct flag policy_flags[] = {
+	{ "smt_allowed", SNP_POLICY_SMT },
+	{ "migrate_ma", SNP_POLICY_MIGRATE_MA },
+	{ "debug_allowed", SNP_POLICY_DEBUG },
+	{ "single_socket", SNP_POLICY_SINGLE_SOCKET },
+	{ "cxl_allowed", 1ull << 21 },
+	{ "mem_aes_256_xts", 1ull << 22 },
+	{ "rapl_disabled", 1ull << 23 },
+	{ "ciphertext_hiding", 1ull << 24 },
+	{ "page_swap_disabled", 1ull << 25 },
+};
+
+static const struct flag platform_flags[] = {
+	{ "smt_enabled", 1 },
+	{ "tsme_enabled", 2 },
+	{ "ecc_enabled", 4 },
+	{ "rapl_disabled", 8 },
+	{ "ciphertext_hiding_enabled", 16 },
+	{ "alias_check_complete", 32 },
+	{ "tio_enabled", 128 },
+};
+
+/* {"value": "0x..."}, to which the caller adds the decoded fields. */
+static json_t *value_json(uint64_t v)
 {
 	json_t *o = json_object();
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
 	json_object_set_new(o, "value", json_string(buf));
+	return o;
+}
+
+static void flags_json(json_t *o, uint64_t v, const struct flag *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_set_new(o, f[i].name, json_boolean(v & f[i].bit));
+}
+
+static json_t *policy_json(uint64_t v)
+{
+	json_t *o = value_json(v);
+
 	json_object_set_new(o, "abi_minor", json_integer(v & 0xff));
 	json_object_set_new(o, "abi_major", json_integer((v >> 8) & 0xff));
-	json_object_set_new(o, "smt_allowed", json_boolean(v & (1ull << 16)));
-	json_object_set_new(o, "migrate_ma", json_boolean(v & (1ull << 18)));
-	json_object_set_new(o, "debug_allowed", json_boolean(v & (1ull << 19)));
-	json_object_set_new(o, "single_socket", json_boolean(v & (1ull << 20)));
-	json_object_set_new(o, "cxl_allowed", json_boolean(v & (1ull << 21)));
-	json_object_set_new(o, "mem_aes_256_xts",
-			    json_boolean(v & (1ull << 22)));
-	json_object_set_new(o, "rapl_disabled", json_boolean(v & (1ull << 23)));
-	json_object_set_new(o, "ciphertext_hiding",
-			    json_boolean(v & (1ull << 24)));
-	json_object_set_new(o, "page_swap_disabled",
-			    json_boolean(v & (1ull << 25)));
+	flags_json(o, v, policy_flags,
+		   sizeof(policy_flags) / sizeof(policy_flags[0]));
 	return o;
 }
 
 static json_t *platform_json(uint64_t v)
 {
-	json_t *o = json_object();
-	char buf[32];
+	json_t *o = value_json(v);
 
-	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
-	json_object_set_new(o, "value", json_string(buf));
-	json_object_set_new(o, "smt_enabled", json_boolean(v & 1));
-	json_object_set_new(o, "tsme_enabled", json_boolean(v & 2));
-	json_object_set_new(o, "ecc_enabled", json_boolean(v & 4));
-	json_object_set_new(o, "rapl_disabled", json_boolean(v & 8));
-	json_object_set_new(o, "ciphertext_hiding_enabled",
-			    json_boolean(v & 16));
-	json_object_set_new(o, "alias_check_complete", json_boolean(v & 32));
-	json_object_set_new(o, "tio_enabled", json_boolean(v & 128));
+	flags_json(o, v, platform_flags,
+		   sizeof(platform_flags) / sizeof(platform_flags[0]));
 	return o;
 }
 

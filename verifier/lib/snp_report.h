@@ -68,6 +68,7 @@ _Static_assert(offsetof(struct snp_report_wire, sig_r) == SNP_SIGNED_LEN,
 
 /* Pointer to a field of a parsed report's raw bytes. */
 #define SNP_FIELD(r, f) ((r)->raw + offsetof(struct snp_report_wire, f))
+#define SNP_REPORT_DATA offsetof(struct snp_report_wire, report_data)
 
 /* POLICY bits. */
 #define SNP_POLICY_SMT (1ull << 16)
