@@ -73,6 +73,8 @@ int fail_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 enum vmgs_err open_vmgs(const struct args *a, bool writable, struct vmgs **v);
 /* Reads a key file of exactly 32 bytes. */
 int load_key(const char *path, uint8_t key[VMGS_KEY_SIZE]);
+/* load_key when a path is given; nothing (EXIT_OK) when path is NULL. */
+int load_optional_key(const char *path, uint8_t key[VMGS_KEY_SIZE]);
 /* Opens and unlocks if a key path is given. */
 int open_unlocked(const struct args *a, bool writable, struct vmgs **v);
 /* Reads a whole file, refusing more than max bytes. */

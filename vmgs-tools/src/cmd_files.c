@@ -31,11 +31,9 @@ int cmd_create(const struct args *a)
 	if (stat(a->file, &st) == 0 && !a->force_create)
 		return fail_msg("create: %s exists (use --force-create)",
 				a->file);
-	if (a->key) {
-		rc = load_key(a->key, key);
-		if (rc)
-			return rc;
-	}
+	rc = load_optional_key(a->key, key);
+	if (rc)
+		return rc;
 	/*
 	 * An existing file of the right size is formatted in place: a valid
 	 * VMGS there is replaced in one atomic update, its footer kept.

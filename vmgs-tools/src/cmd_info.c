@@ -147,11 +147,9 @@ int cmd_check(const struct args *a)
 	enum vmgs_err e;
 	int rc;
 
-	if (a->key) {
-		rc = load_key(a->key, key);
-		if (rc)
-			return rc;
-	}
+	rc = load_optional_key(a->key, key);
+	if (rc)
+		return rc;
 	errno = 0;
 	e = vmgs_io_file_open(&io, a->file, false);
 	if (e)

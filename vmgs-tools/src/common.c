@@ -148,17 +148,20 @@ int load_key(const char *path, uint8_t key[VMGS_KEY_SIZE])
 	return EXIT_OK;
 }
 
+int load_optional_key(const char *path, uint8_t key[VMGS_KEY_SIZE])
+{
+	return path ? load_key(path, key) : EXIT_OK;
+}
+
 int open_unlocked(const struct args *a, bool writable, struct vmgs **v)
 {
 	uint8_t key[VMGS_KEY_SIZE];
 	enum vmgs_err e;
 	int rc;
 
-	if (a->key) {
-		rc = load_key(a->key, key);
-		if (rc)
-			return rc;
-	}
+	rc = load_optional_key(a->key, key);
+	if (rc)
+		return rc;
 	e = open_vmgs(a, writable, v);
 	if (e)
 		return fail(a->file, e);
