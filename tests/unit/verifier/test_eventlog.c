@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "eventlog.h"
+#include "mantle_bytes.h"
 #include "mv_result.h"
 #include "mv_util.h"
 #include "testdata.h"
@@ -17,10 +18,7 @@
 
 static size_t put32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
+	put_le32(p, v);
 	return 4;
 }
 

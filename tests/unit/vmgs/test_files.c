@@ -12,6 +12,7 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include "mantle_bytes.h"
 
 static uint8_t *pattern(uint64_t len, uint8_t seed)
 {
@@ -164,8 +165,7 @@ static void test_encrypted_roundtrip_and_tamper(void **state)
 	t_entry(img, 3); /* active table must exist */
 	{
 		uint8_t *e = t_entry(img, 3);
-		uint32_t off =
-			e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24;
+		uint32_t off = get_le32(e);
 
 		img[(uint64_t)off * 4096 + 5000] ^= 0x01;
 	}
@@ -179,8 +179,7 @@ static void test_encrypted_roundtrip_and_tamper(void **state)
 	/* A flipped byte in the extended file table stops the unlock. */
 	{
 		uint8_t *e = t_entry(img, 63);
-		uint32_t off =
-			e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24;
+		uint32_t off = get_le32(e);
 
 		img[(uint64_t)off * 4096 + 100] ^= 0x80;
 	}
