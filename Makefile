@@ -101,6 +101,12 @@ kunit:
 
 bench: $(addprefix bench-,$(BENCHES))
 
+# N consecutive nested boots (SOAK_N, default 200), stopping at the first
+# failure; not part of `make check` (about 40 min). tests/soak/soak.sh.
+.PHONY: soak
+soak: all
+	@BUILD=$(BUILD) tests/soak/soak.sh
+
 # --- style -----------------------------------------------------------------
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format-check:

@@ -14,9 +14,10 @@
 
 _Static_assert(PV_CONFIG_SIZE == 4 + 4 + 8 + 4 + 4, "config record size");
 
-void pv_config_for(struct pv_config *c, uint64_t guest_mem)
+void pv_config_for(struct pv_config *c, uint64_t guest_mem,
+		   enum mantle_accel accel)
 {
-	c->vcpus = PV_VCPUS;
+	c->vcpus = accel == ACCEL_KVM ? PV_VCPUS_KVM : PV_VCPUS_TCG;
 	c->mem_bytes = guest_mem + PV_MEM_OVERHEAD;
 }
 

@@ -10,14 +10,23 @@
 #include <stdint.h>
 
 #include "measure.h"
+#include "opts.h"
 
-/* maxcpus=1: the paravisor VM boots on one vCPU and its /init brings the
- * others online only after the KVM modules are loaded. Loading kvm flips a
- * static key patched into __schedule (preempt notifiers); under QEMU TCG with
- * several vCPUs that live code patching can race the other vCPU, which then
- * oopses on the temporary int3 (seen about once in ten boots). */
-#define PV_CMDLINE "console=ttyS0 quiet panic=-1 maxcpus=1"
-#define PV_VCPUS 2
+#define PV_CMDLINE "console=ttyS0 quiet panic=-1"
+/*
+ * Under QEMU TCG (the default L0) the paravisor VM has ONE vCPU, whatever the
+ * guest's count: QEMU 7.2's multi-threaded TCG misses cross-vCPU code
+ * modification (a block translated on one vCPU thread while another patches
+ * the page survives the patch), so Linux's int3-based live patching of
+ * static keys oopses ("Oops: int3") in L1, and the same holds for L2 code
+ * that L1 vCPUs run. One L1 vCPU is one QEMU vCPU thread: nothing translates
+ * concurrently with a store, so the race cannot happen (paravisor/README.md,
+ * "One paravisor vCPU under TCG"). The guest keeps its --cpus; KVM in L1
+ * time-slices them. With --accel kvm the CPU does the translating and the
+ * paravisor VM gets two vCPUs.
+ */
+#define PV_VCPUS_TCG 1
+#define PV_VCPUS_KVM 2
 /* Paravisor VM RAM beyond the guest's: its kernel, initramfs, mantle-paravisor
  * and the payload copies mantle-paravisor keeps while it loads the guest. */
 #define PV_MEM_OVERHEAD (512ULL * 1024 * 1024)
@@ -29,8 +38,10 @@ struct pv_config {
 	uint64_t mem_bytes;
 };
 
-/* The paravisor VM configuration for a guest of guest_mem bytes. */
-void pv_config_for(struct pv_config *c, uint64_t guest_mem);
+/* The paravisor VM configuration for a guest of guest_mem bytes under L0
+ * accelerator accel. */
+void pv_config_for(struct pv_config *c, uint64_t guest_mem,
+		   enum mantle_accel accel);
 /* The 24-byte configuration record of MEASUREMENT.md. */
 void pv_config_encode(const struct pv_config *c, uint8_t out[PV_CONFIG_SIZE]);
 

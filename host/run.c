@@ -391,7 +391,7 @@ int cmd_run(int argc, char **argv)
 	if (pv_image_dir(&o, dir, sizeof(dir)) ||
 	    pv_image_paths(dir, pvk, pvi, sizeof(pvk)))
 		return RUN_USAGE;
-	pv_config_for(&cfg, o.mem_bytes);
+	pv_config_for(&cfg, o.mem_bytes, o.accel);
 	if (pv_launch_measure(dir, &cfg, &m)) {
 		fprintf(stderr,
 			"mantle: no usable paravisor VM image in %s "

@@ -16,16 +16,6 @@ for t in "$@"; do
 	start=$(date +%s)
 	timeout --foreground -k 10 "${TEST_TIMEOUT:-600}" "$t" >"$log" 2>&1
 	rc=$?
-	# QEMU TCG (L0) sometimes races the paravisor VM kernel's live code
-	# patching (static keys flipped while KVM creates a VM), and that kernel
-	# oopses on the temporary int3: an emulator flake below our code. Such a
-	# failure is rerun once, loudly; the rerun must pass on its own.
-	if [ $rc -ne 0 ] && [ $rc -ne 77 ] && grep -q 'Oops: int3' "$log"; then
-		echo "$kind: $name: RETRY: the paravisor VM kernel oopsed on a live-patch int3 under QEMU TCG (log kept in $log.first)"
-		mv "$log" "$log.first"
-		timeout --foreground -k 10 "${TEST_TIMEOUT:-600}" "$t" >"$log" 2>&1
-		rc=$?
-	fi
 	secs=$(($(date +%s) - start))
 	case $rc in
 	0)

@@ -20,8 +20,12 @@
 /* KERNEL "KERNEL", INITRD "INITRAMFS", CMDLINE PV_CMDLINE, CONFIG for a
  * 256M guest (vcpus 2, mem 768M). */
 #define LAUNCH_VECTOR                                      \
-	"f67f649b3a2cce36cc00ce1d5ceea944a6627147adc5bcc1" \
-	"d35b2d50bebdfbe1d7ab8506f00481b565691ce01945a938"
+	"5e507466f1e968ce29bbbcc01178b9599d03256c0cab9d15" \
+	"0906253224550e770345248f97bc18dc04ebbc27888a0cbb"
+/* The same image with --accel kvm: two paravisor vCPUs. */
+#define LAUNCH_VECTOR_KVM                                  \
+	"333395a3ad32b1c920a120d2b93e37567e2f1b2ba2e89044" \
+	"c6fbf75d29f0f500698d94893c4cd16648f71d16d9daebaf"
 
 static uint64_t le(const uint8_t *p, int n)
 {
@@ -135,12 +139,18 @@ static void test_pv_config(void **state)
 	uint8_t r[PV_CONFIG_SIZE];
 
 	(void)state;
-	pv_config_for(&c, 256ULL << 20);
+	pv_config_for(&c, 256ULL << 20, ACCEL_KVM);
 	assert_int_equal(c.vcpus, 2);
 	assert_int_equal(c.mem_bytes, 768ULL << 20);
 	pv_config_encode(&c, r);
 	assert_int_equal(le(r, 4), 1);
 	assert_int_equal(le(r + 4, 4), 2);
+	/* under TCG one vCPU, whatever the guest has (host/launch.h) */
+	pv_config_for(&c, 256ULL << 20, ACCEL_TCG);
+	assert_int_equal(c.vcpus, 1);
+	assert_int_equal(c.mem_bytes, 768ULL << 20);
+	pv_config_encode(&c, r);
+	assert_int_equal(le(r + 4, 4), 1);
 	assert_int_equal(le(r + 8, 8), 768ULL << 20);
 	assert_int_equal(le(r + 16, 8), 0);
 }
@@ -160,7 +170,12 @@ static void test_launch_of_image(void **state)
 	assert_int_equal(pv_image_paths(dir, k, i, sizeof(k)), 0);
 	write_file(k, "KERNEL", 6);
 	write_file(i, "INITRAMFS", 9);
-	pv_config_for(&c, 256ULL << 20);
+	pv_config_for(&c, 256ULL << 20, ACCEL_KVM);
+	assert_int_equal(pv_launch_measure(dir, &c, &m), 0);
+	for (int n = 0; n < 48; n++)
+		sprintf(hex + 2 * n, "%02x", m.digest[n]);
+	assert_string_equal(hex, LAUNCH_VECTOR_KVM);
+	pv_config_for(&c, 256ULL << 20, ACCEL_TCG);
 	assert_int_equal(pv_launch_measure(dir, &c, &m), 0);
 	for (int n = 0; n < 48; n++)
 		sprintf(hex + 2 * n, "%02x", m.digest[n]);
