@@ -2,7 +2,7 @@
 # It links the shared measurement code and the guest ACPI table generator of
 # paravisor/vmm, so that offline values equal the paravisor's.
 HOST_SRCS := main.c usage.c opts.c fileio.c payload.c launch.c status.c \
-	qemu.c run.c measure_cmd.c payload_measure.c services.c
+	qemu.c run.c measure_cmd.c payload_measure.c services.c pvwatch.c
 HOST_OBJS := $(addprefix $(OBJ)/host/,$(HOST_SRCS:.c=.o))
 # The pure guest-table builders of paravisor/vmm (ACPI, e820), so that
 # `mantle measure` hashes exactly the bytes mantle-paravisor loads.
@@ -29,6 +29,8 @@ $(eval $(call unit_test,host_opts,$(OBJ)/tests/unit/host/test_opts.o \
 	$(OBJ)/host/opts.o,))
 $(eval $(call unit_test,host_payload,$(OBJ)/tests/unit/host/test_payload.o \
 	$(HOST_LIB_OBJS) $(HOST_HOSTIF_LIBS),-pthread -lcrypto -lz))
+$(eval $(call unit_test,host_pvwatch,$(OBJ)/tests/unit/host/test_pvwatch.o \
+	$(OBJ)/host/pvwatch.o,))
 $(eval $(call unit_test,host_status,$(OBJ)/tests/unit/host/test_status.o \
 	$(OBJ)/host/status.o $(OBJ)/host/qemu.o,))
 
@@ -39,7 +41,8 @@ $(eval $(call fuzz_target,host_cli,tests/fuzz/host/fuzz_cli.c host/opts.c \
 INTEGRATION_TESTS += tests/integration/paravisor_measure.sh \
 	tests/integration/paravisor_errors.sh \
 	tests/integration/paravisor_boot.sh \
-	tests/integration/paravisor_reboot.sh
+	tests/integration/paravisor_reboot.sh \
+	tests/integration/paravisor_kernel_failure.sh
 
 # The control channel, the VMGS service and hostile-host mode (issue 5).
 INTEGRATION_TESTS += tests/integration/vmgs_service.sh \

@@ -27,6 +27,7 @@
 #include "launch.h"
 #include "opts.h"
 #include "payload.h"
+#include "pvwatch.h"
 #include "qemu.h"
 #include "services.h"
 #include "status.h"
@@ -35,6 +36,9 @@ extern char **environ;
 
 /* Grace QEMU gets after SIGTERM before SIGKILL. */
 #define QEMU_KILL_GRACE_MS 5000
+/* After the paravisor VM kernel reported a failure: time for the rest of its
+ * report to reach the log, and for panic=-1 to end QEMU by itself. */
+#define PV_KERNEL_GRACE_MS 3000
 
 static volatile sig_atomic_t interrupted;
 
@@ -176,7 +180,7 @@ static void show_log_tail(const char *log)
 		if (!strncmp(line, "mantle-paravisor", 16) ||
 		    !strncmp(line, "mantle-pvinit", 13) ||
 		    !strncmp(line, "qemu-system", 11) ||
-		    strstr(line, "Kernel panic")) {
+		    pvwatch_is_failure(line)) {
 			if (shown++ < 40)
 				fprintf(stderr, "  | %s\n", line);
 		}
@@ -271,12 +275,14 @@ static int spawn_qemu(struct qemu_cmd *q, int logfd, pid_t *pid)
 	return 0;
 }
 
-/* Wait for QEMU while relaying; kill it on timeout or signal. */
+/* Wait for QEMU while relaying; kill it on timeout, signal, or a failure of
+ * the paravisor VM's kernel (which may leave it hanging: an oops that kills
+ * a thread of mantle-paravisor holding a lock never ends the VM). */
 static int supervise(pid_t pid, struct relay *r, const struct mantle_opts *o,
-		     int *wstatus, int *why_killed)
+		     struct pvwatch *pw, int *wstatus, int *why_killed)
 {
 	int64_t deadline = o->timeout_s ? now_ms() + o->timeout_s * 1000LL : 0;
-	int64_t kill_at = 0;
+	int64_t kill_at = 0, pv_failed_at = 0;
 
 	*why_killed = 0;
 	for (;;) {
@@ -289,10 +295,14 @@ static int supervise(pid_t pid, struct relay *r, const struct mantle_opts *o,
 				strerror(errno));
 			return -1;
 		}
+		if (!pv_failed_at && pvwatch_poll(pw))
+			pv_failed_at = now_ms() + PV_KERNEL_GRACE_MS;
 		if (!*why_killed &&
-		    (interrupted || (deadline && now_ms() >= deadline))) {
-			*why_killed =
-				interrupted ? RUN_INTERRUPTED : RUN_TIMEOUT;
+		    (interrupted || (deadline && now_ms() >= deadline) ||
+		     (pv_failed_at && now_ms() >= pv_failed_at))) {
+			*why_killed = interrupted  ? RUN_INTERRUPTED :
+				      pv_failed_at ? RUN_PV_KERNEL :
+						     RUN_TIMEOUT;
 			kill(pid, SIGTERM);
 			kill_at = now_ms() + QEMU_KILL_GRACE_MS;
 		}
@@ -364,6 +374,7 @@ int cmd_run(int argc, char **argv)
 	char qemu[PATH_MAX], dir[PATH_MAX], pvk[PATH_MAX], pvi[PATH_MAX];
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct services *svc = NULL;
+	struct pvwatch pw = { .fd = -1 };
 	const char *why;
 	int logfd, wst, killed, st, code;
 	pid_t pid;
@@ -456,15 +467,31 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (pvwatch_open(&pw, o.log)) {
+		fprintf(stderr, "mantle: --log %s: cannot read it back: %s\n",
+			o.log, strerror(errno));
+		goto out;
+	}
 	if (services_start(svc) || spawn_qemu(&q, logfd, &pid))
 		goto out;
 	code = RUN_PV_VM_FAILED;
-	if (supervise(pid, &r, &o, &wst, &killed))
+	if (supervise(pid, &r, &o, &pw, &wst, &killed))
 		goto out;
 	/* QEMU is gone: the host's counters go to the log before the tail. */
 	services_finish(svc);
 	svc = NULL;
 
+	/* A failed paravisor VM kernel outranks any status it still wrote. */
+	if (killed != RUN_INTERRUPTED && pvwatch_finish(&pw)) {
+		char msg[PVWATCH_LINE_MAX + 160];
+
+		snprintf(msg, sizeof(msg),
+			 "the paravisor VM's kernel (L1) failed, not the "
+			 "guest: \"%s\"",
+			 pw.first);
+		code = finish(RUN_PV_KERNEL, msg, o.log);
+		goto out;
+	}
 	if (killed == RUN_TIMEOUT) {
 		char msg[96];
 
@@ -500,6 +527,7 @@ int cmd_run(int argc, char **argv)
 		code = finish(RUN_PV_VM_FAILED, msg, o.log);
 	}
 out:
+	pvwatch_close(&pw);
 	services_finish(svc);
 	if (r.cfd >= 0)
 		close(r.cfd);

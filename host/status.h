@@ -29,6 +29,7 @@ enum run_exit {
 	RUN_PV_VM_FAILED = 4, /* QEMU failed or no status was reported */
 	RUN_VMGS_REFUSED = 5, /* the paravisor refused a damaged VMGS */
 	RUN_CONTROL_FAILED = 6, /* the control channel or VMGS service failed */
+	RUN_PV_KERNEL = 7, /* the paravisor VM's kernel oopsed or panicked */
 	RUN_TIMEOUT = 124,
 	RUN_INTERRUPTED = 130,
 };
