@@ -14,15 +14,15 @@ KERNEL_STAMP := $(KERNEL_DIR)/.stamp
 
 # Component fragments, in dependency order. Each appends to ALL_TARGETS,
 # UNIT_TESTS, FUZZ_TARGETS, INTEGRATION_TESTS, KUNIT_TESTS and BENCHES.
--include protocol/build.mk
--include vmgs-tools/build.mk
--include paravisor/build.mk
--include hostif/build.mk
--include host/build.mk
--include verifier/build.mk
--include guest-drivers/linux/build.mk
--include guest-drivers/windows/build.mk
--include attest-agent/build.mk
+# A missing fragment is an error; a component without one is not named here
+# (guest-drivers/windows and attest-agent add theirs when they have code).
+include protocol/build.mk
+include vmgs-tools/build.mk
+include paravisor/build.mk
+include hostif/build.mk
+include host/build.mk
+include verifier/build.mk
+include guest-drivers/linux/build.mk
 include tests/build.mk
 
 .PHONY: all deps kernel kernel-refresh guest-image unit check kunit bench \

@@ -16,7 +16,7 @@ CC := gcc
 endif
 
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wstrict-prototypes \
-	-Wmissing-prototypes -Wshadow
+	-Wmissing-prototypes -Wshadow -Wundef -Wwrite-strings -Wvla -Wcast-align
 CSTD := -std=c11
 OPT := -O2 -g
 HARDEN := -fstack-protector-strong -fPIE
@@ -41,7 +41,8 @@ LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS) $(EXTRA_LDFLAGS)
 # libFuzzer targets need clang; they always carry ASan+UBSan.
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Wall -Wextra -Werror $(COMMON_INC)
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -Wundef -Wwrite-strings \
+	-Wvla -Wcast-align $(COMMON_INC)
 
 # Lists that component fragments append to.
 ALL_TARGETS :=

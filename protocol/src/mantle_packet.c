@@ -78,7 +78,10 @@ mtl_u32 mtl_pkt_check(const void *pkt, mtl_u32 len)
 mtl_u32 mtl_page_list_check(const struct mtl_page_list *pl, mtl_u32 avail,
 			    mtl_u32 max_pages)
 {
-	const mtl_le64 *gpfn = (const mtl_le64 *)(pl + 1);
+	/* Packets start 8-byte aligned and every page list sits at an
+	 * 8-aligned offset of its message (mantle_storage.h asserts), so the
+	 * frame numbers behind it are aligned. */
+	const mtl_le64 *gpfn = (const void *)(pl + 1);
 	mtl_u32 nr, i;
 	mtl_u64 end;
 

@@ -65,7 +65,9 @@ int mtl_ring_init(struct mtl_ring *r, void *area, mtl_u32 log2,
 	    max_record > ring_capacity(1u << log2))
 		return MTL_RING_EINVAL;
 	r->ctl = area;
-	r->slots = (struct mtl_slot *)((mtl_u8 *)area + MTL_RING_CTL_SIZE);
+	/* area is MTL_RING_CTL_SIZE-aligned (checked above): so are slots */
+	r->slots =
+		(struct mtl_slot *)(void *)((mtl_u8 *)area + MTL_RING_CTL_SIZE);
 	r->mask = (1u << log2) - 1;
 	r->role = role;
 	r->flags = flags;

@@ -17,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static char run[] = "run"; /* getopt may permute argv, not edit it */
 	char *buf = malloc(size + 1), *argv[34];
 	struct mantle_opts o;
 	unsigned int u;
@@ -40,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!parse_uint(buf, 1, 8, &u) && (u < 1 || u > 8))
 		abort();
 
-	argv[0] = "run";
+	argv[0] = run;
 	for (size_t i = 0; i < size && argc < 33;) {
 		argv[argc++] = buf + i;
 		i += strlen(buf + i) + 1;
