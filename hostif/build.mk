@@ -6,7 +6,7 @@
 # fuzz targets tests/fuzz/hostif.
 
 HOSTIF_CPPFLAGS := -Ihostif/include -Ivmgs-tools/include
-HOSTIF_COMMON := wire decoder chan
+HOSTIF_COMMON := wire msg decoder chan
 HOSTIF_PV_SRCS := $(addprefix hostif/src/,$(addsuffix .c,$(HOSTIF_COMMON) \
 	client vmgs_io))
 HOSTIF_HOST_SRCS := $(addprefix hostif/src/,$(addsuffix .c,$(HOSTIF_COMMON) \
@@ -44,11 +44,11 @@ $(eval $(call unit_test,hostif_vmgs,$(OBJ)/tests/unit/hostif/test_vmgs.o \
 	$(OBJ)/tests/unit/hostif/pair.o $(HOSTIF_BOTH),$(HOSTIF_LDLIBS)))
 
 $(eval $(call fuzz_target,hostif_frames,tests/fuzz/hostif/fuzz_frames.c \
-	hostif/src/wire.c hostif/src/decoder.c,-Ihostif/include,-lz))
+	hostif/src/wire.c hostif/src/msg.c hostif/src/decoder.c,-Ihostif/include,-lz))
 $(eval $(call fuzz_target,hostif_spec,tests/fuzz/hostif/fuzz_spec.c \
 	hostif/src/hostile.c,-Ihostif/include,))
 $(eval $(call fuzz_target,hostif_client,tests/fuzz/hostif/fuzz_client.c \
-	hostif/src/wire.c hostif/src/decoder.c hostif/src/chan.c \
+	hostif/src/wire.c hostif/src/msg.c hostif/src/decoder.c hostif/src/chan.c \
 	hostif/src/client.c,-Ihostif/include,-lz))
 
 # make bench-hostif: channel VMGS reads vs direct file reads; codec vs memcpy.

@@ -6,7 +6,6 @@
  */
 #include <string.h>
 
-#include "le.h"
 #include "mantle_hostif.h"
 
 void hostif_dec_init(struct hostif_dec *d)

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "le.h"
+#include "mantle_bytes.h"
 #include "mantle_hostif.h"
 
 static uint8_t frame[HOSTIF_MAX_FRAME];
@@ -27,8 +27,8 @@ static size_t enc(uint16_t type, uint64_t seq, uint32_t id, const void *p,
 /* Re-seals a frame after a test edits it, so only the edit is wrong. */
 static void reseal(uint8_t *f)
 {
-	put32(f + HOSTIF_OFF_CRC,
-	      hostif_crc(f, f + HOSTIF_HDR_SIZE, le32(f + HOSTIF_OFF_LEN)));
+	put_le32(f + HOSTIF_OFF_CRC, hostif_crc(f, f + HOSTIF_HDR_SIZE,
+						get_le32(f + HOSTIF_OFF_LEN)));
 }
 
 static struct hostif_dec *dec_new(void)
@@ -55,7 +55,7 @@ static void test_layout(void **state)
 	assert_int_equal(frame[16], 0x08);
 	assert_int_equal(frame[23], 0x01);
 	assert_int_equal(frame[24], 0xd4);
-	assert_int_equal(le32(frame + 28), hostif_crc(frame, NULL, 0));
+	assert_int_equal(get_le32(frame + 28), hostif_crc(frame, NULL, 0));
 }
 
 static void test_roundtrip_all(void **state)
@@ -303,7 +303,7 @@ static void test_oversized(void **state)
 
 	enc(HOSTIF_T_VMGS_INFO, 1, 1, NULL, 0, NULL, 0);
 	memcpy(hdr, frame, sizeof(hdr));
-	put32(hdr + HOSTIF_OFF_LEN, HOSTIF_MAX_PAYLOAD + 1);
+	put_le32(hdr + HOSTIF_OFF_LEN, HOSTIF_MAX_PAYLOAD + 1);
 	expect_recover(hdr, sizeof(hdr), -HOSTIF_E_LENGTH);
 	/* The encoder refuses to build one. */
 	assert_int_equal(enc(HOSTIF_T_VMGS_WRITE, 1, 1, frame, HOSTIF_RW_HDR,
@@ -368,10 +368,10 @@ static void test_validators(void **state)
 	/* Reserved header fields. */
 	enc(HOSTIF_T_VMGS_INFO, 1, 1, NULL, 0, NULL, 0);
 	assert_int_equal(validate(), 0);
-	put16(frame + HOSTIF_OFF_FLAGS, 1);
+	put_le16(frame + HOSTIF_OFF_FLAGS, 1);
 	assert_int_equal(validate(), -HOSTIF_E_RESERVED);
 	enc(HOSTIF_T_VMGS_INFO, 1, 1, NULL, 0, NULL, 0);
-	put16(frame + HOSTIF_OFF_RSVD, 1);
+	put_le16(frame + HOSTIF_OFF_RSVD, 1);
 	assert_int_equal(validate(), -HOSTIF_E_RESERVED);
 	/* Requests need an id; one-way messages must not have one. */
 	enc(HOSTIF_T_VMGS_INFO, 1, 0, NULL, 0, NULL, 0);
