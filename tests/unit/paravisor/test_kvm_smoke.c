@@ -3,8 +3,9 @@
  * The VMM end to end on /dev/kvm with tiny hand-made "kernels" (a bzImage
  * header around a few instructions at the 64-bit entry): console output,
  * ACPI power-off, ACPI reset and the reboot limit, triple fault, SIGTERM,
- * set-up errors. Where KVM is unusable, only the VMM's clear error about
- * that is tested. A Linux guest is tested in the paravisor VM instead
+ * set-up errors and their reasons. Where KVM is unusable each KVM test
+ * skips with the probe's reason, and only the VMM's clear error about that
+ * is tested. A Linux guest is tested in the paravisor VM instead
  * (tests/integration/paravisor_*.sh).
  */
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
@@ -32,6 +34,9 @@
 
 static char disk_path[] = "/tmp/mantle-smoke-disk.XXXXXX";
 static char con_path[] = "/tmp/mantle-smoke-con.XXXXXX";
+static char log_path[] = "/tmp/mantle-smoke-log.XXXXXX";
+/* The VMM's log (its stderr) of the last run_vmm(). */
+static char vmm_log[16384];
 
 /* out "OK\n" to COM1, then the given tail. */
 static const uint8_t say_ok[] = { 0x66, 0xBA, 0xF8, 0x03, 0xB0, 'O', 0xEE,
@@ -82,7 +87,21 @@ static void write_disk(const uint8_t *tail, size_t tail_len)
 	free(img);
 }
 
-/* Run the VMM in a child; returns its exit code. */
+/* Reads the last run's VMM log into vmm_log and repeats it on stderr, so
+ * that the test log still shows it. */
+static void read_vmm_log(void)
+{
+	FILE *f = fopen(log_path, "rb");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(vmm_log, 1, sizeof(vmm_log) - 1, f);
+	vmm_log[n] = 0;
+	fclose(f);
+	fputs(vmm_log, stderr);
+}
+
+/* Run the VMM in a child, its log in vmm_log; returns its exit code. */
 static int run_vmm(unsigned int max_reboots)
 {
 	char err[256];
@@ -94,7 +113,10 @@ static int run_vmm(unsigned int max_reboots)
 		struct vmm_opts o = { .ops = &platform_nested_ops,
 				      .max_reboots = max_reboots,
 				      .mem_max = 1ull << 32 };
+		int fd = open(log_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 
+		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+			_exit(98);
 		pv_log_start();
 		o.host = host_open(disk_path, con_path, err, sizeof(err));
 		if (!o.host)
@@ -103,6 +125,7 @@ static int run_vmm(unsigned int max_reboots)
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
+	read_vmm_log();
 	return WEXITSTATUS(status);
 }
 
@@ -130,6 +153,9 @@ static int setup(void **state)
 	fd = mkstemp(con_path);
 	assert_true(fd >= 0);
 	close(fd);
+	fd = mkstemp(log_path);
+	assert_true(fd >= 0);
+	close(fd);
 	return 0;
 }
 
@@ -138,14 +164,24 @@ static int teardown(void **state)
 	(void)state;
 	unlink(disk_path);
 	unlink(con_path);
+	unlink(log_path);
 	return 0;
 }
 
-static int kvm_usable(void)
+static int kvm_usable(char *err, size_t errlen)
 {
-	char err[256];
+	return platform_nested_ops.probe(err, errlen) == 0;
+}
 
-	return platform_nested_ops.probe(err, sizeof(err)) == 0;
+/* Each KVM test starts here: where KVM is unusable it skips, with why. */
+static void need_kvm(void)
+{
+	char err[256] = "";
+
+	if (!kvm_usable(err, sizeof(err))) {
+		printf("SKIP: /dev/kvm unusable: %s\n", err);
+		skip();
+	}
 }
 
 static void test_poweroff(void **state)
@@ -153,6 +189,7 @@ static void test_poweroff(void **state)
 	char out[256];
 
 	(void)state;
+	need_kvm();
 	write_disk(poweroff, sizeof(poweroff));
 	assert_int_equal(run_vmm(3), PV_EXIT_POWEROFF);
 	console(out, sizeof(out));
@@ -164,6 +201,7 @@ static void test_reboot_limit(void **state)
 	char out[256];
 
 	(void)state;
+	need_kvm();
 	write_disk(reset, sizeof(reset));
 	/* Two reboots allowed: three boots, then status 3. */
 	assert_int_equal(run_vmm(2), PV_EXIT_INTERNAL);
@@ -176,6 +214,7 @@ static void test_triple_fault(void **state)
 	char out[256];
 
 	(void)state;
+	need_kvm();
 	write_disk(crash, sizeof(crash));
 	assert_int_equal(run_vmm(3), PV_EXIT_CRASH);
 	console(out, sizeof(out));
@@ -188,6 +227,7 @@ static void test_sigterm(void **state)
 	pid_t pid;
 
 	(void)state;
+	need_kvm();
 	write_disk(hang, sizeof(hang));
 	pid = fork();
 	assert_true(pid >= 0);
@@ -226,6 +266,7 @@ static void test_not_a_bzimage(void **state)
 	uint8_t junk[4096];
 
 	(void)state;
+	need_kvm();
 	write_disk(poweroff, sizeof(poweroff));
 	memset(junk, 0x5A, sizeof(junk));
 	f = fopen(disk_path, "r+b");
@@ -234,6 +275,8 @@ static void test_not_a_bzimage(void **state)
 	fwrite(junk, 1, sizeof(junk), f);
 	fclose(f);
 	assert_int_equal(run_vmm(3), PV_EXIT_SETUP);
+	assert_non_null(strstr(vmm_log, "kernel: not a bzImage: no boot flag"));
+	assert_non_null(strstr(vmm_log, "result=setup-error"));
 }
 
 static void test_initrd_too_large(void **state)
@@ -242,6 +285,7 @@ static void test_initrd_too_large(void **state)
 	FILE *f;
 
 	(void)state;
+	need_kvm();
 	write_disk(poweroff, sizeof(poweroff));
 	/* 50 MiB of initrd cannot fit above a kernel at 16 MiB in 64 MiB. */
 	f = fopen(disk_path, "r+b");
@@ -255,6 +299,9 @@ static void test_initrd_too_large(void **state)
 	fclose(f);
 	assert_int_equal(truncate(disk_path, 16384 + 50 * MiB), 0);
 	assert_int_equal(run_vmm(3), PV_EXIT_SETUP);
+	assert_non_null(strstr(vmm_log, "initrd too large for guest memory: "
+					"52428800 bytes do not fit"));
+	assert_non_null(strstr(vmm_log, "result=setup-error"));
 }
 
 /* Where KVM is unusable, what the VMM says about it is what can be tested. */
@@ -263,6 +310,11 @@ static void test_no_kvm_clear_error(void **state)
 	char err[256] = "";
 
 	(void)state;
+	if (kvm_usable(err, sizeof(err))) {
+		printf("SKIP: /dev/kvm usable: its unusable-KVM error cannot "
+		       "be provoked here\n");
+		skip();
+	}
 	assert_int_equal(platform_nested_ops.probe(err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "KVM unavailable"));
 }
@@ -276,15 +328,8 @@ int main(void)
 		cmocka_unit_test(test_sigterm),
 		cmocka_unit_test(test_not_a_bzimage),
 		cmocka_unit_test(test_initrd_too_large),
-	};
-	const struct CMUnitTest no_kvm[] = {
 		cmocka_unit_test(test_no_kvm_clear_error),
 	};
 
-	if (!kvm_usable()) {
-		fprintf(stderr,
-			"# /dev/kvm unusable: only its error is tested\n");
-		return cmocka_run_group_tests(no_kvm, NULL, NULL);
-	}
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -27,7 +27,13 @@ static void test_guest_ram_apart(void **state)
 	assert_int_equal(memstat_pss(m, &total2, &ram2), 0);
 	assert_true(ram2 >= 8192);
 	assert_true(total2 >= ram2 + 1); /* the rest of the process counts */
-	assert_true(total2 - ram2 < total2);
+	/*
+	 * The 8 MiB are counted in the total and apart, never in the rest
+	 * of the process: the total grows by (about) them and the rest does
+	 * not. 4 MiB of slack absorbs the Pss drift of shared pages.
+	 */
+	assert_true(total2 >= total + 8192 - 4096);
+	assert_true(total2 - ram2 < total - ram + 4096);
 	/* A pointer that starts no mapping attributes nothing. */
 	assert_int_equal(memstat_pss(m + 4096, &total, &ram), 0);
 	assert_int_equal(ram, 0);
