@@ -34,11 +34,35 @@
 #define MAX_HITS_SHOWN 8
 #define MAX_PATTERNS 4
 
+/* Exit statuses (the usage text lists them too). */
+enum {
+	EXIT_CLEAN = 0, /* canary found, no pattern */
+	EXIT_PATTERN = 1, /* a pattern found */
+	EXIT_NO_CANARY = 2, /* the scan proves nothing */
+	EXIT_KCORE = 3, /* kcore unusable */
+	EXIT_USAGE = 64,
+};
+
 struct needle {
 	char name[16];
 	uint8_t x[MAX_PAT], m[MAX_PAT]; /* pattern = x ^ m */
 	size_t len;
 	uint64_t hits;
+};
+
+/* The command line: masked patterns as given, not yet parsed. */
+struct args {
+	const char *kcore;
+	const char *px[MAX_PATTERNS], *pm[MAX_PATTERNS];
+	size_t npx, npm;
+};
+
+/* What one run looks for and what it found. nd[0] is the canary. */
+struct scan {
+	struct needle nd[1 + MAX_PATTERNS];
+	size_t nn;
+	size_t overlap; /* bytes chunks overlap by: longest needle + shown */
+	uint64_t scanned, segs;
 };
 
 static void usage(FILE *out)
@@ -178,115 +202,190 @@ static int scan_segment(int fd, const Elf64_Phdr *ph, struct needle *nd,
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* -1 to go on, or the exit status to stop with (--help, usage error). */
+static int parse_args(int argc, char **argv, struct args *a)
 {
-	struct needle nd[1 + MAX_PATTERNS] = { { .name = "canary" } };
-	const char *kcore = "/proc/kcore", *px[MAX_PATTERNS], *pm[MAX_PATTERNS];
-	size_t nn = 1, npx = 0, npm = 0, mlen = 0, overlap = CANARY_LEN;
-	uint64_t scanned = 0, segs = 0;
-	uint8_t *canary, *buf;
-	Elf64_Ehdr eh;
-	Elf64_Phdr *ph;
-	int fd;
-
+	a->kcore = "/proc/kcore";
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
 			usage(stdout);
-			return 0;
-		} else if (i + 1 < argc && npx < MAX_PATTERNS &&
+			return EXIT_CLEAN;
+		} else if (i + 1 < argc && a->npx < MAX_PATTERNS &&
 			   !strcmp(argv[i], "--pattern-xor")) {
-			px[npx++] = argv[++i];
-		} else if (i + 1 < argc && npm < MAX_PATTERNS &&
+			a->px[a->npx++] = argv[++i];
+		} else if (i + 1 < argc && a->npm < MAX_PATTERNS &&
 			   !strcmp(argv[i], "--mask")) {
-			pm[npm++] = argv[++i];
+			a->pm[a->npm++] = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--kcore")) {
-			kcore = argv[++i];
+			a->kcore = argv[++i];
 		} else {
 			usage(stderr);
-			return 64;
+			return EXIT_USAGE;
 		}
 	}
-	if (npx != npm) {
+	if (a->npx != a->npm) {
 		fprintf(stderr,
 			"memscan: each --pattern-xor needs its --mask\n");
-		return 64;
+		return EXIT_USAGE;
 	}
-	for (size_t j = 0; j < npx; j++, nn++) {
-		struct needle *d = &nd[nn];
+	return -1;
+}
 
-		if (parse_hex(px[j], d->x, &d->len) < 0 ||
-		    parse_hex(pm[j], d->m, &mlen) < 0 || mlen != d->len) {
+/* The patterns after the canary; 0 or EXIT_USAGE. */
+static int add_patterns(const struct args *a, struct scan *sc)
+{
+	size_t mlen = 0;
+
+	for (size_t j = 0; j < a->npx; j++, sc->nn++) {
+		struct needle *d = &sc->nd[sc->nn];
+
+		if (parse_hex(a->px[j], d->x, &d->len) < 0 ||
+		    parse_hex(a->pm[j], d->m, &mlen) < 0 || mlen != d->len) {
 			fprintf(stderr, "memscan: a pattern and its mask must "
 					"be hex strings of the same length, 1 "
 					"to 64 bytes\n");
-			return 64;
+			return EXIT_USAGE;
 		}
 		snprintf(d->name, sizeof(d->name), "pattern %zu", j + 1);
-		if (d->len > overlap)
-			overlap = d->len;
+		if (d->len > sc->overlap)
+			sc->overlap = d->len;
 	}
+	return 0;
+}
 
-	/* The canary: random bytes in the heap, matched through a random
-	 * mask like the pattern. */
-	canary = malloc(CANARY_LEN);
-	nd[0].len = CANARY_LEN;
+/* The canary: random bytes in the heap, matched through a random mask like
+ * the pattern. NULL if it cannot be made. */
+static uint8_t *plant_canary(struct needle *nd)
+{
+	uint8_t *canary = malloc(CANARY_LEN);
+
+	nd->len = CANARY_LEN;
 	if (!canary || getrandom(canary, CANARY_LEN, 0) != CANARY_LEN ||
-	    getrandom(nd[0].m, CANARY_LEN, 0) != CANARY_LEN) {
+	    getrandom(nd->m, CANARY_LEN, 0) != CANARY_LEN) {
 		fprintf(stderr, "memscan: cannot make the canary\n");
-		return 3;
+		return NULL;
 	}
 	for (size_t k = 0; k < CANARY_LEN; k++)
-		nd[0].x[k] = canary[k] ^ nd[0].m[k];
+		nd->x[k] = canary[k] ^ nd->m[k];
+	return canary;
+}
 
-	fd = open(kcore, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "memscan: %s: %s\n", kcore, strerror(errno));
-		return 3;
-	}
-	if (read_full(fd, &eh, sizeof(eh), 0) < 0 ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
-	    eh.e_phnum > MAX_PHDRS) {
+/* The ELF header and program headers of kcore; NULL (said why) if it is
+ * not a 64-bit ELF core. */
+static Elf64_Phdr *read_phdrs(int fd, const char *kcore, Elf64_Ehdr *eh)
+{
+	Elf64_Phdr *ph;
+
+	if (read_full(fd, eh, sizeof(*eh), 0) < 0 ||
+	    memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 ||
+	    eh->e_phnum > MAX_PHDRS) {
 		fprintf(stderr, "memscan: %s is not a 64-bit ELF core\n",
 			kcore);
-		return 3;
+		return NULL;
 	}
-	ph = calloc(eh.e_phnum, sizeof(*ph));
-	overlap += 32; /* the bytes shown after a hit */
-	buf = malloc(CHUNK + overlap);
-	if (!ph || !buf ||
-	    read_full(fd, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff) < 0) {
+	ph = calloc(eh->e_phnum, sizeof(*ph));
+	if (!ph ||
+	    read_full(fd, ph, eh->e_phnum * sizeof(*ph), eh->e_phoff) < 0) {
 		fprintf(stderr, "memscan: cannot read the program headers\n");
-		return 3;
+		free(ph);
+		return NULL;
 	}
-	for (unsigned int i = 0; i < eh.e_phnum; i++) {
+	return ph;
+}
+
+/* Scans every RAM segment (physical, below the kernel text alias). */
+static int scan_ram(int fd, const Elf64_Phdr *ph, unsigned int phnum,
+		    struct scan *sc)
+{
+	uint8_t *buf = malloc(CHUNK + sc->overlap);
+
+	if (!buf) {
+		/* The message it always had, from when one check covered both. */
+		fprintf(stderr, "memscan: cannot read the program headers\n");
+		return -1;
+	}
+	for (unsigned int i = 0; i < phnum; i++) {
 		if (ph[i].p_type != PT_LOAD || ph[i].p_paddr == UINT64_MAX ||
 		    ph[i].p_vaddr >= KTEXT_BASE)
 			continue;
-		if (scan_segment(fd, &ph[i], nd, nn, buf, overlap) < 0) {
+		if (scan_segment(fd, &ph[i], sc->nd, sc->nn, buf, sc->overlap) <
+		    0) {
 			fprintf(stderr,
 				"memscan: read of the segment at phys 0x%llx "
 				"failed\n",
 				(unsigned long long)ph[i].p_paddr);
-			return 3;
+			free(buf);
+			return -1;
 		}
-		segs++;
-		scanned += ph[i].p_memsz;
+		sc->segs++;
+		sc->scanned += ph[i].p_memsz;
 	}
+	free(buf);
+	return 0;
+}
+
+/* Reads kcore and scans it: 0 or EXIT_KCORE. */
+static int scan_kcore(const char *kcore, struct scan *sc)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph;
+	int fd = open(kcore, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0) {
+		fprintf(stderr, "memscan: %s: %s\n", kcore, strerror(errno));
+		return EXIT_KCORE;
+	}
+	ph = read_phdrs(fd, kcore, &eh);
+	r = ph ? scan_ram(fd, ph, eh.e_phnum, sc) : -1;
+	free(ph);
 	close(fd);
+	return r < 0 ? EXIT_KCORE : 0;
+}
+
+/* Prints the counts; returns the exit status they mean. */
+static int report(const struct scan *sc, const char *kcore)
+{
 	printf("memscan: scanned %llu bytes of RAM in %llu segments of %s\n",
-	       (unsigned long long)scanned, (unsigned long long)segs, kcore);
-	printf("memscan: canary: found %llu\n", (unsigned long long)nd[0].hits);
-	for (size_t j = 1; j < nn; j++)
-		printf("memscan: %s: found %llu\n", nd[j].name,
-		       (unsigned long long)nd[j].hits);
+	       (unsigned long long)sc->scanned, (unsigned long long)sc->segs,
+	       kcore);
+	printf("memscan: canary: found %llu\n",
+	       (unsigned long long)sc->nd[0].hits);
+	for (size_t j = 1; j < sc->nn; j++)
+		printf("memscan: %s: found %llu\n", sc->nd[j].name,
+		       (unsigned long long)sc->nd[j].hits);
+	if (!sc->nd[0].hits)
+		return EXIT_NO_CANARY;
+	for (size_t j = 1; j < sc->nn; j++)
+		if (sc->nd[j].hits)
+			return EXIT_PATTERN;
+	return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+	struct scan sc = { .nd = { { .name = "canary" } },
+			   .nn = 1,
+			   .overlap = CANARY_LEN };
+	struct args a = { 0 };
+	uint8_t *canary;
+	int r = parse_args(argc, argv, &a);
+
+	if (r >= 0)
+		return r;
+	r = add_patterns(&a, &sc);
+	if (r)
+		return r;
+	canary = plant_canary(&sc.nd[0]);
+	if (!canary)
+		return EXIT_KCORE;
+	sc.overlap += 32; /* the bytes shown after a hit */
+	r = scan_kcore(a.kcore, &sc);
+	if (r)
+		return r;
+	r = report(&sc, a.kcore);
 	/* Keep the canary alive up to here. */
 	__asm__ volatile("" : : "r"(canary) : "memory");
-	if (!nd[0].hits)
-		return 2;
-	for (size_t j = 1; j < nn; j++)
-		if (nd[j].hits)
-			return 1;
-	return 0;
+	return r;
 }
