@@ -6,7 +6,7 @@
 # fuzz targets tests/fuzz/hostif.
 
 HOSTIF_CPPFLAGS := -Ihostif/include -Ivmgs-tools/include
-HOSTIF_COMMON := wire msg decoder chan
+HOSTIF_COMMON := wire msg decoder chan session
 HOSTIF_PV_SRCS := $(addprefix hostif/src/,$(addsuffix .c,$(HOSTIF_COMMON) \
 	client vmgs_io))
 HOSTIF_HOST_SRCS := $(addprefix hostif/src/,$(addsuffix .c,$(HOSTIF_COMMON) \
@@ -48,8 +48,9 @@ $(eval $(call fuzz_target,hostif_frames,tests/fuzz/hostif/fuzz_frames.c \
 $(eval $(call fuzz_target,hostif_spec,tests/fuzz/hostif/fuzz_spec.c \
 	hostif/src/hostile.c,-Ihostif/include,))
 $(eval $(call fuzz_target,hostif_client,tests/fuzz/hostif/fuzz_client.c \
-	hostif/src/wire.c hostif/src/msg.c hostif/src/decoder.c hostif/src/chan.c \
-	hostif/src/client.c,-Ihostif/include,-lz))
+	hostif/src/wire.c hostif/src/msg.c hostif/src/decoder.c \
+	hostif/src/chan.c hostif/src/session.c hostif/src/client.c,\
+	-Ihostif/include,-lz))
 
 # make bench-hostif: channel VMGS reads vs direct file reads; codec vs memcpy.
 $(OBJ)/hostif/bench/%.o: CPPFLAGS += -Itests/unit/hostif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chan.h"
+#include "session.h"
 #include "hostif_client.h"
 
 struct event_src {
@@ -22,10 +23,7 @@ struct event_src {
 struct hostif_client {
 	int fd;
 	struct hostif_client_cfg cfg;
-	int negotiated;
-	uint8_t major, minor;
-	uint64_t features;
-	uint64_t tx_seq, rx_seq;
+	struct hostif_session ss;
 	uint32_t next_req;
 	struct hostif_counters cnt;
 	unsigned nsrc;
@@ -71,13 +69,7 @@ int hostif_client_new(int fd, const struct hostif_client_cfg *cfg,
 		c->cfg.event_burst = 32;
 	if (!c->cfg.event_rate)
 		c->cfg.event_rate = 1000;
-	if (!c->cfg.range.min_major) {
-		c->cfg.range.min_major = c->cfg.range.max_major =
-			HOSTIF_VERSION_MAJOR;
-		c->cfg.range.min_minor = c->cfg.range.max_minor =
-			HOSTIF_VERSION_MINOR;
-	}
-	c->cfg.range.features = c->cfg.features & HOSTIF_F_KNOWN;
+	hostif_range_default(&c->cfg.range, c->cfg.features);
 	hostif_dec_init(&c->dec);
 	*out = c;
 	return 0;
@@ -91,13 +83,13 @@ void hostif_client_free(struct hostif_client *c)
 void hostif_client_version(const struct hostif_client *c, uint8_t *major,
 			   uint8_t *minor)
 {
-	*major = c->major;
-	*minor = c->minor;
+	*major = c->ss.major;
+	*minor = c->ss.minor;
 }
 
 uint64_t hostif_client_features(const struct hostif_client *c)
 {
-	return c->features;
+	return c->ss.features;
 }
 
 const struct hostif_counters *
@@ -155,7 +147,7 @@ static void on_event(struct hostif_client *c, const struct hostif_frame *f)
 	struct event_src *s = NULL;
 	uint64_t t, cap, add;
 
-	if (hostif_event_get(f, &ev) || !(c->features & HOSTIF_F_EVENTS)) {
+	if (hostif_event_get(f, &ev) || !(c->ss.features & HOSTIF_F_EVENTS)) {
 		c->cnt.events_bogus++;
 		return;
 	}
@@ -195,12 +187,12 @@ static int screen(struct hostif_client *c, const struct hostif_frame *f)
 {
 	int r;
 
-	if (c->negotiated && f->h.type != HOSTIF_T_HELLO_REPLY &&
-	    (f->h.major != c->major || f->h.minor != c->minor)) {
+	if (c->ss.negotiated && f->h.type != HOSTIF_T_HELLO_REPLY &&
+	    (f->h.major != c->ss.major || f->h.minor != c->ss.minor)) {
 		c->cnt.bad_version++;
 		return 0;
 	}
-	if (f->h.seq <= c->rx_seq) {
+	if (f->h.seq <= c->ss.rx_seq) {
 		c->cnt.replays++;
 		return 0;
 	}
@@ -210,9 +202,9 @@ static int screen(struct hostif_client *c, const struct hostif_frame *f)
 		/* A malformed reply still ends its attempt at once (below). */
 		return f->h.type & HOSTIF_T_REPLY ? -1 : 0;
 	}
-	if (f->h.seq != c->rx_seq + 1)
+	if (f->h.seq != c->ss.rx_seq + 1)
 		c->cnt.seq_gaps++;
-	c->rx_seq = f->h.seq;
+	c->ss.rx_seq = f->h.seq;
 	if (f->h.type == HOSTIF_T_EVENT) {
 		on_event(c, f);
 		return 0;
@@ -227,15 +219,8 @@ static int screen(struct hostif_client *c, const struct hostif_frame *f)
 static int send_frame(struct hostif_client *c, uint16_t type, uint32_t req_id,
 		      const void *p1, size_t n1, const void *p2, size_t n2)
 {
-	struct hostif_hdr h = {
-		.type = type,
-		.major = c->negotiated ? c->major : HOSTIF_VERSION_MAJOR,
-		.minor = c->negotiated ? c->minor : 0,
-		.seq = ++c->tx_seq,
-		.req_id = req_id,
-	};
-	size_t len =
-		hostif_frame_encode(c->tx, sizeof(c->tx), &h, p1, n1, p2, n2);
+	size_t len = hostif_session_encode(&c->ss, c->tx, sizeof(c->tx), type,
+					   req_id, p1, n1, p2, n2);
 
 	if (!len)
 		return -HOSTIF_E_INVAL;
@@ -337,10 +322,10 @@ static int hello_done(struct hostif_client *c, const struct hostif_frame *f,
 	/* Both sides compute the same answer; a host that disagrees lies. */
 	if (major != m.major || minor != m.minor)
 		return -HOSTIF_E_REFUSED;
-	c->major = major;
-	c->minor = minor;
-	c->features = c->cfg.range.features & m.range.features;
-	c->negotiated = 1;
+	c->ss.major = major;
+	c->ss.minor = minor;
+	c->ss.features = c->cfg.range.features & m.range.features;
+	c->ss.negotiated = 1;
 	return 0;
 }
 
@@ -353,7 +338,7 @@ int hostif_client_hello(struct hostif_client *c)
 			      .n1 = sizeof(p),
 			      .handle = hello_done };
 
-	if (c->negotiated)
+	if (c->ss.negotiated)
 		return -HOSTIF_E_STATE;
 	hostif_hello_put(p, &c->cfg.range);
 	return transact(c, &rq);
@@ -390,7 +375,7 @@ int hostif_client_vmgs_info(struct hostif_client *c, uint32_t *sector_size,
 			      .arg = &a };
 	int r;
 
-	if (!c->negotiated)
+	if (!c->ss.negotiated)
 		return -HOSTIF_E_STATE;
 	r = transact(c, &rq);
 	if (!r) {
@@ -450,7 +435,7 @@ static int vmgs_rw(struct hostif_client *c, uint64_t lba, uint32_t count,
 {
 	uint8_t hdr[HOSTIF_RW_HDR];
 
-	if (!c->negotiated)
+	if (!c->ss.negotiated)
 		return -HOSTIF_E_STATE;
 	if ((!rbuf && !wbuf) || lba + count < lba)
 		return -HOSTIF_E_INVAL;
@@ -505,7 +490,7 @@ int hostif_client_vmgs_flush(struct hostif_client *c)
 			      .reply = HOSTIF_T_VMGS_FLUSH_REPLY,
 			      .handle = write_done };
 
-	if (!c->negotiated)
+	if (!c->ss.negotiated)
 		return -HOSTIF_E_STATE;
 	return transact(c, &rq);
 }
@@ -516,7 +501,7 @@ int hostif_client_log(struct hostif_client *c, uint8_t level, const char *text)
 	char line[HOSTIF_LOG_MAX];
 	size_t n = 0;
 
-	if (!c->negotiated || !(c->features & HOSTIF_F_LOG))
+	if (!c->ss.negotiated || !(c->ss.features & HOSTIF_F_LOG))
 		return -HOSTIF_E_STATE;
 	for (; text[n] && n < sizeof(line); n++) {
 		unsigned char ch = (unsigned char)text[n];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "chan.h"
+#include "session.h"
 #include "store.h"
 
 #define HISTORY 4 /* frames kept for ctl-replay */
@@ -24,10 +25,7 @@ struct hostif_server {
 	struct hostif_store *store;
 	struct hostif_server_cfg cfg;
 	struct hostif_hostile *hh;
-	int negotiated;
-	uint8_t major, minor;
-	uint64_t features;
-	uint64_t tx_seq, rx_seq;
+	struct hostif_session ss;
 	struct hostif_server_counters cnt;
 	unsigned nhist, hist_next;
 	struct held *hist; /* HISTORY entries */
@@ -53,13 +51,7 @@ int hostif_server_new(int fd, struct hostif_store *store,
 	if (cfg)
 		s->cfg = *cfg;
 	s->hh = s->cfg.hostile;
-	if (!s->cfg.range.min_major) {
-		s->cfg.range.min_major = s->cfg.range.max_major =
-			HOSTIF_VERSION_MAJOR;
-		s->cfg.range.min_minor = s->cfg.range.max_minor =
-			HOSTIF_VERSION_MINOR;
-	}
-	s->cfg.range.features = s->cfg.features & HOSTIF_F_KNOWN;
+	hostif_range_default(&s->cfg.range, s->cfg.features);
 	if (s->hh) {
 		s->hist = calloc(HISTORY, sizeof(*s->hist));
 		s->reorder = calloc(1, sizeof(*s->reorder));
@@ -140,15 +132,8 @@ static int emit(struct hostif_server *s, size_t len)
 static int send_frame(struct hostif_server *s, uint16_t type, uint32_t req_id,
 		      const void *p1, size_t n1, const void *p2, size_t n2)
 {
-	struct hostif_hdr h = {
-		.type = type,
-		.major = s->negotiated ? s->major : HOSTIF_VERSION_MAJOR,
-		.minor = s->negotiated ? s->minor : 0,
-		.seq = ++s->tx_seq,
-		.req_id = req_id,
-	};
-	size_t len =
-		hostif_frame_encode(s->tx, sizeof(s->tx), &h, p1, n1, p2, n2);
+	size_t len = hostif_session_encode(&s->ss, s->tx, sizeof(s->tx), type,
+					   req_id, p1, n1, p2, n2);
 
 	return len ? emit(s, len) : -HOSTIF_E_INVAL;
 }
@@ -197,19 +182,20 @@ static int on_hello(struct hostif_server *s, const struct hostif_frame *f)
 		return -HOSTIF_E_PAYLOAD;
 	if (hostif_negotiate(&s->cfg.range, &peer, &m.major, &m.minor)) {
 		m.status = HOSTIF_S_VERSION;
-		s->negotiated = 0;
+		s->ss.negotiated = 0;
 	} else {
-		s->negotiated = 0; /* the reply goes out in the HELLO version */
-		s->features = s->cfg.range.features & peer.features;
+		s->ss.negotiated =
+			0; /* the reply goes out in the HELLO version */
+		s->ss.features = s->cfg.range.features & peer.features;
 	}
 	hostif_hello_reply_put(p, &m);
 	r = send_frame(s, HOSTIF_T_HELLO_REPLY, f->h.req_id, p, sizeof(p), NULL,
 		       0);
 	if (!r && m.status == HOSTIF_S_OK) {
-		s->negotiated = 1;
-		s->major = m.major;
-		s->minor = m.minor;
-		if (s->features & HOSTIF_F_EVENTS)
+		s->ss.negotiated = 1;
+		s->ss.major = m.major;
+		s->ss.minor = m.minor;
+		if (s->ss.features & HOSTIF_F_EVENTS)
 			r = hostif_server_storm(s);
 	}
 	return r;
@@ -340,7 +326,7 @@ static void on_log(struct hostif_server *s, const struct hostif_frame *f)
 	struct hostif_log m;
 	char line[HOSTIF_LOG_MAX + 1];
 
-	if (hostif_log_get(f, &m) || !(s->features & HOSTIF_F_LOG)) {
+	if (hostif_log_get(f, &m) || !(s->ss.features & HOSTIF_F_LOG)) {
 		s->cnt.frames_bad++;
 		return;
 	}
@@ -353,11 +339,11 @@ static void on_log(struct hostif_server *s, const struct hostif_frame *f)
 
 static int handle(struct hostif_server *s, const struct hostif_frame *f)
 {
-	if (hostif_msg_validate(f) || f->h.seq <= s->rx_seq) {
+	if (hostif_msg_validate(f) || f->h.seq <= s->ss.rx_seq) {
 		s->cnt.frames_bad++;
 		return 0;
 	}
-	s->rx_seq = f->h.seq;
+	s->ss.rx_seq = f->h.seq;
 	s->cnt.frames_ok++;
 	if (f->h.type == HOSTIF_T_HELLO)
 		return on_hello(s, f);
@@ -365,8 +351,8 @@ static int handle(struct hostif_server *s, const struct hostif_frame *f)
 		on_log(s, f);
 		return 0;
 	}
-	if (!s->negotiated || f->h.major != s->major ||
-	    f->h.minor != s->minor) {
+	if (!s->ss.negotiated || f->h.major != s->ss.major ||
+	    f->h.minor != s->ss.minor) {
 		s->cnt.requests_refused++;
 		if (f->h.type & HOSTIF_T_REPLY || f->h.type == HOSTIF_T_EVENT)
 			return 0;
