@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "fake_bzimage.h"
+#include "mantle_bytes.h"
 #include "host.h"
 #include "log.h"
 #include "payload.h"
@@ -49,12 +50,6 @@ static const uint8_t reset[] = { 0x66, 0xBA, 0x02, 0x06, 0xB0, 0x01, 0xEE };
 static const uint8_t crash[] = { 0x0F, 0x0B };
 static const uint8_t hang[] = { 0xF4, 0xEB, 0xFD }; /* hlt; jmp hlt */
 
-static void put(uint8_t *p, uint64_t off, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[off + (uint64_t)i] = (uint8_t)(v >> (8 * i));
-}
-
 /* A payload disk with the code at the kernel's 64-bit entry. */
 static void write_disk(const uint8_t *tail, size_t tail_len)
 {
@@ -69,14 +64,14 @@ static void write_disk(const uint8_t *tail, size_t tail_len)
 	memcpy(entry + sizeof(say_ok) + tail_len, hang, sizeof(hang));
 	memset(disk, 0, sizeof(disk));
 	memcpy(disk, "MNTLPAY1", 8);
-	put(disk, 8, 1, 4);
-	put(disk, 12, 4096, 4);
-	put(disk, 20, 1, 4); /* cpus */
-	put(disk, 24, 64 * MiB, 8);
-	put(disk, 32, 4096, 8);
-	put(disk, 40, len, 8);
-	put(disk, 64, 4096 + 8192, 8); /* command line */
-	put(disk, 72, 4, 8);
+	put_le32(disk + 8, 1);
+	put_le32(disk + 12, 4096);
+	put_le32(disk + 20, 1); /* cpus */
+	put_le64(disk + 24, 64 * MiB);
+	put_le64(disk + 32, 4096);
+	put_le64(disk + 40, len);
+	put_le64(disk + 64, 4096 + 8192); /* command line */
+	put_le64(disk + 72, 4);
 	assert_true(len <= 8192);
 	memcpy(disk + 4096, img, len);
 	memcpy(disk + 4096 + 8192, "test", 4);
@@ -291,10 +286,10 @@ static void test_initrd_too_large(void **state)
 	f = fopen(disk_path, "r+b");
 	assert_non_null(f);
 	memset(field, 0, sizeof(field));
-	put(field, 0, 16384, 8);
+	put_le64(field, 16384);
 	fseek(f, 48, SEEK_SET);
 	assert_int_equal(fwrite(field, 1, 8, f), 8);
-	put(field, 0, 50 * MiB, 8);
+	put_le64(field, 50 * MiB);
 	assert_int_equal(fwrite(field, 1, 8, f), 8);
 	fclose(f);
 	assert_int_equal(truncate(disk_path, 16384 + 50 * MiB), 0);
