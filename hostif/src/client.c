@@ -113,31 +113,24 @@ int hostif_client_allow_event(struct hostif_client *c, uint32_t device,
 	return 0;
 }
 
+/* The counter of a decoder or validation error; any other is bad_payload. */
 static void count_err(struct hostif_client *c, int err)
 {
-	switch (-err) {
-	case HOSTIF_E_MAGIC:
-		c->cnt.bad_magic++;
-		break;
-	case HOSTIF_E_LENGTH:
-		c->cnt.bad_length++;
-		break;
-	case HOSTIF_E_CRC:
-		c->cnt.bad_crc++;
-		break;
-	case HOSTIF_E_VERSION:
-		c->cnt.bad_version++;
-		break;
-	case HOSTIF_E_TYPE:
-		c->cnt.bad_type++;
-		break;
-	case HOSTIF_E_RESERVED:
-		c->cnt.bad_reserved++;
-		break;
-	default:
-		c->cnt.bad_payload++;
-		break;
-	}
+	struct hostif_counters *k = &c->cnt;
+	uint64_t *const by_err[HOSTIF_E_COUNT] = {
+		[HOSTIF_E_MAGIC] = &k->bad_magic,
+		[HOSTIF_E_LENGTH] = &k->bad_length,
+		[HOSTIF_E_CRC] = &k->bad_crc,
+		[HOSTIF_E_VERSION] = &k->bad_version,
+		[HOSTIF_E_TYPE] = &k->bad_type,
+		[HOSTIF_E_RESERVED] = &k->bad_reserved,
+	};
+
+	err = -err;
+	if (err > 0 && err < HOSTIF_E_COUNT && by_err[err])
+		(*by_err[err])++;
+	else
+		k->bad_payload++;
 }
 
 /* Interrupt mediation: known source, then a token bucket per source. */
