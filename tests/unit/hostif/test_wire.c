@@ -471,6 +471,88 @@ static void test_negotiation_matrix(void **state)
 	assert_int_equal(neg(1, 2, 1, 1, 1, 0, 1, 0, &v), -HOSTIF_E_REFUSED);
 }
 
+/* The payload encoders put each field at SPEC.md §6's offset. */
+static void test_payload_offsets_spec(void **state)
+{
+	struct hostif_hello_reply hr = {
+		.status = 0x11223344,
+		.range = { 1, 2, 3, 4, 0x0102030405060708ull },
+		.major = 5,
+		.minor = 6,
+	};
+	struct hostif_info_reply ir = { 7, 4096, 0x1122334455667788ull };
+	struct hostif_rw rw = { .lba = 0x0807060504030201ull, .count = 9 };
+	struct hostif_read_reply rr = { .status = 1, .count = 2, .lba = 3 };
+	struct hostif_status_reply sr = { .status = 4, .count = 5 };
+	struct hostif_event ev = { .device = 0xa0b0c0d0, .vector = 0x1234 };
+	uint8_t b[HOSTIF_HELLO_REPLY_SIZE];
+
+	(void)state;
+	memset(b, 0xee, sizeof(b));
+	hostif_hello_put(b, &hr.range);
+	assert_memory_equal(b, "\x01\x02\x03\x04\0\0\0\0", 8);
+	assert_int_equal(get_le64(b + 8), hr.range.features);
+	memset(b, 0xee, sizeof(b));
+	hostif_hello_reply_put(b, &hr);
+	assert_int_equal(get_le32(b), hr.status);
+	assert_memory_equal(b + 4, "\x01\x02\x03\x04", 4);
+	assert_int_equal(get_le64(b + 8), hr.range.features);
+	assert_memory_equal(b + 16, "\x05\x06\0\0\0\0\0\0", 8);
+	hostif_info_reply_put(b, &ir);
+	assert_int_equal(get_le32(b), 7);
+	assert_int_equal(get_le32(b + 4), 4096);
+	assert_int_equal(get_le64(b + 8), ir.sector_count);
+	memset(b, 0xee, sizeof(b));
+	hostif_rw_put(b, &rw);
+	assert_int_equal(get_le64(b), rw.lba);
+	assert_int_equal(get_le32(b + 8), 9);
+	assert_int_equal(get_le32(b + 12), 0);
+	hostif_read_reply_put(b, &rr);
+	assert_int_equal(get_le32(b), 1);
+	assert_int_equal(get_le32(b + 4), 2);
+	assert_int_equal(get_le64(b + 8), 3);
+	hostif_status_reply_put(b, &sr);
+	assert_int_equal(get_le32(b), 4);
+	assert_int_equal(get_le32(b + 4), 5);
+	memset(b, 0xee, sizeof(b));
+	hostif_event_put(b, &ev);
+	assert_int_equal(get_le32(b), ev.device);
+	assert_int_equal(get_le16(b + 4), ev.vector);
+	assert_int_equal(get_le16(b + 6), 0);
+	memset(b, 0xee, sizeof(b));
+	hostif_log_put(b, 3);
+	assert_memory_equal(b, "\x03\0\0\0\xee", 5);
+}
+
+/* The message table's length bounds are SPEC.md §6's, row by row. */
+static void test_len_bounds_spec(void **state)
+{
+	static const struct {
+		uint16_t type;
+		uint32_t min, max;
+	} spec[] = {
+		{ 0x0001, 16, 16 },	{ 0x8001, 24, 24 },
+		{ 0x0010, 0, 0 },	{ 0x8010, 16, 16 },
+		{ 0x0011, 16, 16 },	{ 0x8011, 16, 65552 },
+		{ 0x0012, 528, 65552 }, { 0x8012, 8, 8 },
+		{ 0x0013, 0, 0 },	{ 0x8013, 8, 8 },
+		{ 0x0020, 8, 8 },	{ 0x0021, 5, 1028 },
+	};
+	uint32_t lo, hi;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
+		assert_int_equal(hostif_type_len_bounds(spec[i].type, &lo, &hi),
+				 0);
+		assert_int_equal(lo, spec[i].min);
+		assert_int_equal(hi, spec[i].max);
+	}
+	assert_int_equal(hostif_type_len_bounds(0x8000, &lo, &hi),
+			 -HOSTIF_E_TYPE);
+	assert_int_equal(hostif_type_len_bounds(0x0002, NULL, NULL),
+			 -HOSTIF_E_TYPE);
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
@@ -495,6 +577,8 @@ int main(void)
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_validators),
 		cmocka_unit_test(test_negotiation_matrix),
+		cmocka_unit_test(test_payload_offsets_spec),
+		cmocka_unit_test(test_len_bounds_spec),
 		cmocka_unit_test(test_strerror),
 	};
 
