@@ -179,41 +179,37 @@ static void need_kvm(void)
 	}
 }
 
+/* Boots the code `tail` (after "OK\n"): the VMM's exit status and the
+ * guest's console must be the expected ones. */
+static void boot_expect(const uint8_t *tail, size_t tail_len,
+			unsigned int max_reboots, int status, const char *out)
+{
+	char got[256];
+
+	need_kvm();
+	write_disk(tail, tail_len);
+	assert_int_equal(run_vmm(max_reboots), status);
+	console(got, sizeof(got));
+	assert_string_equal(got, out);
+}
+
 static void test_poweroff(void **state)
 {
-	char out[256];
-
 	(void)state;
-	need_kvm();
-	write_disk(poweroff, sizeof(poweroff));
-	assert_int_equal(run_vmm(3), PV_EXIT_POWEROFF);
-	console(out, sizeof(out));
-	assert_string_equal(out, "OK\n");
+	boot_expect(poweroff, sizeof(poweroff), 3, PV_EXIT_POWEROFF, "OK\n");
 }
 
 static void test_reboot_limit(void **state)
 {
-	char out[256];
-
 	(void)state;
-	need_kvm();
-	write_disk(reset, sizeof(reset));
 	/* Two reboots allowed: three boots, then status 3. */
-	assert_int_equal(run_vmm(2), PV_EXIT_INTERNAL);
-	console(out, sizeof(out));
-	assert_string_equal(out, "OK\nOK\nOK\n");
+	boot_expect(reset, sizeof(reset), 2, PV_EXIT_INTERNAL, "OK\nOK\nOK\n");
 }
 
 static void test_triple_fault(void **state)
 {
-	char out[256];
-
 	(void)state;
-	need_kvm();
-	write_disk(crash, sizeof(crash));
-	assert_int_equal(run_vmm(3), PV_EXIT_CRASH);
-	console(out, sizeof(out));
-	assert_string_equal(out, "OK\n");
+	boot_expect(crash, sizeof(crash), 3, PV_EXIT_CRASH, "OK\n");
 }
 
 static void test_sigterm(void **state)
