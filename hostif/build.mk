@@ -18,7 +18,7 @@ HOSTIF_LDLIBS := $(BUILD)/lib/libvmgs.a -lcrypto -lz -lpthread
 ALL_TARGETS += $(HOSTIF_PV_A) $(HOSTIF_HOST_A)
 
 $(OBJ)/hostif/%.o: CPPFLAGS += $(HOSTIF_CPPFLAGS)
-$(OBJ)/tests/unit/hostif/%.o: CPPFLAGS += $(HOSTIF_CPPFLAGS) -Ihostif/src
+$(OBJ)/tests/unit/hostif/%.o: CPPFLAGS += $(HOSTIF_CPPFLAGS)
 
 $(HOSTIF_PV_A): $(patsubst %.c,$(OBJ)/%.o,$(HOSTIF_PV_SRCS))
 	@mkdir -p $(@D)
