@@ -6,24 +6,14 @@
  */
 #include "measure.h"
 
+#include "mantle_bytes.h"
+
 #include <string.h>
 
 #include <openssl/evp.h>
 
 /* Record / event header: le32 type, le64 length, then the data. */
 #define MEASURE_HDR_LEN 12
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* out = H(prefix || data); prefix may be NULL. out must hold the md size. */
 static int digest2(const EVP_MD *md, const void *prefix, size_t prefix_len,
@@ -74,22 +64,25 @@ void measure_log_init(struct measure_log *log)
 	memset(log, 0, sizeof(*log));
 }
 
-/* The PCR each event type goes to (MEASUREMENT.md); 0 for unknown types. */
+/* Each event type's name and the PCR it goes to (MEASUREMENT.md). */
+static const struct {
+	const char *name;
+	uint32_t pcr;
+} event_types[] = {
+	[MEASURE_EV_KERNEL] = { "kernel", 4 },
+	[MEASURE_EV_INITRD] = { "initrd", 9 },
+	[MEASURE_EV_CMDLINE] = { "cmdline", 8 },
+	[MEASURE_EV_ACPI] = { "acpi", 1 },
+	/* platform configuration, as the ACPI tables */
+	[MEASURE_EV_E820] = { "e820", 1 },
+};
+
+/* 0 for unknown types. */
 static uint32_t event_pcr(uint32_t type)
 {
-	switch (type) {
-	case MEASURE_EV_KERNEL:
-		return 4;
-	case MEASURE_EV_INITRD:
-		return 9;
-	case MEASURE_EV_CMDLINE:
-		return 8;
-	case MEASURE_EV_ACPI:
-	case MEASURE_EV_E820: /* platform configuration, as the ACPI tables */
-		return 1;
-	default:
-		return 0;
-	}
+	return type < sizeof(event_types) / sizeof(event_types[0]) ?
+		       event_types[type].pcr :
+		       0;
 }
 
 int measure_log_add(struct measure_log *log, uint32_t type, const void *data,
@@ -114,20 +107,7 @@ int measure_log_add(struct measure_log *log, uint32_t type, const void *data,
 
 const char *measure_event_name(uint32_t type)
 {
-	switch (type) {
-	case MEASURE_EV_KERNEL:
-		return "kernel";
-	case MEASURE_EV_INITRD:
-		return "initrd";
-	case MEASURE_EV_CMDLINE:
-		return "cmdline";
-	case MEASURE_EV_ACPI:
-		return "acpi";
-	case MEASURE_EV_E820:
-		return "e820";
-	default:
-		return "unknown";
-	}
+	return event_pcr(type) ? event_types[type].name : "unknown";
 }
 
 static void print_hex(FILE *out, const uint8_t *p, size_t len)

@@ -9,6 +9,8 @@
 #include "acpi.h"
 #include "aml.h"
 
+#include "mantle_bytes.h"
+
 #include <string.h>
 
 #define ACPI_HDR_LEN 36
@@ -53,24 +55,6 @@
 static const char oem_id[6] = { 'M', 'N', 'T', 'L', ' ', ' ' };
 static const char oem_table_id[8] = { 'M', 'A', 'N', 'T', 'L', 'E', 'P', 'V' };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static uint8_t checksum(const uint8_t *p, size_t n)
 {
 	uint8_t sum = 0;
@@ -89,13 +73,13 @@ static void table_header(uint8_t *t, const char sig[4], uint32_t len,
 			 uint8_t rev)
 {
 	memcpy(t, sig, 4);
-	put32(t + 4, len);
+	put_le32(t + 4, len);
 	t[8] = rev;
 	memcpy(t + 10, oem_id, 6);
 	memcpy(t + 16, oem_table_id, 8);
-	put32(t + 24, 1); /* OEM revision */
+	put_le32(t + 24, 1); /* OEM revision */
 	memcpy(t + 28, "MNTL", 4); /* creator id */
-	put32(t + 32, 1); /* creator revision */
+	put_le32(t + 32, 1); /* creator revision */
 }
 
 static void table_finish(uint8_t *t, uint32_t len)
@@ -111,7 +95,7 @@ static void gas_io8(uint8_t *g, uint16_t port)
 	g[1] = 8; /* register bit width */
 	g[2] = 0; /* bit offset */
 	g[3] = GAS_ACCESS_BYTE;
-	put64(g + 4, port);
+	put_le64(g + 4, port);
 }
 
 static size_t madt_len(unsigned int cpus)
@@ -183,9 +167,9 @@ static void build_rsdp(uint8_t *p, uint64_t xsdt_gpa)
 	memcpy(p, "RSD PTR ", 8);
 	memcpy(p + 9, oem_id, 6);
 	p[15] = 2; /* revision: ACPI 2.0+, XSDT */
-	put32(p + 16, 0); /* no RSDT */
-	put32(p + 20, RSDP_LEN);
-	put64(p + 24, xsdt_gpa);
+	put_le32(p + 16, 0); /* no RSDT */
+	put_le32(p + 20, RSDP_LEN);
+	put_le64(p + 24, xsdt_gpa);
 	p[8] = checksum(p, 20);
 	p[32] = checksum(p, RSDP_LEN);
 }
@@ -193,15 +177,15 @@ static void build_rsdp(uint8_t *p, uint64_t xsdt_gpa)
 static void build_fadt(uint8_t *t, uint64_t dsdt_gpa)
 {
 	table_header(t, "FACP", FADT_LEN, FADT_REVISION);
-	put32(t + FADT_DSDT, (uint32_t)dsdt_gpa);
-	put16(t + FADT_IAPC_BOOT_ARCH,
-	      IAPC_VGA_NOT_PRESENT | IAPC_CMOS_RTC_NOT_PRESENT);
-	put32(t + FADT_FLAGS, FADT_F_HW_REDUCED_ACPI | FADT_F_RESET_REG_SUP |
-				      FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON);
+	put_le32(t + FADT_DSDT, (uint32_t)dsdt_gpa);
+	put_le16(t + FADT_IAPC_BOOT_ARCH,
+		 IAPC_VGA_NOT_PRESENT | IAPC_CMOS_RTC_NOT_PRESENT);
+	put_le32(t + FADT_FLAGS, FADT_F_HW_REDUCED_ACPI | FADT_F_RESET_REG_SUP |
+					 FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON);
 	gas_io8(t + FADT_RESET_REG, ACPI_PM_RESET_PORT);
 	t[FADT_RESET_VALUE] = ACPI_PM_RESET_VALUE;
 	t[FADT_MINOR_VERSION] = 0;
-	put64(t + FADT_X_DSDT, dsdt_gpa);
+	put_le64(t + FADT_X_DSDT, dsdt_gpa);
 	gas_io8(t + FADT_SLEEP_CONTROL, ACPI_PM_SLEEP_CONTROL_PORT);
 	gas_io8(t + FADT_SLEEP_STATUS, ACPI_PM_SLEEP_STATUS_PORT);
 	memcpy(t + FADT_HYPERVISOR_ID, "MANTLEPV", 8);
@@ -214,25 +198,25 @@ static void build_madt(uint8_t *t, unsigned int cpus)
 	uint8_t *e = t + ACPI_HDR_LEN + 8;
 
 	table_header(t, "APIC", len, MADT_REVISION);
-	put32(t + ACPI_HDR_LEN, ACPI_LAPIC_GPA);
-	put32(t + ACPI_HDR_LEN + 4, 0); /* no PC-AT dual 8259 in use */
+	put_le32(t + ACPI_HDR_LEN, ACPI_LAPIC_GPA);
+	put_le32(t + ACPI_HDR_LEN + 4, 0); /* no PC-AT dual 8259 in use */
 	for (unsigned int i = 0; i < cpus; i++, e += MADT_LAPIC_LEN) {
 		e[0] = MADT_LAPIC;
 		e[1] = MADT_LAPIC_LEN;
 		e[2] = (uint8_t)i; /* ACPI processor uid */
 		e[3] = (uint8_t)i; /* APIC id */
-		put32(e + 4, 1); /* enabled */
+		put_le32(e + 4, 1); /* enabled */
 	}
 	e[0] = MADT_IOAPIC;
 	e[1] = MADT_IOAPIC_LEN;
 	e[2] = 0; /* IOAPIC id, as KVM's in-kernel IOAPIC resets to */
-	put32(e + 4, ACPI_IOAPIC_GPA);
-	put32(e + 8, 0); /* GSI base */
+	put_le32(e + 4, ACPI_IOAPIC_GPA);
+	put_le32(e + 8, 0); /* GSI base */
 	e += MADT_IOAPIC_LEN;
 	e[0] = MADT_LAPIC_NMI; /* LINT1 is NMI on every processor */
 	e[1] = MADT_LAPIC_NMI_LEN;
 	e[2] = 0xFF;
-	put16(e + 3, 0);
+	put_le16(e + 3, 0);
 	e[5] = 1;
 	table_finish(t, len);
 }
@@ -260,8 +244,8 @@ int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 
 	x = buf + l.xsdt;
 	table_header(x, "XSDT", ACPI_HDR_LEN + 8 * XSDT_ENTRIES, 1);
-	put64(x + ACPI_HDR_LEN, ACPI_TABLES_GPA + l.fadt);
-	put64(x + ACPI_HDR_LEN + 8, ACPI_TABLES_GPA + l.madt);
+	put_le64(x + ACPI_HDR_LEN, ACPI_TABLES_GPA + l.fadt);
+	put_le64(x + ACPI_HDR_LEN + 8, ACPI_TABLES_GPA + l.madt);
 	table_finish(x, ACPI_HDR_LEN + 8 * XSDT_ENTRIES);
 
 	build_fadt(buf + l.fadt, ACPI_TABLES_GPA + l.dsdt);

@@ -2,6 +2,8 @@
 /* Minimal AML encoding (ACPI 6.x section 20.2). */
 #include "aml.h"
 
+#include "mantle_bytes.h"
+
 #include <string.h>
 
 void aml_init(struct aml *a, uint8_t *buf, size_t cap)
@@ -29,10 +31,13 @@ void aml_byte(struct aml *a, uint8_t b)
 	aml_bytes(a, &b, 1);
 }
 
+/* The low n (at most 8) bytes of v, little-endian. */
 static void aml_le(struct aml *a, uint64_t v, unsigned int n)
 {
-	for (unsigned int i = 0; i < n; i++)
-		aml_byte(a, (uint8_t)(v >> (8 * i)));
+	uint8_t b[8];
+
+	put_le64(b, v);
+	aml_bytes(a, b, n);
 }
 
 void aml_integer(struct aml *a, uint64_t v)
@@ -103,6 +108,7 @@ uint32_t aml_eisaid(const char id[7])
 			  ((uint32_t)(id[1] - 0x40) << 5) |
 			  (uint32_t)(id[2] - 0x40);
 	uint32_t product = 0;
+	uint8_t b[4];
 
 	for (int i = 3; i < 7; i++) {
 		char c = id[i];
@@ -110,7 +116,9 @@ uint32_t aml_eisaid(const char id[7])
 						      (uint32_t)(c - 'A' + 10);
 		product = (product << 4) | (d & 0xF);
 	}
-	/* Both 16-bit halves are stored big-endian. */
-	return ((vendor >> 8) & 0xFF) | ((vendor & 0xFF) << 8) |
-	       (((product >> 8) & 0xFF) << 16) | ((product & 0xFF) << 24);
+	/* Both 16-bit halves are stored big-endian, in an integer AML
+	 * encodes little-endian. */
+	put_be16(b, (uint16_t)vendor);
+	put_be16(b + 2, (uint16_t)product);
+	return get_le32(b);
 }

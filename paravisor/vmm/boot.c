@@ -5,6 +5,8 @@
 #include "e820.h"
 #include "errf.h"
 
+#include "mantle_bytes.h"
+
 #include <string.h>
 
 _Static_assert(E820_MAX_ENTRIES <= BP_E820_MAX,
@@ -22,18 +24,6 @@ _Static_assert(BP_E820_TABLE + BP_E820_MAX * E820_ENTRY_BYTES <= BP_SIZE,
 #define CR4_PAE 0x20ull
 #define EFER_LME 0x100ull
 #define EFER_LMA 0x400ull
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 int boot_plan(const struct bzimage_info *bz, uint64_t low_end,
 	      uint64_t initrd_size, size_t cmdline_len, struct boot_plan *out,
@@ -89,11 +79,12 @@ static void write_page_tables(uint8_t *ram)
 	uint8_t *pd = ram + BOOT_PD_GPA;
 
 	memset(pml4, 0, PAGE * 6);
-	put64(pml4, BOOT_PDPT_GPA | PTE_P | PTE_RW);
+	put_le64(pml4, BOOT_PDPT_GPA | PTE_P | PTE_RW);
 	for (uint64_t i = 0; i < 4; i++)
-		put64(pdpt + 8 * i, (BOOT_PD_GPA + i * PAGE) | PTE_P | PTE_RW);
+		put_le64(pdpt + 8 * i,
+			 (BOOT_PD_GPA + i * PAGE) | PTE_P | PTE_RW);
 	for (uint64_t i = 0; i < 4 * 512; i++)
-		put64(pd + 8 * i, (i << 21) | PTE_P | PTE_RW | PTE_PS);
+		put_le64(pd + 8 * i, (i << 21) | PTE_P | PTE_RW | PTE_PS);
 }
 
 static void write_gdt(uint8_t *ram)
@@ -101,8 +92,8 @@ static void write_gdt(uint8_t *ram)
 	uint8_t *gdt = ram + BOOT_GDT_GPA;
 
 	memset(gdt, 0, 32);
-	put64(gdt + BOOT_CS, 0x00AF9B000000FFFFull); /* 64-bit code */
-	put64(gdt + BOOT_DS, 0x00CF93000000FFFFull); /* flat data */
+	put_le64(gdt + BOOT_CS, 0x00AF9B000000FFFFull); /* 64-bit code */
+	put_le64(gdt + BOOT_DS, 0x00CF93000000FFFFull); /* flat data */
 }
 
 static void write_reset_stub(uint8_t *ram)
@@ -144,14 +135,13 @@ int boot_write(uint8_t *ram, uint64_t low_end, uint64_t mem_bytes,
 	       bz->hdr_end - BZ_HDR_START);
 	bp[BZ_TYPE_OF_LOADER] = 0xFF; /* undefined loader */
 	bp[BZ_LOADFLAGS] = bz->loadflags | BZ_CAN_USE_HEAP;
-	bp[BZ_HEAP_END_PTR] = 0x00;
-	bp[BZ_HEAP_END_PTR + 1] = 0xFE;
-	put32(bp + BZ_CMD_LINE_PTR, (uint32_t)BOOT_CMDLINE_GPA);
-	put32(bp + BZ_RAMDISK_IMAGE, (uint32_t)plan->initrd_gpa);
-	put32(bp + BZ_RAMDISK_SIZE, (uint32_t)plan->initrd_size);
-	put32(bp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(plan->initrd_gpa >> 32));
-	put32(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(plan->initrd_size >> 32));
-	put64(bp + BP_ACPI_RSDP_ADDR, rsdp_gpa);
+	put_le16(bp + BZ_HEAP_END_PTR, 0xFE00);
+	put_le32(bp + BZ_CMD_LINE_PTR, (uint32_t)BOOT_CMDLINE_GPA);
+	put_le32(bp + BZ_RAMDISK_IMAGE, (uint32_t)plan->initrd_gpa);
+	put_le32(bp + BZ_RAMDISK_SIZE, (uint32_t)plan->initrd_size);
+	put_le32(bp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(plan->initrd_gpa >> 32));
+	put_le32(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(plan->initrd_size >> 32));
+	put_le64(bp + BP_ACPI_RSDP_ADDR, rsdp_gpa);
 	bp[BP_E820_ENTRIES] = (uint8_t)n;
 	memcpy(bp + BP_E820_TABLE, e820, E820_ENTRY_BYTES * (size_t)n);
 

@@ -3,21 +3,7 @@
 #include "bzimage.h"
 #include "errf.h"
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32);
-}
+#include "mantle_bytes.h"
 
 int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *out,
 		  char *err, size_t errlen)
@@ -30,11 +16,11 @@ int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *out,
 			    "not a bzImage: %zu bytes is too short for a "
 			    "setup header",
 			    len);
-	if (rd16(img + BZ_BOOT_FLAG) != 0xAA55 ||
-	    rd32(img + BZ_HEADER) != 0x53726448 /* "HdrS" */)
+	if (get_le16(img + BZ_BOOT_FLAG) != 0xAA55 ||
+	    get_le32(img + BZ_HEADER) != 0x53726448 /* "HdrS" */)
 		return errf(err, errlen,
 			    "not a bzImage: no boot flag/\"HdrS\" signature");
-	out->version = rd16(img + BZ_VERSION);
+	out->version = get_le16(img + BZ_VERSION);
 	if (out->version < BZ_MIN_VERSION)
 		return errf(err, errlen,
 			    "bzImage boot protocol %u.%02u is too old (need "
@@ -56,7 +42,7 @@ int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *out,
 	out->kernel_size = len - out->setup_size;
 
 	out->loadflags = img[BZ_LOADFLAGS];
-	out->xloadflags = rd16(img + BZ_XLOADFLAGS);
+	out->xloadflags = get_le16(img + BZ_XLOADFLAGS);
 	if (!(out->loadflags & BZ_LOADED_HIGH))
 		return errf(err, errlen,
 			    "bzImage is not loaded high (a zImage?)");
@@ -66,11 +52,11 @@ int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *out,
 			"bzImage has no 64-bit entry point (XLF_KERNEL_64)");
 
 	out->relocatable = img[BZ_RELOCATABLE];
-	out->initrd_addr_max = rd32(img + BZ_INITRD_ADDR_MAX);
-	out->kernel_alignment = rd32(img + BZ_KERNEL_ALIGNMENT);
-	out->cmdline_size = rd32(img + BZ_CMDLINE_SIZE);
-	out->pref_address = rd64(img + BZ_PREF_ADDRESS);
-	out->init_size = rd32(img + BZ_INIT_SIZE);
+	out->initrd_addr_max = get_le32(img + BZ_INITRD_ADDR_MAX);
+	out->kernel_alignment = get_le32(img + BZ_KERNEL_ALIGNMENT);
+	out->cmdline_size = get_le32(img + BZ_CMDLINE_SIZE);
+	out->pref_address = get_le64(img + BZ_PREF_ADDRESS);
+	out->init_size = get_le32(img + BZ_INIT_SIZE);
 
 	if (out->kernel_alignment < 4096 ||
 	    (out->kernel_alignment & (out->kernel_alignment - 1)))
@@ -93,8 +79,8 @@ int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *out,
 			    out->initrd_addr_max);
 	if (out->cmdline_size == 0)
 		return errf(err, errlen, "bzImage cmdline_size is 0");
-	poff = rd32(img + BZ_PAYLOAD_OFFSET);
-	plen = rd32(img + BZ_PAYLOAD_LENGTH);
+	poff = get_le32(img + BZ_PAYLOAD_OFFSET);
+	plen = get_le32(img + BZ_PAYLOAD_LENGTH);
 	if (poff > out->kernel_size || plen > out->kernel_size - poff)
 		return errf(err, errlen,
 			    "bzImage payload (0x%x+0x%x) lies outside the "

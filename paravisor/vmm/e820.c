@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "e820.h"
 
+#include "mantle_bytes.h"
+
 void mem_split(uint64_t mem, struct mem_split *out)
 {
 	out->low_end = mem < MEM_LOW_MAX ? mem : MEM_LOW_MAX;
@@ -30,12 +32,6 @@ int e820_build(uint64_t mem, struct e820_entry *out, unsigned int cap)
 	return (int)n;
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned int bytes)
-{
-	for (unsigned int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 int e820_encode(uint64_t mem, uint8_t *out, size_t cap)
 {
 	struct e820_entry e[E820_MAX_ENTRIES];
@@ -48,9 +44,9 @@ int e820_encode(uint64_t mem, uint8_t *out, size_t cap)
 	for (int i = 0; i < n; i++) {
 		uint8_t *p = out + (size_t)i * E820_ENTRY_BYTES;
 
-		put_le(p, e[i].addr, 8);
-		put_le(p + 8, e[i].size, 8);
-		put_le(p + 16, e[i].type, 4);
+		put_le64(p, e[i].addr);
+		put_le64(p + 8, e[i].size);
+		put_le32(p + 16, e[i].type);
 	}
 	return n;
 }

@@ -2,6 +2,8 @@
 #include "hostnotify.h"
 #include "log.h"
 
+#include "mantle_bytes.h"
+
 #include <string.h>
 
 void hostnotify_init(struct hostnotify *h, uint32_t device, uint16_t vector)
@@ -53,12 +55,6 @@ void hostnotify_event(void *arg, uint32_t device, uint16_t vector)
 	pthread_mutex_unlock(&h->lock);
 }
 
-static void put32(uint8_t *data, unsigned int size, uint32_t v)
-{
-	for (unsigned int i = 0; i < size && i < 4; i++)
-		data[i] = (uint8_t)(v >> (8 * i));
-}
-
 static void hn_read(void *priv, uint16_t off, uint8_t *data, unsigned int size)
 {
 	struct hostnotify *h = priv;
@@ -71,7 +67,10 @@ static void hn_read(void *priv, uint16_t off, uint8_t *data, unsigned int size)
 		v = HOSTNOTIFY_ID;
 	pthread_mutex_unlock(&h->lock);
 	/* Only whole, aligned registers; anything else reads as zero. */
-	put32(data, size, size == 4 ? v : 0);
+	if (size == 4)
+		put_le32(data, v);
+	else
+		memset(data, 0, size < 4 ? size : 4);
 }
 
 static void hn_write(void *priv, uint16_t off, const uint8_t *data,
