@@ -15,6 +15,10 @@ VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 	main vmm platform platform_nested host_nested serial pm log memstat \
 	guard hostnotify)
 
+# The machine core around vmm.c (machine.h) and the i8042 reset device.
+VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \
+	i8042)
+
 # The host control channel (control*.c) links the paravisor side of hostif
 # and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
 # is read after this file.
@@ -28,6 +32,7 @@ $(OBJ)/$(VMM_DIR)/control.o: CFLAGS += -pthread
 $(OBJ)/$(VMM_DIR)/%.o: CPPFLAGS += -D_GNU_SOURCE -Iprotocol/include \
 	-Iparavisor/measure
 $(OBJ)/$(VMM_DIR)/vmm.o $(OBJ)/$(VMM_DIR)/serial.o: CFLAGS += -pthread
+$(OBJ)/$(VMM_DIR)/vcpu.o: CFLAGS += -pthread
 
 ALL_TARGETS += $(BIN)/mantle-paravisor
 $(BIN)/mantle-paravisor: $(VMM_OBJS) $(VMM_CTL_OBJS) $(MEASURE_OBJS) \

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The guest's emulated devices, each a port range behind struct io_dev:
- * COM1 (16550 UART on the host console, IRQ 4), the ACPI power-management
- * block (sleep control/status, reset) and the keyboard controller's reset
- * line.
+ * The guest's emulated devices, each one file behind one struct io_ops (its
+ * ports and handlers): COM1 (serial.c: the 16550 UART on the host console,
+ * IRQ 4), the ACPI power-management block (pm.c: sleep control/status,
+ * reset) and the keyboard controller's reset line (i8042.c). The
+ * host-notification device is hostnotify.h; machine_devs.c puts them all
+ * on the machine's bus from one table.
  */
 #ifndef MANTLE_VMM_DEVICES_H
 #define MANTLE_VMM_DEVICES_H
@@ -36,7 +38,8 @@ struct serial {
 void serial_init(struct serial *s, struct host *host,
 		 int (*irq_line)(void *, unsigned int, int), void *irq_ctx);
 void serial_destroy(struct serial *s);
-struct io_dev serial_io_dev(struct serial *s);
+/* State on the bus: the struct serial. */
+extern const struct io_ops serial_io_ops;
 void serial_flush(struct serial *s);
 
 enum pm_request {
@@ -49,7 +52,8 @@ struct pm {
 	void *ctx;
 };
 
-struct io_dev pm_io_dev(struct pm *pm);
-struct io_dev i8042_io_dev(struct pm *pm);
+/* Both power devices' state on the bus is the struct pm. */
+extern const struct io_ops pm_io_ops;
+extern const struct io_ops i8042_io_ops;
 
 #endif

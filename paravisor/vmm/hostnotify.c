@@ -90,17 +90,13 @@ static void hn_write(void *priv, uint16_t off, const uint8_t *data,
 	pthread_mutex_unlock(&h->lock);
 }
 
-struct io_dev hostnotify_io_dev(struct hostnotify *h)
-{
-	return (struct io_dev){
-		.name = "host-notify",
-		.base = HOSTNOTIFY_PORT,
-		.len = HOSTNOTIFY_PORTS,
-		.read = hn_read,
-		.write = hn_write,
-		.priv = h,
-	};
-}
+const struct io_ops hostnotify_io_ops = {
+	.name = "host-notify",
+	.base = HOSTNOTIFY_PORT,
+	.len = HOSTNOTIFY_PORTS,
+	.read = hn_read,
+	.write = hn_write,
+};
 
 void hostnotify_counters(struct hostnotify *h, struct hostnotify_counters *out)
 {

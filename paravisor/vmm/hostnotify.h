@@ -54,7 +54,8 @@ void hostnotify_init(struct hostnotify *h, uint32_t device, uint16_t vector);
 void hostnotify_attach(struct hostnotify *h,
 		       int (*irq_line)(void *, unsigned int, int), void *ctx);
 void hostnotify_detach(struct hostnotify *h);
-struct io_dev hostnotify_io_dev(struct hostnotify *h);
+/* The device's ports; its state on the bus is the struct hostnotify. */
+extern const struct io_ops hostnotify_io_ops;
 
 /* The control channel's event callback (struct control_events.cb). */
 void hostnotify_event(void *arg, uint32_t device, uint16_t vector);

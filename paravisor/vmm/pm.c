@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: MIT
-/*
- * The ACPI power-management registers of the hardware-reduced FADT, and the
- * keyboard controller's reset command (the kernel's fallback reboot path).
- */
+/* The ACPI power-management registers of the hardware-reduced FADT. */
 #include "acpi.h"
 #include "devices.h"
 #include "log.h"
@@ -48,47 +45,10 @@ static void pm_write(void *priv, uint16_t off, const uint8_t *data,
 	}
 }
 
-struct io_dev pm_io_dev(struct pm *pm)
-{
-	return (struct io_dev){
-		.name = "acpi-pm",
-		.base = ACPI_PM_SLEEP_CONTROL_PORT,
-		.len = ACPI_PM_PORTS,
-		.read = pm_read,
-		.write = pm_write,
-		.priv = pm,
-	};
-}
-
-static void i8042_read(void *priv, uint16_t off, uint8_t *data,
-		       unsigned int size)
-{
-	(void)priv;
-	(void)off;
-	memset(data, 0, size); /* status: input and output buffers empty */
-}
-
-static void i8042_write(void *priv, uint16_t off, const uint8_t *data,
-			unsigned int size)
-{
-	struct pm *pm = priv;
-
-	(void)off;
-	(void)size;
-	if (data[0] == I8042_CMD_RESET) {
-		pv_log("guest reset (keyboard controller)");
-		pm->request(pm->ctx, PM_RESET);
-	}
-}
-
-struct io_dev i8042_io_dev(struct pm *pm)
-{
-	return (struct io_dev){
-		.name = "i8042-reset",
-		.base = I8042_CMD_PORT,
-		.len = 1,
-		.read = i8042_read,
-		.write = i8042_write,
-		.priv = pm,
-	};
-}
+const struct io_ops pm_io_ops = {
+	.name = "acpi-pm",
+	.base = ACPI_PM_SLEEP_CONTROL_PORT,
+	.len = ACPI_PM_PORTS,
+	.read = pm_read,
+	.write = pm_write,
+};

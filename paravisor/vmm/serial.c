@@ -76,14 +76,10 @@ static void serial_write(void *priv, uint16_t off, const uint8_t *data,
 	pthread_mutex_unlock(&s->lock);
 }
 
-struct io_dev serial_io_dev(struct serial *s)
-{
-	return (struct io_dev){
-		.name = "com1",
-		.base = COM1_PORT,
-		.len = 8,
-		.read = serial_read,
-		.write = serial_write,
-		.priv = s,
-	};
-}
+const struct io_ops serial_io_ops = {
+	.name = "com1",
+	.base = COM1_PORT,
+	.len = 8,
+	.read = serial_read,
+	.write = serial_write,
+};

@@ -29,12 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const unsigned int sizes[4] = { 1, 2, 4, 4 };
 	struct hostnotify h;
 	struct hostnotify_counters c;
-	struct io_dev d;
+	const struct io_ops *d = &hostnotify_io_ops;
 	uint64_t events = 0;
 
 	level = 0;
 	hostnotify_init(&h, 1, 0);
-	d = hostnotify_io_dev(&h);
 	for (size_t i = 0; i + 4 <= size; i += 4) {
 		uint8_t op = data[i], off = data[i + 1] % HOSTNOTIFY_PORTS;
 		uint8_t buf[4] = { data[i + 2], data[i + 3], 0, 0 };
@@ -42,10 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		switch (op & 7) {
 		case 0:
-			d.read(d.priv, off, buf, sz);
+			d->read(&h, off, buf, sz);
 			break;
 		case 1:
-			d.write(d.priv, off, buf, sz);
+			d->write(&h, off, buf, sz);
 			break;
 		case 2:
 			hostnotify_detach(&h);

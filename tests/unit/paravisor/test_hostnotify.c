@@ -43,13 +43,10 @@ static struct fixture fx;
 
 static int setup(void **state)
 {
-	struct io_dev d;
-
 	memset(&fx, 0, sizeof(fx));
 	hostnotify_init(&fx.h, 1, 0);
 	iobus_init(&fx.bus);
-	d = hostnotify_io_dev(&fx.h);
-	if (iobus_add(&fx.bus, &d) < 0)
+	if (iobus_add(&fx.bus, &hostnotify_io_ops, &fx.h) < 0)
 		return -1;
 	*state = &fx;
 	return 0;

@@ -179,16 +179,18 @@ static void dev_write(void *priv, uint16_t off, const uint8_t *data,
 static void test_iobus(void **state)
 {
 	struct iobus b;
-	struct io_dev d = { "a", 0x3F8, 8, dev_read, dev_write, NULL };
-	struct io_dev overlap = { "b", 0x3FF, 2, dev_read, dev_write, NULL };
-	struct io_dev wrap = { "c", 0xFFFF, 2, dev_read, dev_write, NULL };
+	static const struct io_ops d = { "a", 0x3F8, 8, dev_read, dev_write };
+	static const struct io_ops overlap = { "b", 0x3FF, 2, dev_read,
+					       dev_write };
+	static const struct io_ops wrap = { "c", 0xFFFF, 2, dev_read,
+					    dev_write };
 	uint8_t data[4] = { 0 };
 
 	(void)state;
 	iobus_init(&b);
-	assert_int_equal(iobus_add(&b, &d), 0);
-	assert_int_equal(iobus_add(&b, &overlap), -1);
-	assert_int_equal(iobus_add(&b, &wrap), -1);
+	assert_int_equal(iobus_add(&b, &d, NULL), 0);
+	assert_int_equal(iobus_add(&b, &overlap, NULL), -1);
+	assert_int_equal(iobus_add(&b, &wrap, NULL), -1);
 	iobus_access(&b, 0x3FD, 0, data, 1);
 	assert_int_equal(reads, 1);
 	assert_int_equal(last_off, 5);

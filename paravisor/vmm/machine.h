@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine of one boot, private to the VMM core (vmm.h is its public
+ * face). vmm.c builds it, boots it and tears it down; load.c loads the
+ * payload into it, measured; machine_devs.c puts its devices on the bus
+ * from a table; vcpu.c runs one thread per vCPU until an outcome stops
+ * them all; diag.c keeps its counters and I/O trace and writes the
+ * diagnostic lines.
+ */
+#ifndef MANTLE_VMM_MACHINE_H
+#define MANTLE_VMM_MACHINE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "devices.h"
+#include "diag.h"
+#include "e820.h"
+#include "iobus.h"
+#include "measure.h"
+#include "payload.h"
+#include "platform.h"
+
+#define MAX_CPUS PAYLOAD_MAX_CPUS
+
+/* How a boot ended; the first one set wins. */
+enum outcome {
+	RUNNING = 0,
+	OUT_POWEROFF,
+	OUT_RESET,
+	OUT_CRASH,
+	OUT_ERROR,
+	OUT_SIGNAL,
+	OUT_SETUP, /* the machine could not be built */
+};
+
+struct machine;
+
+struct vcpu_arg {
+	struct machine *m;
+	unsigned int id;
+};
+
+struct machine {
+	const struct platform_ops *ops;
+	struct host *host;
+	struct payload_info pay;
+	uint8_t *ram;
+	size_t ram_size;
+	struct mem_split split;
+	struct pvm *pvm;
+	struct pvcpu *vcpu[MAX_CPUS];
+	pthread_t thread[MAX_CPUS];
+	struct vcpu_arg arg[MAX_CPUS];
+	int started[MAX_CPUS];
+	pthread_mutex_t lock; /* outcome, started[] */
+	int outcome;
+	int event_fd; /* wakes the main thread when outcome is set */
+	struct iobus bus;
+	unsigned int plugged; /* rows of the device table set up */
+	struct serial serial;
+	struct pm pm;
+	struct hostnotify *notify; /* interrupt mediation, or NULL */
+	struct diag diag;
+	struct measure_log mlog;
+	struct boot_regs regs;
+	int (*after_setup)(void *arg);
+	void *after_setup_arg;
+};
+
+/* vcpu.c: the vCPU threads. */
+int vcpu_kick_init(void); /* once per process, before any vCPU runs */
+void vcpus_start(struct machine *m);
+void vcpus_join(struct machine *m);
+/* First outcome wins; stops every vCPU and wakes the main thread. */
+void machine_stop(struct machine *m, int outcome);
+int machine_outcome(struct machine *m);
+
+/* load.c: kernel, initrd, command line, ACPI tables and e820 map into
+ * guest RAM, each measured into m->mlog; the boot registers into m->regs. */
+int load_payload(struct machine *m);
+
+/* machine_devs.c: every device of the table on m->bus, set up for this
+ * boot; unplugging undoes what was plugged, last first. */
+int devices_plug(struct machine *m);
+void devices_unplug(struct machine *m);
+
+#endif

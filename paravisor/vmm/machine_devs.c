@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The machine's devices from one table, in the manner of kvmtool's hw/:
+ * each device model is one file behind one struct io_ops; a row here says
+ * how its state is set up for a boot (and undone at teardown) and is put
+ * on the port I/O bus. A new device is a new file and a new row.
+ */
+#include "machine.h"
+#include "hostnotify.h"
+#include "log.h"
+
+struct machine_dev {
+	const struct io_ops *io;
+	/* Sets the device up for this boot and returns its state, or NULL
+	 * when this machine has no such device. */
+	void *(*plug)(struct machine *m);
+	void (*unplug)(struct machine *m); /* NULL: nothing to undo */
+};
+
+static int irq_line(void *ctx, unsigned int gsi, int level)
+{
+	struct machine *m = ctx;
+
+	return m->ops->irq_line(m->pvm, gsi, level);
+}
+
+static void pm_request(void *ctx, enum pm_request req)
+{
+	struct machine *m = ctx;
+
+	machine_stop(m, req == PM_POWEROFF ? OUT_POWEROFF : OUT_RESET);
+}
+
+static void *com1_plug(struct machine *m)
+{
+	serial_init(&m->serial, m->host, irq_line, m);
+	return &m->serial;
+}
+
+static void com1_unplug(struct machine *m)
+{
+	serial_destroy(&m->serial); /* flushes the last console bytes */
+}
+
+/* The ACPI power block and the keyboard controller share one state. */
+static void *pm_plug(struct machine *m)
+{
+	m->pm = (struct pm){ pm_request, m };
+	return &m->pm;
+}
+
+static void *hostnotify_plug(struct machine *m)
+{
+	if (m->notify)
+		hostnotify_attach(m->notify, irq_line, m);
+	return m->notify;
+}
+
+static void hostnotify_unplug(struct machine *m)
+{
+	if (m->notify)
+		hostnotify_detach(m->notify);
+}
+
+static const struct machine_dev machine_devs[] = {
+	{ &serial_io_ops, com1_plug, com1_unplug },
+	{ &pm_io_ops, pm_plug, NULL },
+	{ &i8042_io_ops, pm_plug, NULL },
+	{ &hostnotify_io_ops, hostnotify_plug, hostnotify_unplug },
+};
+
+#define N_DEVS (sizeof(machine_devs) / sizeof(machine_devs[0]))
+
+int devices_plug(struct machine *m)
+{
+	for (m->plugged = 0; m->plugged < N_DEVS;) {
+		const struct machine_dev *d = &machine_devs[m->plugged];
+		void *state = d->plug(m);
+
+		m->plugged++;
+		if (state && iobus_add(&m->bus, d->io, state) < 0) {
+			pv_log("device %s: port conflict", d->io->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void devices_unplug(struct machine *m)
+{
+	while (m->plugged) {
+		const struct machine_dev *d = &machine_devs[--m->plugged];
+
+		if (d->unplug)
+			d->unplug(m);
+	}
+}
