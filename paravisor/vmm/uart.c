@@ -61,17 +61,6 @@ static void rx_push(struct uart *u, uint8_t byte)
 	u->lsr |= UART_LSR_DR;
 }
 
-int uart_receive(struct uart *u, uint8_t byte)
-{
-	int full = u->rx_count == UART_FIFO;
-
-	if (u->mcr & UART_MCR_LOOP)
-		return -1; /* the line is disconnected in loopback */
-	rx_push(u, byte);
-	update_irq(u);
-	return full ? -1 : 0;
-}
-
 /* Modem status in loopback: CTS=RTS, DSR=DTR, RI=OUT1, DCD=OUT2, with the
  * delta bits tracking changes. */
 static void loop_msr(struct uart *u)

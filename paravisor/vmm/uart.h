@@ -70,8 +70,5 @@ void uart_init(struct uart *u, void (*irq)(void *, int),
 	       void (*tx)(void *, uint8_t), void *opaque);
 uint8_t uart_read(struct uart *u, unsigned int reg);
 void uart_write(struct uart *u, unsigned int reg, uint8_t val);
-/* A byte arrives from the outside; returns 0, or -1 if the FIFO is full
- * (the byte is dropped and an overrun is flagged). */
-int uart_receive(struct uart *u, uint8_t byte);
 
 #endif
