@@ -10,19 +10,9 @@
 
 #include "acpi.h"
 #include "aml.h"
+#include "mantle_bytes.h"
 
 static uint8_t buf[ACPI_TABLES_MAX];
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | ((uint64_t)le32(p + 4) << 32);
-}
 
 static uint8_t sum(const uint8_t *p, size_t n)
 {
@@ -41,8 +31,8 @@ static const uint8_t *table(uint64_t gpa, size_t len, const char *sig)
 	assert_true(gpa >= ACPI_TABLES_GPA && gpa < ACPI_TABLES_GPA + len);
 	t = buf + (gpa - ACPI_TABLES_GPA);
 	assert_memory_equal(t, sig, 4);
-	assert_true(gpa - ACPI_TABLES_GPA + le32(t + 4) <= len);
-	assert_int_equal(sum(t, le32(t + 4)), 0);
+	assert_true(gpa - ACPI_TABLES_GPA + get_le32(t + 4) <= len);
+	assert_int_equal(sum(t, get_le32(t + 4)), 0);
 	return t;
 }
 
@@ -67,42 +57,42 @@ static void check_tables(unsigned int cpus)
 	assert_memory_equal(buf, "RSD PTR ", 8);
 	assert_int_equal(buf[15], 2);
 	assert_int_equal(sum(buf, 20), 0);
-	assert_int_equal(le32(buf + 20), 36);
+	assert_int_equal(get_le32(buf + 20), 36);
 	assert_int_equal(sum(buf, 36), 0);
 
-	xsdt = table(le64(buf + 24), len, "XSDT");
-	assert_int_equal(le32(xsdt + 4), 36 + 16);
-	fadt = table(le64(xsdt + 36), len, "FACP");
-	madt = table(le64(xsdt + 44), len, "APIC");
+	xsdt = table(get_le64(buf + 24), len, "XSDT");
+	assert_int_equal(get_le32(xsdt + 4), 36 + 16);
+	fadt = table(get_le64(xsdt + 36), len, "FACP");
+	madt = table(get_le64(xsdt + 44), len, "APIC");
 
 	/* FADT 6.0: hardware-reduced, reset register, sleep registers. */
-	assert_int_equal(le32(fadt + 4), 276);
+	assert_int_equal(get_le32(fadt + 4), 276);
 	assert_int_equal(fadt[8], 6);
-	assert_true(le32(fadt + 112) & (1u << 20));
-	assert_true(le32(fadt + 112) & (1u << 10));
+	assert_true(get_le32(fadt + 112) & (1u << 20));
+	assert_true(get_le32(fadt + 112) & (1u << 10));
 	assert_int_equal(fadt[116], 1); /* reset reg in I/O space */
-	assert_int_equal(le64(fadt + 120), ACPI_PM_RESET_PORT);
+	assert_int_equal(get_le64(fadt + 120), ACPI_PM_RESET_PORT);
 	assert_int_equal(fadt[128], ACPI_PM_RESET_VALUE);
 	assert_int_equal(fadt[244], 1);
 	assert_int_equal(fadt[245], 8);
-	assert_int_equal(le64(fadt + 248), ACPI_PM_SLEEP_CONTROL_PORT);
-	assert_int_equal(le64(fadt + 260), ACPI_PM_SLEEP_STATUS_PORT);
-	assert_int_equal(le32(fadt + 40), le64(fadt + 140));
-	dsdt = table(le64(fadt + 140), len, "DSDT");
+	assert_int_equal(get_le64(fadt + 248), ACPI_PM_SLEEP_CONTROL_PORT);
+	assert_int_equal(get_le64(fadt + 260), ACPI_PM_SLEEP_STATUS_PORT);
+	assert_int_equal(get_le32(fadt + 40), get_le64(fadt + 140));
+	dsdt = table(get_le64(fadt + 140), len, "DSDT");
 
 	/* MADT: one enabled LAPIC per vCPU with APIC id = index, one
 	 * IOAPIC. */
-	assert_int_equal(le32(madt + 36), ACPI_LAPIC_GPA);
+	assert_int_equal(get_le32(madt + 36), ACPI_LAPIC_GPA);
 	e = madt + 44;
-	end = madt + le32(madt + 4);
+	end = madt + get_le32(madt + 4);
 	while (e < end) {
 		assert_true(e[1] >= 2 && e + e[1] <= end);
 		if (e[0] == 0) {
 			assert_int_equal(e[3], lapics);
-			assert_int_equal(le32(e + 4) & 1, 1);
+			assert_int_equal(get_le32(e + 4) & 1, 1);
 			lapics++;
 		} else if (e[0] == 1) {
-			assert_int_equal(le32(e + 4), ACPI_IOAPIC_GPA);
+			assert_int_equal(get_le32(e + 4), ACPI_IOAPIC_GPA);
 			ioapics++;
 		}
 		e += e[1];
@@ -112,12 +102,13 @@ static void check_tables(unsigned int cpus)
 	assert_int_equal(ioapics, 1);
 
 	/* DSDT: \_S5 and COM1 (PNP0501 = 0x0105D041, IRQ 4, port 0x3F8). */
-	assert_non_null(memmem(dsdt, le32(dsdt + 4), "_S5_", 4));
-	assert_non_null(memmem(dsdt, le32(dsdt + 4), "COM1", 4));
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "_S5_", 4));
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "COM1", 4));
 	assert_non_null(
-		memmem(dsdt, le32(dsdt + 4), "\x0C\x41\xD0\x05\x01", 5));
-	assert_non_null(memmem(dsdt, le32(dsdt + 4), "\x47\x01\xF8\x03", 4));
-	assert_non_null(memmem(dsdt, le32(dsdt + 4), "\x22\x10\x00", 3));
+		memmem(dsdt, get_le32(dsdt + 4), "\x0C\x41\xD0\x05\x01", 5));
+	assert_non_null(
+		memmem(dsdt, get_le32(dsdt + 4), "\x47\x01\xF8\x03", 4));
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "\x22\x10\x00", 3));
 }
 
 static void test_one_cpu(void **state)

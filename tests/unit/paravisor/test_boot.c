@@ -11,25 +11,11 @@
 
 #include "boot.h"
 #include "e820.h"
+#include "mantle_bytes.h"
 #include "fake_bzimage.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
 
 /* Entries are sorted, disjoint, and RAM adds up to mem. */
 static void check_e820(uint64_t mem, int want_entries)
@@ -95,9 +81,9 @@ static void test_e820_encode(void **state)
 	for (unsigned int i = 0; i < 5; i++) {
 		const uint8_t *p = buf + i * E820_ENTRY_BYTES;
 
-		assert_int_equal(rd64(p), e[i].addr);
-		assert_int_equal(rd64(p + 8), e[i].size);
-		assert_int_equal(le32(p + 16), e[i].type);
+		assert_int_equal(get_le64(p), e[i].addr);
+		assert_int_equal(get_le64(p + 8), e[i].size);
+		assert_int_equal(get_le32(p + 16), e[i].type);
 	}
 	/* Too small a buffer or too little memory: refused. */
 	assert_int_equal(e820_encode(5 * GiB, buf, 99), -1);
@@ -176,13 +162,13 @@ static void test_write(void **state)
 	assert_memory_equal(bp + 0x202, "HdrS", 4);
 	assert_int_equal(bp[0x210], 0xFF);
 	assert_int_equal(bp[0x211] & 0x81, 0x81);
-	assert_int_equal(le32(bp + 0x228), BOOT_CMDLINE_GPA);
-	assert_int_equal(le32(bp + 0x218), p.initrd_gpa);
-	assert_int_equal(le32(bp + 0x21C), 8192);
-	assert_int_equal(rd64(bp + 0x070), 0xE0000);
+	assert_int_equal(get_le32(bp + 0x228), BOOT_CMDLINE_GPA);
+	assert_int_equal(get_le32(bp + 0x218), p.initrd_gpa);
+	assert_int_equal(get_le32(bp + 0x21C), 8192);
+	assert_int_equal(get_le64(bp + 0x070), 0xE0000);
 	assert_int_equal(bp[0x1E8], 4);
-	assert_int_equal(rd64(bp + 0x2D0), 0); /* first entry at 0 */
-	assert_int_equal(rd64(bp + 0x2D0 + 20 * 3), 0x100000);
+	assert_int_equal(get_le64(bp + 0x2D0), 0); /* first entry at 0 */
+	assert_int_equal(get_le64(bp + 0x2D0 + 20 * 3), 0x100000);
 	{
 		/* The table in boot_params is e820_encode()'s, byte for byte:
 		 * what both sides measure. */
@@ -194,16 +180,17 @@ static void test_write(void **state)
 	}
 	assert_string_equal((char *)ram + BOOT_CMDLINE_GPA, "hello");
 	/* Identity map: PML4 -> PDPT -> 2 MiB pages. */
-	assert_int_equal(rd64(ram + BOOT_PML4_GPA), BOOT_PDPT_GPA | 3);
-	assert_int_equal(rd64(ram + BOOT_PDPT_GPA + 8),
+	assert_int_equal(get_le64(ram + BOOT_PML4_GPA), BOOT_PDPT_GPA | 3);
+	assert_int_equal(get_le64(ram + BOOT_PDPT_GPA + 8),
 			 (BOOT_PD_GPA + 4096) | 3);
-	assert_int_equal(rd64(ram + BOOT_PD_GPA + 8 * 5), (5ull << 21) | 0x83);
-	assert_int_equal(rd64(ram + BOOT_PD_GPA + 8 * 2047),
+	assert_int_equal(get_le64(ram + BOOT_PD_GPA + 8 * 5),
+			 (5ull << 21) | 0x83);
+	assert_int_equal(get_le64(ram + BOOT_PD_GPA + 8 * 2047),
 			 (2047ull << 21) | 0x83);
 	/* GDT: 64-bit code at 0x10, flat data at 0x18. */
-	assert_int_equal(rd64(ram + BOOT_GDT_GPA + 0x10),
+	assert_int_equal(get_le64(ram + BOOT_GDT_GPA + 0x10),
 			 0x00AF9B000000FFFFull);
-	assert_int_equal(rd64(ram + BOOT_GDT_GPA + 0x18),
+	assert_int_equal(get_le64(ram + BOOT_GDT_GPA + 0x18),
 			 0x00CF93000000FFFFull);
 
 	/* The real-mode reset stub at F000:FFF0: out 0x602, 1. */

@@ -87,9 +87,9 @@ static void test_not_a_bzimage(void **state)
 static void test_old_or_32bit(void **state)
 {
 	(void)state;
-	fake_put16(img + 0x206, 0x0209);
+	put_le16(img + 0x206, 0x0209);
 	expect_fail("too old");
-	fake_put16(img + 0x206, 0x020F);
+	put_le16(img + 0x206, 0x020F);
 	img[0x236] = 0;
 	expect_fail("64-bit");
 	img[0x236] = 1;
@@ -109,23 +109,23 @@ static void test_header_bounds(void **state)
 static void test_bad_fields(void **state)
 {
 	(void)state;
-	fake_put32(img + 0x230, 0x300000);
+	put_le32(img + 0x230, 0x300000);
 	expect_fail("kernel_alignment");
-	fake_put32(img + 0x230, 0x200000);
-	fake_put64(img + 0x258, 0x1234);
+	put_le32(img + 0x230, 0x200000);
+	put_le64(img + 0x258, 0x1234);
 	expect_fail("pref_address");
-	fake_put64(img + 0x258, 1ull << 40);
+	put_le64(img + 0x258, 1ull << 40);
 	expect_fail("pref_address");
-	fake_put64(img + 0x258, 16u << 20);
-	fake_put32(img + 0x260, 100);
+	put_le64(img + 0x258, 16u << 20);
+	put_le32(img + 0x260, 100);
 	expect_fail("init_size");
-	fake_put32(img + 0x260, 1u << 24);
-	fake_put32(img + 0x248, 8190);
+	put_le32(img + 0x260, 1u << 24);
+	put_le32(img + 0x248, 8190);
 	expect_fail("payload");
-	fake_put32(img + 0x248, 0xFFFFFFF0u); /* offset + length wraps */
+	put_le32(img + 0x248, 0xFFFFFFF0u); /* offset + length wraps */
 	expect_fail("payload");
-	fake_put32(img + 0x248, 0);
-	fake_put32(img + 0x238, 0);
+	put_le32(img + 0x248, 0);
+	put_le32(img + 0x238, 0);
 	expect_fail("cmdline_size");
 }
 

@@ -14,6 +14,7 @@
 
 #include "hostnotify.h"
 #include "iobus.h"
+#include "mantle_bytes.h"
 
 struct fake_irq {
 	unsigned int raises, lowers, gsi;
@@ -55,13 +56,11 @@ static int setup(void **state)
 static uint32_t reg_read(uint16_t off, unsigned int size)
 {
 	uint8_t d[4] = { 0xAA, 0xAA, 0xAA, 0xAA };
-	uint32_t v = 0;
 
 	assert_int_equal(
 		iobus_access(&fx.bus, HOSTNOTIFY_PORT + off, 0, d, size), 0);
-	for (unsigned int i = 0; i < size; i++)
-		v |= (uint32_t)d[i] << (8 * i);
-	return v;
+	memset(d + size, 0, sizeof(d) - size); /* only size bytes were read */
+	return get_le32(d);
 }
 
 static void reg_ack(void)
