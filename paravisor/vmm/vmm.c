@@ -24,7 +24,8 @@
 #include <unistd.h>
 
 /* What each outcome is called in the `exits:` line and the exit status it
- * gives (README.md, "Exit status and log"). */
+ * gives (README.md, "Exit status and log"). A reset that ends the run is
+ * the one past --max-reboots. */
 static const struct {
 	const char *result;
 	int code;
