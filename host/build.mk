@@ -1,8 +1,8 @@
 # host/: the `mantle` launcher (untrusted side): `mantle run`, `mantle measure`.
 # It links the shared measurement code and the guest ACPI table generator of
 # paravisor/vmm, so that offline values equal the paravisor's.
-HOST_SRCS := main.c usage.c opts.c fileio.c payload.c launch.c status.c \
-	qemu.c run.c measure_cmd.c payload_measure.c services.c pvwatch.c
+HOST_SRCS := main.c usage.c opts.c log.c fileio.c payload.c launch.c status.c \
+	qemu.c relay.c run.c measure_cmd.c payload_measure.c services.c pvwatch.c
 HOST_OBJS := $(addprefix $(OBJ)/host/,$(HOST_SRCS:.c=.o))
 # The pure guest-table builders of paravisor/vmm (ACPI, e820), so that
 # `mantle measure` hashes exactly the bytes mantle-paravisor loads.
@@ -26,16 +26,18 @@ $(BIN)/mantle: $(HOST_OBJS) $(OBJ)/paravisor/measure/measure.o $(HOST_VMM_OBJS) 
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) -lcrypto -lz
 
 $(eval $(call unit_test,host_opts,$(OBJ)/tests/unit/host/test_opts.o \
-	$(OBJ)/host/opts.o,))
+	$(OBJ)/host/opts.o $(OBJ)/host/log.o $(OBJ)/host/fileio.o,))
 $(eval $(call unit_test,host_payload,$(OBJ)/tests/unit/host/test_payload.o \
 	$(HOST_LIB_OBJS) $(HOST_HOSTIF_LIBS),-pthread -lcrypto -lz))
 $(eval $(call unit_test,host_pvwatch,$(OBJ)/tests/unit/host/test_pvwatch.o \
 	$(OBJ)/host/pvwatch.o,))
 $(eval $(call unit_test,host_status,$(OBJ)/tests/unit/host/test_status.o \
-	$(OBJ)/host/status.o $(OBJ)/host/qemu.o,))
+	$(OBJ)/host/status.o $(OBJ)/host/qemu.o $(OBJ)/host/log.o \
+	$(OBJ)/host/fileio.o,))
 
 $(eval $(call fuzz_target,host_cli,tests/fuzz/host/fuzz_cli.c host/opts.c \
-	host/status.c host/qemu.c,-Ihost -Iparavisor/measure,))
+	host/status.c host/qemu.c host/log.c host/fileio.c,-Ihost \
+	-Iparavisor/measure,))
 
 
 INTEGRATION_TESTS += tests/integration/paravisor_measure.sh \

@@ -12,19 +12,19 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "log.h"
+
 int fio_open_regular(const char *path, const char *what, uint64_t *size)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		fprintf(stderr, "mantle: %s %s: %s\n", what, path,
-			strerror(errno));
+		mantle_err("%s %s: %s\n", what, path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "mantle: %s %s: not a regular file\n", what,
-			path);
+		mantle_err("%s %s: not a regular file\n", what, path);
 		close(fd);
 		return -1;
 	}
@@ -43,9 +43,8 @@ int fio_map_file(const char *path, const char *what, uint64_t max,
 	if (fd < 0)
 		return -1;
 	if (size > max || size > SIZE_MAX) {
-		fprintf(stderr, "mantle: %s %s: %llu bytes, more than %llu\n",
-			what, path, (unsigned long long)size,
-			(unsigned long long)max);
+		mantle_err("%s %s: %llu bytes, more than %llu\n", what, path,
+			   (unsigned long long)size, (unsigned long long)max);
 		close(fd);
 		return -1;
 	}
@@ -58,8 +57,7 @@ int fio_map_file(const char *path, const char *what, uint64_t max,
 	p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED) {
-		fprintf(stderr, "mantle: %s %s: %s\n", what, path,
-			strerror(errno));
+		mantle_err("%s %s: %s\n", what, path, strerror(errno));
 		return -1;
 	}
 	*buf = p;

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 /* Launch measurement of the paravisor VM image and configuration. */
+#define _GNU_SOURCE
 #include "launch.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fileio.h"
-#include "le.h"
+#include "log.h"
+#include "mantle_bytes.h"
 
 /* Far above the real image (~10 MiB kernel, a few MiB initramfs). */
 #define PV_MAX_FILE (512ULL * 1024 * 1024)
@@ -30,31 +34,63 @@ void pv_config_encode(const struct pv_config *c, uint8_t out[PV_CONFIG_SIZE])
 	/* out + 16: flags, out + 20: reserved, both 0 */
 }
 
+/* The image directory: --paravisor-image, else ../paravisor next to the
+ * directory of the mantle binary (build/bin/mantle -> build/paravisor). */
+int pv_image_dir(const struct mantle_opts *o, char *out, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (o->pv_image) {
+		if (strlen(o->pv_image) >= size)
+			return -1;
+		snprintf(out, size, "%s", o->pv_image);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if ((size_t)snprintf(out, size, "%s/../paravisor", exe) >= size)
+		return -1;
+	return 0;
+}
+
 int pv_image_paths(const char *dir, char *kernel, char *initrd, size_t size)
 {
 	int a = snprintf(kernel, size, "%s/vmlinuz", dir);
 	int b = snprintf(initrd, size, "%s/initramfs.cpio.gz", dir);
 
 	if (a < 0 || b < 0 || (size_t)a >= size || (size_t)b >= size) {
-		fprintf(stderr, "mantle: paravisor image path too long\n");
+		mantle_err("paravisor image path too long\n");
 		return -1;
 	}
 	return 0;
 }
 
-static int extend_file(struct measure_launch *m, uint32_t type,
-		       const char *path, const char *what)
+int measure_file(const struct measure_dest *to, uint32_t type, const char *path,
+		 const char *what, uint64_t max)
 {
 	const uint8_t *buf;
 	size_t len;
 	int ret;
 
-	if (fio_map_file(path, what, PV_MAX_FILE, &buf, &len))
+	if (fio_map_file(path, what, max, &buf, &len))
 		return -1;
-	ret = measure_launch_extend(m, type, buf, len);
+	if (!len && to->refuse_empty) {
+		mantle_err("%s %s: empty file\n", what, path);
+		return -1;
+	}
+	ret = to->launch ? measure_launch_extend(to->launch, type, buf, len) :
+			   measure_log_add(to->log, type, buf, len);
 	fio_unmap(buf, len);
 	if (ret)
-		fprintf(stderr, "mantle: hashing %s failed\n", path);
+		mantle_err("hashing %s failed\n", path);
 	return ret;
 }
 
@@ -63,15 +99,16 @@ int pv_launch_measure(const char *dir, const struct pv_config *c,
 {
 	char kernel[4096], initrd[4096];
 	uint8_t rec[PV_CONFIG_SIZE];
+	const struct measure_dest to = { .launch = m };
 
 	if (pv_image_paths(dir, kernel, initrd, sizeof(kernel)))
 		return -1;
 	pv_config_encode(c, rec);
 	measure_launch_init(m);
-	if (extend_file(m, MEASURE_LAUNCH_KERNEL, kernel,
-			"paravisor VM kernel") ||
-	    extend_file(m, MEASURE_LAUNCH_INITRD, initrd,
-			"paravisor VM initramfs") ||
+	if (measure_file(&to, MEASURE_LAUNCH_KERNEL, kernel,
+			 "paravisor VM kernel", PV_MAX_FILE) ||
+	    measure_file(&to, MEASURE_LAUNCH_INITRD, initrd,
+			 "paravisor VM initramfs", PV_MAX_FILE) ||
 	    measure_launch_extend(m, MEASURE_LAUNCH_CMDLINE, PV_CMDLINE,
 				  strlen(PV_CMDLINE)) ||
 	    measure_launch_extend(m, MEASURE_LAUNCH_CONFIG, rec, sizeof(rec)))

@@ -7,6 +7,7 @@
 #ifndef MANTLE_HOST_LAUNCH_H
 #define MANTLE_HOST_LAUNCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "measure.h"
@@ -45,9 +46,28 @@ void pv_config_for(struct pv_config *c, uint64_t guest_mem,
 /* The 24-byte configuration record of MEASUREMENT.md. */
 void pv_config_encode(const struct pv_config *c, uint8_t out[PV_CONFIG_SIZE]);
 
+/* The paravisor VM image directory for o: --paravisor-image, else
+ * ../paravisor next to the mantle binary. 0, or -1 if it does not fit. */
+int pv_image_dir(const struct mantle_opts *o, char *out, size_t size);
+
 /* Paths of the image files inside dir; buffers of PATH_MAX bytes. -1 if too
  * long. */
 int pv_image_paths(const char *dir, char *kernel, char *initrd, size_t size);
+
+/* Where measure_file() puts a file's digests: one of the two. */
+struct measure_dest {
+	struct measure_launch *launch; /* level 1: the launch chain */
+	struct measure_log *log; /* level 2: the payload event log */
+	int refuse_empty; /* an empty file is an error, not a measurement */
+};
+
+/*
+ * Maps the whole regular file path (at most max bytes; what names it in
+ * messages, e.g. "--kernel") and extends its bytes into to as a record or
+ * event of type. 0, or -1 with a message.
+ */
+int measure_file(const struct measure_dest *to, uint32_t type, const char *path,
+		 const char *what, uint64_t max);
 
 /*
  * The launch measurement of the image in dir with configuration c. Prints a

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "log.h"
 
 int main(int argc, char **argv)
 {
@@ -20,7 +21,6 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "measure"))
 		return cmd_measure(argc - 1, argv + 1);
-	fprintf(stderr, "mantle: unknown command '%s' (see mantle --help)\n",
-		argv[1]);
+	mantle_err("unknown command '%s' (see mantle --help)\n", argv[1]);
 	return 1;
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* `mantle measure`: the values of MEASUREMENT.md, offline. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
 #include "launch.h"
+#include "log.h"
 #include "measure.h"
 #include "opts.h"
 #include "payload_measure.h"
@@ -20,9 +23,10 @@ int cmd_measure(int argc, char **argv)
 		return 0;
 	}
 	if (!o.pv_image && !o.kernel) {
-		fprintf(stderr, "mantle measure: give --paravisor-image DIR "
-				"and/or --kernel BZIMAGE (see mantle measure "
-				"--help)\n");
+		mantle_cmd_err("measure",
+			       "give --paravisor-image DIR "
+			       "and/or --kernel BZIMAGE (see mantle measure "
+			       "--help)\n");
 		return 1;
 	}
 	if (o.pv_image) {
@@ -43,7 +47,7 @@ int cmd_measure(int argc, char **argv)
 		measure_log_print(&log, stdout);
 	}
 	if (fflush(stdout) || ferror(stdout)) {
-		perror("mantle: stdout");
+		mantle_err("stdout: %s\n", strerror(errno));
 		return 1;
 	}
 	return 0;

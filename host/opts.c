@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
+
 int parse_uint(const char *s, unsigned int min, unsigned int max,
 	       unsigned int *out)
 {
@@ -76,137 +78,174 @@ int parse_size(const char *s, uint64_t *out)
 
 static int bad(const char *opt, const char *val, const char *why)
 {
-	fprintf(stderr, "mantle: invalid %s '%s': %s\n", opt, val, why);
+	mantle_err("invalid --%s '%s': %s\n", opt, val, why);
 	return -1;
 }
 
-enum {
-	OPT_KERNEL = 256,
-	OPT_INITRD,
-	OPT_CMDLINE,
-	OPT_CPUS,
-	OPT_MEM,
-	OPT_TIMEOUT,
-	OPT_ACCEL,
-	OPT_LOG,
-	OPT_PVIMAGE,
-	OPT_VMGS,
-	OPT_HOSTILE
+/* --log, --paravisor-image, --vmgs: any path but the empty one. */
+static int set_path(const char *opt, const char *arg, const char **field)
+{
+	if (!*arg)
+		return bad(opt, arg, "empty path");
+	*field = arg;
+	return 0;
+}
+
+static int set_kernel(struct mantle_opts *o, const char *arg)
+{
+	o->kernel = arg;
+	return 0;
+}
+
+static int set_initrd(struct mantle_opts *o, const char *arg)
+{
+	o->initrd = arg;
+	return 0;
+}
+
+static int set_cmdline(struct mantle_opts *o, const char *arg)
+{
+	if (strlen(arg) > MANTLE_MAX_CMDLINE)
+		return bad("cmdline", "...", "longer than 4095 bytes");
+	o->cmdline = arg;
+	return 0;
+}
+
+static int set_cpus(struct mantle_opts *o, const char *arg)
+{
+	if (parse_uint(arg, 1, MANTLE_MAX_CPUS, &o->cpus))
+		return bad("cpus", arg, "expected 1 to 8");
+	return 0;
+}
+
+static int set_mem(struct mantle_opts *o, const char *arg)
+{
+	if (parse_size(arg, &o->mem_bytes))
+		return bad("mem", arg, "expected a size such as 256M or 1G");
+	if (o->mem_bytes < MANTLE_MIN_MEM || o->mem_bytes > MANTLE_MAX_MEM)
+		return bad("mem", arg, "must be between 64M and 16G");
+	if (o->mem_bytes % (2 * MANTLE_MIB))
+		return bad("mem", arg, "must be a multiple of 2M");
+	return 0;
+}
+
+static int set_timeout(struct mantle_opts *o, const char *arg)
+{
+	if (parse_uint(arg, 0, MANTLE_MAX_TIMEOUT, &o->timeout_s))
+		return bad("timeout", arg, "expected seconds, 0 to 86400");
+	return 0;
+}
+
+static int set_accel(struct mantle_opts *o, const char *arg)
+{
+	if (!strcmp(arg, "tcg"))
+		o->accel = ACCEL_TCG;
+	else if (!strcmp(arg, "kvm"))
+		o->accel = ACCEL_KVM;
+	else
+		return bad("accel", arg, "expected tcg or kvm");
+	return 0;
+}
+
+static int set_log(struct mantle_opts *o, const char *arg)
+{
+	return set_path("log", arg, &o->log);
+}
+
+static int set_pv_image(struct mantle_opts *o, const char *arg)
+{
+	return set_path("paravisor-image", arg, &o->pv_image);
+}
+
+static int set_vmgs(struct mantle_opts *o, const char *arg)
+{
+	return set_path("vmgs", arg, &o->vmgs);
+}
+
+static int set_hostile(struct mantle_opts *o, const char *arg)
+{
+	/* The grammar is checked by hostif_hostile_parse. */
+	if (!*arg || strlen(arg) > MANTLE_MAX_HOSTILE)
+		return bad("hostile", "...", "empty or longer than 1024 bytes");
+	o->hostile = arg;
+	return 0;
+}
+
+/* Every option with a value, in getopt_long's order of matching prefixes. */
+static const struct opt_row {
+	const char *name;
+	int (*set)(struct mantle_opts *o, const char *arg);
+} opt_rows[] = {
+	{ "kernel", set_kernel },
+	{ "initrd", set_initrd },
+	{ "cmdline", set_cmdline },
+	{ "cpus", set_cpus },
+	{ "mem", set_mem },
+	{ "timeout", set_timeout },
+	{ "accel", set_accel },
+	{ "log", set_log },
+	{ "paravisor-image", set_pv_image },
+	{ "vmgs", set_vmgs },
+	{ "hostile", set_hostile },
 };
 
-int opts_parse(int argc, char **argv, struct mantle_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "kernel", required_argument, NULL, OPT_KERNEL },
-		{ "initrd", required_argument, NULL, OPT_INITRD },
-		{ "cmdline", required_argument, NULL, OPT_CMDLINE },
-		{ "cpus", required_argument, NULL, OPT_CPUS },
-		{ "mem", required_argument, NULL, OPT_MEM },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "accel", required_argument, NULL, OPT_ACCEL },
-		{ "log", required_argument, NULL, OPT_LOG },
-		{ "paravisor-image", required_argument, NULL, OPT_PVIMAGE },
-		{ "vmgs", required_argument, NULL, OPT_VMGS },
-		{ "hostile", required_argument, NULL, OPT_HOSTILE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+#define N_OPT_ROWS (sizeof(opt_rows) / sizeof(opt_rows[0]))
+/* getopt_long's value of row i; above every short option. */
+#define OPT_ROW_VAL(i) (256 + (int)(i))
 
+/* The getopt_long table of opt_rows, then --help, then the end. */
+static void opts_longopts(struct option *lo)
+{
+	for (size_t i = 0; i < N_OPT_ROWS; i++)
+		lo[i] = (struct option){ opt_rows[i].name, required_argument,
+					 NULL, OPT_ROW_VAL(i) };
+	lo[N_OPT_ROWS] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[N_OPT_ROWS + 1] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static void opts_defaults(struct mantle_opts *o)
+{
 	memset(o, 0, sizeof(*o));
 	o->cmdline = MANTLE_DEFAULT_CMDLINE;
 	o->cpus = 1;
 	o->mem_bytes = MANTLE_DEFAULT_MEM;
 	o->accel = ACCEL_TCG;
 	o->log = MANTLE_DEFAULT_LOG;
+}
 
+/* One getopt_long result c (its argument in optarg). 0, 1 for --help, or -1
+ * with a message. */
+static int opts_apply(int c, char **argv, struct mantle_opts *o)
+{
+	if (c >= OPT_ROW_VAL(0) && c < OPT_ROW_VAL(N_OPT_ROWS))
+		return opt_rows[c - OPT_ROW_VAL(0)].set(o, optarg);
+	if (c == 'h') {
+		o->help = 1;
+		return 1;
+	}
+	if (c == ':')
+		mantle_err("option %s needs a value\n", argv[optind - 1]);
+	else
+		mantle_err("unknown option '%s'\n", argv[optind - 1]);
+	return -1;
+}
+
+int opts_parse(int argc, char **argv, struct mantle_opts *o)
+{
+	struct option longopts[N_OPT_ROWS + 2];
+	int c, r;
+
+	opts_longopts(longopts);
+	opts_defaults(o);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_KERNEL:
-			o->kernel = optarg;
-			break;
-		case OPT_INITRD:
-			o->initrd = optarg;
-			break;
-		case OPT_CMDLINE:
-			if (strlen(optarg) > MANTLE_MAX_CMDLINE)
-				return bad("--cmdline", "...",
-					   "longer than 4095 bytes");
-			o->cmdline = optarg;
-			break;
-		case OPT_CPUS:
-			if (parse_uint(optarg, 1, MANTLE_MAX_CPUS, &o->cpus))
-				return bad("--cpus", optarg, "expected 1 to 8");
-			break;
-		case OPT_MEM:
-			if (parse_size(optarg, &o->mem_bytes))
-				return bad(
-					"--mem", optarg,
-					"expected a size such as 256M or 1G");
-			if (o->mem_bytes < MANTLE_MIN_MEM ||
-			    o->mem_bytes > MANTLE_MAX_MEM)
-				return bad("--mem", optarg,
-					   "must be between 64M and 16G");
-			if (o->mem_bytes % (2 * MANTLE_MIB))
-				return bad("--mem", optarg,
-					   "must be a multiple of 2M");
-			break;
-		case OPT_TIMEOUT:
-			if (parse_uint(optarg, 0, MANTLE_MAX_TIMEOUT,
-				       &o->timeout_s))
-				return bad("--timeout", optarg,
-					   "expected seconds, 0 to 86400");
-			break;
-		case OPT_ACCEL:
-			if (!strcmp(optarg, "tcg"))
-				o->accel = ACCEL_TCG;
-			else if (!strcmp(optarg, "kvm"))
-				o->accel = ACCEL_KVM;
-			else
-				return bad("--accel", optarg,
-					   "expected tcg or kvm");
-			break;
-		case OPT_LOG:
-			if (!*optarg)
-				return bad("--log", optarg, "empty path");
-			o->log = optarg;
-			break;
-		case OPT_PVIMAGE:
-			if (!*optarg)
-				return bad("--paravisor-image", optarg,
-					   "empty path");
-			o->pv_image = optarg;
-			break;
-		case OPT_VMGS:
-			if (!*optarg)
-				return bad("--vmgs", optarg, "empty path");
-			o->vmgs = optarg;
-			break;
-		case OPT_HOSTILE:
-			/* The grammar is checked by hostif_hostile_parse. */
-			if (!*optarg || strlen(optarg) > MANTLE_MAX_HOSTILE)
-				return bad("--hostile", "...",
-					   "empty or longer than 1024 bytes");
-			o->hostile = optarg;
-			break;
-		case 'h':
-			o->help = 1;
-			return 0;
-		case ':':
-			fprintf(stderr, "mantle: option %s needs a value\n",
-				argv[optind - 1]);
-			return -1;
-		default:
-			fprintf(stderr, "mantle: unknown option '%s'\n",
-				argv[optind - 1]);
-			return -1;
-		}
+		r = opts_apply(c, argv, o);
+		if (r)
+			return r < 0 ? -1 : 0;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "mantle: unexpected argument '%s'\n",
-			argv[optind]);
+		mantle_err("unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "log.h"
 #include "opts.h"
 
 /* What `mantle run` accepts fits what the paravisor accepts. */
@@ -80,14 +81,14 @@ static int copy_piece(int dst, uint64_t off, int src, uint64_t len,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fprintf(stderr, "mantle: %s: %s\n", name,
-				n ? strerror(errno) : "file shrank while read");
+			mantle_err("%s: %s\n", name,
+				   n ? strerror(errno) :
+				       "file shrank while read");
 			return -1;
 		}
 		if (fio_pwrite_all(dst, buf, (size_t)n, (off_t)off)) {
-			fprintf(stderr,
-				"mantle: writing the payload disk: %s\n",
-				strerror(errno));
+			mantle_err("writing the payload disk: %s\n",
+				   strerror(errno));
 			return -1;
 		}
 		off += (uint64_t)n;
@@ -114,23 +115,22 @@ int payload_write(const char *path, const char *kernel, const char *initrd,
 			goto out;
 	}
 	if (payload_plan(&l, cpus, mem_bytes, ksize, isize, clen)) {
-		fprintf(stderr,
-			"mantle: the kernel must be 1 byte to 4G and the "
-			"initrd at most 4G\n");
+		mantle_err("the kernel must be 1 byte to 4G and the "
+			   "initrd at most 4G\n");
 		goto out;
 	}
 	payload_encode_header(&l, hdr);
 	dfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (dfd < 0) {
-		fprintf(stderr, "mantle: %s: %s\n", path, strerror(errno));
+		mantle_err("%s: %s\n", path, strerror(errno));
 		goto out;
 	}
 	if (fio_pwrite_all(dfd, hdr, sizeof(hdr), 0) ||
 	    (clen &&
 	     fio_pwrite_all(dfd, cmdline, clen, (off_t)l.cmdline_off)) ||
 	    ftruncate(dfd, (off_t)l.disk_size)) {
-		fprintf(stderr, "mantle: writing the payload disk %s: %s\n",
-			path, strerror(errno));
+		mantle_err("writing the payload disk %s: %s\n", path,
+			   strerror(errno));
 		goto out;
 	}
 	if (copy_piece(dfd, l.kernel_off, kfd, ksize, kernel) ||
@@ -139,7 +139,7 @@ int payload_write(const char *path, const char *kernel, const char *initrd,
 	ret = 0;
 out:
 	if (dfd >= 0 && close(dfd) && !ret) {
-		fprintf(stderr, "mantle: %s: %s\n", path, strerror(errno));
+		mantle_err("%s: %s\n", path, strerror(errno));
 		ret = -1;
 	}
 	if (ifd >= 0)

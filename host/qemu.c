@@ -3,11 +3,15 @@
 #define _GNU_SOURCE
 #include "qemu.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "log.h"
 
 int qemu_find(char *path, size_t size)
 {
@@ -56,6 +60,41 @@ int cpuinfo_has_virt(const char *cpuinfo)
 	return -1;
 }
 
+int qemu_check_kvm(void)
+{
+	uint8_t *buf;
+	size_t len;
+	int ok;
+
+	if (access("/dev/kvm", R_OK | W_OK)) {
+		mantle_err("--accel kvm: /dev/kvm: %s; use --accel tcg\n",
+			   strerror(errno));
+		return -1;
+	}
+	/* /proc files report size 0: read through stdio instead. */
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	if (!f) {
+		mantle_err("/proc/cpuinfo: %s\n", strerror(errno));
+		return -1;
+	}
+	buf = malloc(1 << 16);
+	len = buf ? fread(buf, 1, (1 << 16) - 1, f) : 0;
+	fclose(f);
+	if (!buf)
+		return -1;
+	buf[len] = '\0';
+	ok = cpuinfo_has_virt((const char *)buf) == 0;
+	free(buf);
+	if (!ok) {
+		mantle_err("--accel kvm: this L0 CPU has no SVM or VMX (no "
+			   "svm/vmx in /proc/cpuinfo), so KVM inside the "
+			   "paravisor VM could not run the guest; use --accel "
+			   "tcg\n");
+		return -1;
+	}
+	return 0;
+}
+
 static int add(struct qemu_cmd *q, const char *arg)
 {
 	if (q->argc >= QEMU_MAX_ARGS)
@@ -83,29 +122,30 @@ __attribute__((format(printf, 2, 3))) static int addf(struct qemu_cmd *q,
 
 /* QEMU splits -chardev/-drive values at commas; a path with one would be
  * misread, so refuse it. */
-static int comma_free(const char *s)
+static int paths_comma_free(const struct qemu_paths *p)
 {
-	return !strchr(s, ',');
+	const char *const paths[] = { p->log, p->payload, p->console_sock,
+				      p->status_file, p->control_sock };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (strchr(paths[i], ','))
+			return 0;
+	return 1;
 }
 
-int qemu_build(struct qemu_cmd *q, const struct qemu_paths *p,
-	       const struct pv_config *c, enum mantle_accel accel)
+/* The machine: accelerator, CPU model, memory, vCPUs, no display. */
+static int add_machine(struct qemu_cmd *q, const struct pv_config *c,
+		       enum mantle_accel accel)
 {
-	int e = 0;
+	static const char *const fixed[] = { "-display",   "none",
+					     "-monitor",   "none",
+					     "-no-reboot", "-nodefaults" };
+	int kvm = accel == ACCEL_KVM, e = 0;
 
-	memset(q, 0, sizeof(*q));
-	if (!comma_free(p->log) || !comma_free(p->payload) ||
-	    !comma_free(p->console_sock) || !comma_free(p->status_file) ||
-	    !comma_free(p->control_sock)) {
-		fprintf(stderr, "mantle: paths handed to QEMU must not "
-				"contain ','\n");
-		return -1;
-	}
-	e |= add(q, p->qemu);
 	e |= add(q, "-accel");
-	e |= add(q, accel == ACCEL_KVM ? "kvm" : "tcg");
+	e |= add(q, kvm ? "kvm" : "tcg");
 	e |= add(q, "-cpu");
-	e |= add(q, accel == ACCEL_KVM ? "host" : "max");
+	e |= add(q, kvm ? "host" : "max");
 	e |= add(q, "-M");
 	e |= add(q, "q35");
 	e |= add(q, "-m");
@@ -113,12 +153,16 @@ int qemu_build(struct qemu_cmd *q, const struct qemu_paths *p,
 		  (unsigned long long)(c->mem_bytes / (1024 * 1024)));
 	e |= add(q, "-smp");
 	e |= addf(q, "%u", c->vcpus);
-	e |= add(q, "-display");
-	e |= add(q, "none");
-	e |= add(q, "-monitor");
-	e |= add(q, "none");
-	e |= add(q, "-no-reboot");
-	e |= add(q, "-nodefaults");
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		e |= add(q, fixed[i]);
+	return e;
+}
+
+/* The paravisor VM image, its serial console to the log, the payload disk. */
+static int add_boot(struct qemu_cmd *q, const struct qemu_paths *p)
+{
+	int e = 0;
+
 	e |= add(q, "-kernel");
 	e |= add(q, p->pv_kernel);
 	e |= add(q, "-initrd");
@@ -131,23 +175,55 @@ int qemu_build(struct qemu_cmd *q, const struct qemu_paths *p,
 	e |= add(q, "chardev:pvlog");
 	e |= add(q, "-drive");
 	e |= addf(q, "file=%s,if=virtio,format=raw,readonly=on", p->payload);
+	return e;
+}
+
+/* The virtio-serial ports the paravisor VM's /init looks for by name. */
+static int add_ports(struct qemu_cmd *q, const struct qemu_paths *p)
+{
+	const struct {
+		const char *chardev; /* backend and id; ",path=" follows */
+		const char *path;
+		const char *device;
+	} ports[] = {
+		{ "socket,id=gcon", p->console_sock,
+		  "virtserialport,chardev=gcon,name=mantle.console" },
+		{ "file,id=gstat", p->status_file,
+		  "virtserialport,chardev=gstat,name=mantle.status" },
+		/* The control channel (hostif): mantle's services listen. */
+		{ "socket,id=gctl", p->control_sock,
+		  "virtserialport,chardev=gctl,name=mantle.control" },
+	};
+	int e = 0;
+
 	e |= add(q, "-device");
 	e |= add(q, "virtio-serial-pci");
-	e |= add(q, "-chardev");
-	e |= addf(q, "socket,id=gcon,path=%s", p->console_sock);
-	e |= add(q, "-device");
-	e |= add(q, "virtserialport,chardev=gcon,name=mantle.console");
-	e |= add(q, "-chardev");
-	e |= addf(q, "file,id=gstat,path=%s", p->status_file);
-	e |= add(q, "-device");
-	e |= add(q, "virtserialport,chardev=gstat,name=mantle.status");
-	/* The control channel (hostif): mantle's services listen on it. */
-	e |= add(q, "-chardev");
-	e |= addf(q, "socket,id=gctl,path=%s", p->control_sock);
-	e |= add(q, "-device");
-	e |= add(q, "virtserialport,chardev=gctl,name=mantle.control");
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		e |= add(q, "-chardev");
+		e |= addf(q, "%s,path=%s", ports[i].chardev, ports[i].path);
+		e |= add(q, "-device");
+		e |= add(q, ports[i].device);
+	}
+	return e;
+}
+
+int qemu_build(struct qemu_cmd *q, const struct qemu_paths *p,
+	       const struct pv_config *c, enum mantle_accel accel)
+{
+	int e;
+
+	memset(q, 0, sizeof(*q));
+	if (!paths_comma_free(p)) {
+		mantle_err("paths handed to QEMU must not contain ','\n");
+		return -1;
+	}
+	/* In this order: the argv is built front to back. */
+	e = add(q, p->qemu);
+	e |= add_machine(q, c, accel);
+	e |= add_boot(q, p);
+	e |= add_ports(q, p);
 	if (e) {
-		fprintf(stderr, "mantle: QEMU command line too long\n");
+		mantle_err("QEMU command line too long\n");
 		return -1;
 	}
 	return 0;

@@ -27,6 +27,9 @@ int qemu_find(char *path, size_t size);
  * 0 if a "flags" line lists svm or vmx, -1 otherwise.
  */
 int cpuinfo_has_virt(const char *cpuinfo);
+/* The L0 checks of --accel kvm: /dev/kvm usable, SVM or VMX in
+ * /proc/cpuinfo. 0, or -1 with a message saying to use --accel tcg. */
+int qemu_check_kvm(void);
 
 struct qemu_paths {
 	const char *qemu;

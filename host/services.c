@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "host_events.h"
 #include "hostif_hostile.h"
 #include "hostif_server.h"
+#include "log.h"
 
 /* The thread looks at the stop flag this often. */
 #define SLICE_MS 200
@@ -48,26 +48,6 @@ struct services {
 	unsigned npv_logs, pv_logs_dropped;
 };
 
-static void logf_(int fd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void logf_(int fd, const char *fmt, ...)
-{
-	char buf[1400];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n <= 0)
-		return;
-	if ((size_t)n >= sizeof(buf)) {
-		n = sizeof(buf) - 1;
-		buf[n - 1] = '\n';
-	}
-	fio_write_all(fd, buf, (size_t)n); /* one write: O_APPEND lines */
-}
-
 /* LOG frames: text already validated printable by hostif. */
 static void on_pv_log(void *arg, unsigned level, const char *text)
 {
@@ -75,8 +55,8 @@ static void on_pv_log(void *arg, unsigned level, const char *text)
 	char *line;
 
 	if (s->npv_logs == MAX_PV_LOGS ||
-	    asprintf(&line, "mantle: paravisor (hostif LOG %u): %s\n", level,
-		     text) < 0) {
+	    asprintf(&line, "paravisor (hostif LOG %u): %s\n", level, text) <
+		    0) {
 		s->pv_logs_dropped++;
 		return;
 	}
@@ -96,39 +76,38 @@ int services_prepare(struct services **out, const char *sock, const char *vmgs,
 
 	*out = NULL;
 	if (!s) {
-		fprintf(stderr, "mantle: out of memory\n");
+		mantle_err("out of memory\n");
 		return -1;
 	}
 	s->lfd = s->cfd = -1;
 	s->logfd = logfd;
 	if (hostile) {
 		if (hostif_hostile_parse(hostile, &s->plan, err, sizeof(err))) {
-			fprintf(stderr,
-				"mantle: invalid --hostile: %s (see mantle "
-				"run --help)\n",
-				err);
+			mantle_err("invalid --hostile: %s (see mantle "
+				   "run --help)\n",
+				   err);
 			goto fail;
 		}
 		s->hostile = 1;
 	}
 	if (vmgs && hostif_store_open(vmgs, &s->store, err, sizeof(err))) {
-		fprintf(stderr, "mantle: --vmgs %s: %s\n", vmgs, err);
+		mantle_err("--vmgs %s: %s\n", vmgs, err);
 		goto fail;
 	}
 	s->lfd = fio_listen_unix(sock);
 	if (s->lfd < 0) {
-		fprintf(stderr, "mantle: control socket %s: %s\n", sock,
-			strerror(errno));
+		mantle_err("control socket %s: %s\n", sock, strerror(errno));
 		goto fail;
 	}
 	if (vmgs)
-		logf_(logfd,
-		      "mantle: VMGS %s served: %llu sectors of 512 bytes "
-		      "(the data part; the VHD footer is not served)\n",
-		      vmgs, (unsigned long long)hostif_store_sectors(s->store));
+		mantle_log(logfd,
+			   "VMGS %s served: %llu sectors of 512 bytes "
+			   "(the data part; the VHD footer is not served)\n",
+			   vmgs,
+			   (unsigned long long)hostif_store_sectors(s->store));
 	if (hostile)
-		logf_(logfd, "mantle: hostile host: --hostile %s (seed %llu)\n",
-		      hostile, (unsigned long long)s->plan.seed);
+		mantle_log(logfd, "hostile host: --hostile %s (seed %llu)\n",
+			   hostile, (unsigned long long)s->plan.seed);
 	*out = s;
 	return 0;
 fail:
@@ -189,7 +168,7 @@ int services_start(struct services *s)
 	int e = pthread_create(&s->thread, NULL, serve, s);
 
 	if (e) {
-		fprintf(stderr, "mantle: services thread: %s\n", strerror(e));
+		mantle_err("services thread: %s\n", strerror(e));
 		return -1;
 	}
 	s->running = 1;
@@ -203,35 +182,35 @@ static void log_counters(struct services *s)
 	size_t n = 0;
 
 	if (!s->srv) {
-		logf_(s->logfd, "mantle: hostif: the paravisor VM never "
-				"connected to the control port\n");
+		mantle_log(s->logfd, "hostif: the paravisor VM never "
+				     "connected to the control port\n");
 		return;
 	}
 	for (unsigned i = 0; i < s->npv_logs; i++)
-		logf_(s->logfd, "%s", s->pv_logs[i]);
+		mantle_log(s->logfd, "%s", s->pv_logs[i]);
 	if (s->pv_logs_dropped)
-		logf_(s->logfd, "mantle: %u more LOG lines dropped\n",
-		      s->pv_logs_dropped);
+		mantle_log(s->logfd, "%u more LOG lines dropped\n",
+			   s->pv_logs_dropped);
 	k = hostif_server_counters(s->srv);
-	logf_(s->logfd,
-	      "mantle: hostif host: frames_ok=%llu frames_bad=%llu "
-	      "refused=%llu reads=%llu writes=%llu flushes=%llu logs=%llu "
-	      "events_sent=%llu end=%s\n",
-	      (unsigned long long)k->frames_ok,
-	      (unsigned long long)k->frames_bad,
-	      (unsigned long long)k->requests_refused,
-	      (unsigned long long)k->reads, (unsigned long long)k->writes,
-	      (unsigned long long)k->flushes, (unsigned long long)k->logs,
-	      (unsigned long long)k->events_sent,
-	      s->result ? hostif_strerror(s->result) : "stopped");
+	mantle_log(s->logfd,
+		   "hostif host: frames_ok=%llu frames_bad=%llu "
+		   "refused=%llu reads=%llu writes=%llu flushes=%llu logs=%llu "
+		   "events_sent=%llu end=%s\n",
+		   (unsigned long long)k->frames_ok,
+		   (unsigned long long)k->frames_bad,
+		   (unsigned long long)k->requests_refused,
+		   (unsigned long long)k->reads, (unsigned long long)k->writes,
+		   (unsigned long long)k->flushes, (unsigned long long)k->logs,
+		   (unsigned long long)k->events_sent,
+		   s->result ? hostif_strerror(s->result) : "stopped");
 	if (!s->hostile)
 		return;
 	for (int f = 0; f < HOSTIF_FAULT_COUNT && n < sizeof(inj); f++)
 		n += (size_t)snprintf(inj + n, sizeof(inj) - n, " %s=%llu",
 				      hostif_hostile_name((enum hostif_fault)f),
 				      (unsigned long long)s->plan.injected[f]);
-	logf_(s->logfd, "mantle: hostile injected:%s storm=%llu\n", inj,
-	      (unsigned long long)s->plan.storm_sent);
+	mantle_log(s->logfd, "hostile injected:%s storm=%llu\n", inj,
+		   (unsigned long long)s->plan.storm_sent);
 }
 
 void services_finish(struct services *s)

@@ -72,7 +72,7 @@ $(eval $(call unit_test,paravisor_payload,$(VMM_UT)/test_payload.o \
 $(OBJ)/tests/unit/common/test_payload_contract.o: CPPFLAGS += -I.
 $(eval $(call unit_test,payload_contract,\
 	$(OBJ)/tests/unit/common/test_payload_contract.o \
-	$(OBJ)/host/payload.o $(OBJ)/host/fileio.o \
+	$(OBJ)/host/payload.o $(OBJ)/host/fileio.o $(OBJ)/host/log.o \
 	$(OBJ)/$(VMM_DIR)/payload.o $(OBJ)/$(VMM_DIR)/errf.o,))
 $(eval $(call unit_test,paravisor_bzimage,$(VMM_UT)/test_bzimage.o \
 	$(OBJ)/$(VMM_DIR)/bzimage.o $(OBJ)/$(VMM_DIR)/errf.o,))
