@@ -27,6 +27,8 @@ $(BIN)/mantle: $(HOST_OBJS) $(OBJ)/paravisor/measure/measure.o $(HOST_VMM_OBJS) 
 
 $(eval $(call unit_test,host_opts,$(OBJ)/tests/unit/host/test_opts.o \
 	$(OBJ)/host/opts.o $(OBJ)/host/log.o $(OBJ)/host/fileio.o,))
+$(eval $(call unit_test,host_log,$(OBJ)/tests/unit/host/test_log.o \
+	$(OBJ)/host/log.o $(OBJ)/host/fileio.o,))
 $(eval $(call unit_test,host_payload,$(OBJ)/tests/unit/host/test_payload.o \
 	$(HOST_LIB_OBJS) $(HOST_HOSTIF_LIBS),-pthread -lcrypto -lz))
 $(eval $(call unit_test,host_pvwatch,$(OBJ)/tests/unit/host/test_pvwatch.o \
