@@ -171,7 +171,8 @@ static int set_hostile(struct mantle_opts *o, const char *arg)
 	return 0;
 }
 
-/* Every option with a value, in getopt_long's order of matching prefixes. */
+/* Every option with a value, in the order of `mantle run --help`; the
+ * getopt_long table is built from it (opts_longopts). */
 static const struct opt_row {
 	const char *name;
 	int (*set)(struct mantle_opts *o, const char *arg);

@@ -12,7 +12,8 @@ struct services;
 struct relay {
 	int lfd, cfd; /* listening, connected; -1 when closed */
 	int stdout_ok;
-	struct services *svc; /* told when the guest first speaks */
+	struct services *svc; /* told when the guest first speaks; the caller
+			       * sets it once the services exist */
 	int spoke;
 };
 
