@@ -19,9 +19,11 @@
 _Static_assert(PV_CONFIG_SIZE == 4 + 4 + 8 + 4 + 4, "config record size");
 
 void pv_config_for(struct pv_config *c, uint64_t guest_mem,
-		   enum mantle_accel accel)
+		   enum mantle_accel accel, unsigned int pv_cpus)
 {
 	c->vcpus = accel == ACCEL_KVM ? PV_VCPUS_KVM : PV_VCPUS_TCG;
+	if (pv_cpus)
+		c->vcpus = pv_cpus;
 	c->mem_bytes = guest_mem + PV_MEM_OVERHEAD;
 }
 

@@ -40,9 +40,10 @@ struct pv_config {
 };
 
 /* The paravisor VM configuration for a guest of guest_mem bytes under L0
- * accelerator accel. */
+ * accelerator accel; pv_cpus (--pv-cpus) overrides the vCPU count, 0 keeps
+ * the accelerator's. */
 void pv_config_for(struct pv_config *c, uint64_t guest_mem,
-		   enum mantle_accel accel);
+		   enum mantle_accel accel, unsigned int pv_cpus);
 /* The 24-byte configuration record of MEASUREMENT.md. */
 void pv_config_encode(const struct pv_config *c, uint8_t out[PV_CONFIG_SIZE]);
 

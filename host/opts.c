@@ -147,6 +147,13 @@ static int set_accel(struct mantle_opts *o, const char *arg)
 	return 0;
 }
 
+static int set_pv_cpus(struct mantle_opts *o, const char *arg)
+{
+	if (parse_uint(arg, 1, MANTLE_MAX_PV_CPUS, &o->pv_cpus))
+		return bad("pv-cpus", arg, "expected 1 to 4");
+	return 0;
+}
+
 static int set_log(struct mantle_opts *o, const char *arg)
 {
 	return set_path("log", arg, &o->log);
@@ -177,17 +184,12 @@ static const struct opt_row {
 	const char *name;
 	int (*set)(struct mantle_opts *o, const char *arg);
 } opt_rows[] = {
-	{ "kernel", set_kernel },
-	{ "initrd", set_initrd },
-	{ "cmdline", set_cmdline },
-	{ "cpus", set_cpus },
-	{ "mem", set_mem },
-	{ "timeout", set_timeout },
-	{ "accel", set_accel },
-	{ "log", set_log },
-	{ "paravisor-image", set_pv_image },
-	{ "vmgs", set_vmgs },
-	{ "hostile", set_hostile },
+	{ "kernel", set_kernel },   { "initrd", set_initrd },
+	{ "cmdline", set_cmdline }, { "cpus", set_cpus },
+	{ "mem", set_mem },	    { "timeout", set_timeout },
+	{ "accel", set_accel },	    { "pv-cpus", set_pv_cpus },
+	{ "log", set_log },	    { "paravisor-image", set_pv_image },
+	{ "vmgs", set_vmgs },	    { "hostile", set_hostile },
 };
 
 #define N_OPT_ROWS (sizeof(opt_rows) / sizeof(opt_rows[0]))

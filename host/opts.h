@@ -9,6 +9,7 @@
 #define MANTLE_MIN_MEM (64 * MANTLE_MIB)
 #define MANTLE_MAX_MEM (16 * 1024 * MANTLE_MIB)
 #define MANTLE_MAX_CPUS 8
+#define MANTLE_MAX_PV_CPUS 4 /* --pv-cpus */
 #define MANTLE_MAX_CMDLINE 4095
 #define MANTLE_MAX_TIMEOUT 86400
 #define MANTLE_DEFAULT_MEM (256 * MANTLE_MIB)
@@ -26,6 +27,7 @@ struct mantle_opts {
 	uint64_t mem_bytes;
 	unsigned int timeout_s; /* 0: none */
 	enum mantle_accel accel;
+	unsigned int pv_cpus; /* 0: by accel (host/launch.h) */
 	const char *log;
 	const char *pv_image; /* NULL: next to the mantle binary */
 	const char *vmgs; /* NULL: no VMGS served */

@@ -218,7 +218,7 @@ static int measure_image(struct run *x)
 	if (pv_image_dir(&x->o, x->dir, sizeof(x->dir)) ||
 	    pv_image_paths(x->dir, x->pvk, x->pvi, sizeof(x->pvk)))
 		return -1;
-	pv_config_for(&x->cfg, x->o.mem_bytes, x->o.accel);
+	pv_config_for(&x->cfg, x->o.mem_bytes, x->o.accel, x->o.pv_cpus);
 	if (pv_launch_measure(x->dir, &x->cfg, &x->m)) {
 		mantle_err("no usable paravisor VM image in %s (make "
 			   "paravisor-image, or --paravisor-image DIR)\n",

@@ -119,6 +119,12 @@ static const struct usage_row run_options[] = {
 	  "L0 accelerator for the paravisor VM (default: tcg,\n"
 	  "-cpu max). kvm needs /dev/kvm and an L0 CPU with\n"
 	  "SVM or VMX (-cpu host)" },
+	{ "--pv-cpus N",
+	  "paravisor VM vCPUs, 1 to 4 (default: 1 under tcg,\n"
+	  "2 under kvm). Under tcg more than 1 exposes QEMU's\n"
+	  "cross-vCPU code-modification race (\"Oops: int3\" in\n"
+	  "the paravisor VM or the guest; paravisor/README.md):\n"
+	  "for comparisons only" },
 	{ "--log FILE",
 	  "log file, truncated first (default: ./mantle-run.log,\n"
 	  "in the current directory)" },
@@ -155,6 +161,9 @@ static const struct usage_row run_exits[] = {
 	{ "6", "the paravisor got no control session, or could not read the "
 	       "VMGS\n"
 	       "through it" },
+	{ "7",
+	  "the paravisor VM's kernel (L1) failed: Oops, BUG, panic,\n"
+	  "lockup or RCU stall in the log, quoted; not the guest's fault" },
 	{ "124", "--timeout expired; QEMU was stopped" },
 	{ "130", "interrupted by SIGINT, SIGTERM or SIGHUP" },
 	{ NULL, NULL },
@@ -177,7 +186,8 @@ static const struct usage_part run_page[] = {
 		  "[--cmdline STR]\n"
 		  "               [--cpus N] [--mem SIZE] [--timeout S] "
 		  "[--accel tcg|kvm]\n"
-		  "               [--log FILE] [--paravisor-image DIR]\n"
+		  "               [--pv-cpus N] [--log FILE] "
+		  "[--paravisor-image DIR]\n"
 		  "               [--vmgs FILE] [--hostile SPEC]\n"
 		  "\n"
 		  "DESCRIPTION\n"
@@ -185,10 +195,13 @@ static const struct usage_part run_page[] = {
 		  "line, vCPU count,\n"
 		  "    memory size) to a read-only virtio-blk disk, starts "
 		  "qemu-system-x86_64\n"
-		  "    with the paravisor VM (2 vCPUs, guest memory + 512M), "
-		  "and waits for\n"
-		  "    it. Inside, mantle-paravisor boots the guest with "
-		  "KVM.\n"
+		  "    with the paravisor VM (1 vCPU under tcg, 2 under kvm; "
+		  "guest memory\n"
+		  "    + 512M), and waits for it. Inside, mantle-paravisor "
+		  "boots the guest\n"
+		  "    with KVM. It watches the paravisor VM kernel's "
+		  "messages in the log:\n"
+		  "    a kernel failure there ends the run (exit 7).\n"
 		  "\n"
 		  "    The guest console (its ttyS0) arrives on a "
 		  "virtio-serial port and is\n"
@@ -257,8 +270,11 @@ static const struct usage_part measure_page[] = {
 		  "    --mem), one \"MEASURE event=\" line each.\n"
 		  "    Both may be given. The encoding is "
 		  "paravisor/MEASUREMENT.md.\n"
-		  "    --timeout, --accel and --log are accepted and do not "
-		  "change the values.\n"
+		  "    --accel and --pv-cpus set the paravisor VM's vCPU "
+		  "count, which the\n"
+		  "    launch measurement covers; --timeout and --log are "
+		  "accepted and change\n"
+		  "    nothing.\n"
 		  "\n"
 		  "    On the nested platform the launch measurement is what "
 		  "the untrusted\n"

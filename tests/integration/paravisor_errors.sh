@@ -24,7 +24,8 @@ else
 		fail "--accel kvm without SVM/VMX: exit $rc, expected 1 with a clear message"
 fi
 
-for bad in "--mem 1T" "--mem 65M" "--cpus 9" "--accel xen" "--timeout soon"; do
+for bad in "--mem 1T" "--mem 65M" "--cpus 9" "--accel xen" "--timeout soon" \
+	"--pv-cpus 0" "--pv-cpus 5"; do
 	# shellcheck disable=SC2086
 	pv_run badopt --kernel "$GUEST_K" --timeout 60 $bad
 	[ "$rc" -eq 1 ] && grep -q "invalid" "$TESTTMP/badopt.err" ||

@@ -86,6 +86,8 @@ static void test_opts_defaults_and_values(void **state)
 			    "30",
 			    "--accel",
 			    "kvm",
+			    "--pv-cpus",
+			    "3",
 			    "--log",
 			    "/tmp/l",
 			    "--paravisor-image",
@@ -102,9 +104,10 @@ static void test_opts_defaults_and_values(void **state)
 	assert_int_equal(o.mem_bytes, MANTLE_DEFAULT_MEM);
 	assert_int_equal(o.timeout_s, 0);
 	assert_int_equal(o.accel, ACCEL_TCG);
+	assert_int_equal(o.pv_cpus, 0); /* by accelerator */
 	assert_string_equal(o.log, MANTLE_DEFAULT_LOG);
 
-	assert_int_equal(parse(&o, 19, a), 0);
+	assert_int_equal(parse(&o, 21, a), 0);
 	assert_string_equal(o.kernel, "k");
 	assert_string_equal(o.initrd, "i");
 	assert_string_equal(o.cmdline, "console=ttyS0 x=1");
@@ -112,6 +115,7 @@ static void test_opts_defaults_and_values(void **state)
 	assert_int_equal(o.mem_bytes, 1ULL << 30);
 	assert_int_equal(o.timeout_s, 30);
 	assert_int_equal(o.accel, ACCEL_KVM);
+	assert_int_equal(o.pv_cpus, 3);
 	assert_string_equal(o.log, "/tmp/l");
 	assert_string_equal(o.pv_image, "d");
 	assert_int_equal(o.help, 0);
@@ -126,7 +130,8 @@ static void test_opts_rejects(void **state)
 		{ "run", "--accel", "hvf" }, { "run", "--timeout", "-1" },
 		{ "run", "--bogus", "1" },   { "run", "--log", "" },
 		{ "run", "stray", "arg" },   { "run", "--vmgs", "" },
-		{ "run", "--hostile", "" },
+		{ "run", "--hostile", "" },  { "run", "--pv-cpus", "0" },
+		{ "run", "--pv-cpus", "5" }, { "run", "--pv-cpus", "x" },
 	};
 	const char *missing[] = { "run", "--kernel" };
 	struct mantle_opts o;

@@ -139,18 +139,23 @@ static void test_pv_config(void **state)
 	uint8_t r[PV_CONFIG_SIZE];
 
 	(void)state;
-	pv_config_for(&c, 256ULL << 20, ACCEL_KVM);
+	pv_config_for(&c, 256ULL << 20, ACCEL_KVM, 0);
 	assert_int_equal(c.vcpus, 2);
 	assert_int_equal(c.mem_bytes, 768ULL << 20);
 	pv_config_encode(&c, r);
 	assert_int_equal(le(r, 4), 1);
 	assert_int_equal(le(r + 4, 4), 2);
 	/* under TCG one vCPU, whatever the guest has (host/launch.h) */
-	pv_config_for(&c, 256ULL << 20, ACCEL_TCG);
+	pv_config_for(&c, 256ULL << 20, ACCEL_TCG, 0);
 	assert_int_equal(c.vcpus, 1);
 	assert_int_equal(c.mem_bytes, 768ULL << 20);
 	pv_config_encode(&c, r);
 	assert_int_equal(le(r + 4, 4), 1);
+	/* --pv-cpus overrides either accelerator's count */
+	pv_config_for(&c, 256ULL << 20, ACCEL_TCG, 2);
+	assert_int_equal(c.vcpus, 2);
+	pv_config_for(&c, 256ULL << 20, ACCEL_KVM, 1);
+	assert_int_equal(c.vcpus, 1);
 	assert_int_equal(le(r + 8, 8), 768ULL << 20);
 	assert_int_equal(le(r + 16, 8), 0);
 }
@@ -170,12 +175,12 @@ static void test_launch_of_image(void **state)
 	assert_int_equal(pv_image_paths(dir, k, i, sizeof(k)), 0);
 	write_file(k, "KERNEL", 6);
 	write_file(i, "INITRAMFS", 9);
-	pv_config_for(&c, 256ULL << 20, ACCEL_KVM);
+	pv_config_for(&c, 256ULL << 20, ACCEL_KVM, 0);
 	assert_int_equal(pv_launch_measure(dir, &c, &m), 0);
 	for (int n = 0; n < 48; n++)
 		sprintf(hex + 2 * n, "%02x", m.digest[n]);
 	assert_string_equal(hex, LAUNCH_VECTOR_KVM);
-	pv_config_for(&c, 256ULL << 20, ACCEL_TCG);
+	pv_config_for(&c, 256ULL << 20, ACCEL_TCG, 0);
 	assert_int_equal(pv_launch_measure(dir, &c, &m), 0);
 	for (int n = 0; n < 48; n++)
 		sprintf(hex + 2 * n, "%02x", m.digest[n]);
