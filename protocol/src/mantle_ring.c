@@ -195,23 +195,34 @@ int mtl_ring_write(struct mtl_ring *r, const void *hdr, mtl_u32 hdr_len,
 	return MTL_RING_OK;
 }
 
-int mtl_ring_flush(struct mtl_ring *r)
+/*
+ * The end of a batch, once its positions are published: whether the peer
+ * asked to be told about a position inside it. Its event index names the
+ * position it waits for, minus lag (1 for data: "tell me when this record
+ * exists"; 0 for space). Without event indices every batch tells.
+ */
+static int batch_ended(struct mtl_ring *r, const mtl_le32 *event, mtl_u32 lag)
 {
 	mtl_u32 old = r->batch_pos, now = r->pos, ev;
 
-	if (r->fault != MTL_RING_FAULT_NONE || r->role != MTL_RING_PRODUCER)
-		return 0;
-	ring_publish(r);
 	if (old == now)
 		return 0;
 	r->batch_pos = now;
 	if (!(r->flags & MTL_RING_F_EVENT_IDX))
 		return 1;
-	/* Order the publishing stores before reading the consumer's event
-	 * index; the consumer orders the other way in mtl_ring_want_data(). */
+	/* Order the publishing stores before reading the peer's event index;
+	 * the peer orders the other way in mtl_ring_want_data()/_space(). */
 	MTL_GLUE_MB();
-	ev = MTL_GLUE_LOAD32(&r->ctl->data_event);
-	return (mtl_u32)(now - ev - 1) < (mtl_u32)(now - old);
+	ev = MTL_GLUE_LOAD32(event);
+	return (mtl_u32)(now - ev - lag) < (mtl_u32)(now - old);
+}
+
+int mtl_ring_flush(struct mtl_ring *r)
+{
+	if (r->fault != MTL_RING_FAULT_NONE || r->role != MTL_RING_PRODUCER)
+		return 0;
+	ring_publish(r);
+	return batch_ended(r, &r->ctl->data_event, 1);
 }
 
 int mtl_ring_want_space(struct mtl_ring *r, mtl_u32 slots)
@@ -299,20 +310,11 @@ int mtl_ring_read(struct mtl_ring *r, void *buf, mtl_u32 buf_len, mtl_u32 *len)
 
 int mtl_ring_done(struct mtl_ring *r)
 {
-	mtl_u32 old = r->batch_pos, now = r->pos, ev;
-
 	if (r->fault != MTL_RING_FAULT_NONE || r->role != MTL_RING_CONSUMER)
 		return 0;
-	if (r->peer_pos != now)
+	if (r->peer_pos != r->pos)
 		ring_publish_cons(r);
-	if (old == now)
-		return 0;
-	r->batch_pos = now;
-	if (!(r->flags & MTL_RING_F_EVENT_IDX))
-		return 1;
-	MTL_GLUE_MB();
-	ev = MTL_GLUE_LOAD32(&r->ctl->space_event);
-	return (mtl_u32)(now - ev) < (mtl_u32)(now - old);
+	return batch_ended(r, &r->ctl->space_event, 0);
 }
 
 int mtl_ring_want_data(struct mtl_ring *r)

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mantle_hex.h"
+
 int mv_read_file(const char *path, uint8_t **data, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -48,17 +50,6 @@ int mv_read_file(const char *path, uint8_t **data, size_t *len)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int mv_maybe_unhex(uint8_t *buf, size_t *len)
 {
 	size_t i, start = 0, end = *len, n;
@@ -70,12 +61,12 @@ int mv_maybe_unhex(uint8_t *buf, size_t *len)
 	if (end == start || (end - start) % 2)
 		return 0;
 	for (i = start; i < end; i++)
-		if (hexval(buf[i]) < 0)
+		if (hex_nibble(buf[i]) < 0)
 			return 0;
 	n = (end - start) / 2;
 	for (i = 0; i < n; i++)
-		buf[i] = (uint8_t)(hexval(buf[start + 2 * i]) << 4 |
-				   hexval(buf[start + 2 * i + 1]));
+		buf[i] = (uint8_t)(hex_nibble(buf[start + 2 * i]) << 4 |
+				   hex_nibble(buf[start + 2 * i + 1]));
 	*len = n;
 	return 1;
 }
@@ -87,7 +78,8 @@ long mv_unhex(const char *hex, uint8_t *out, size_t max)
 	if (n % 2 || n / 2 > max)
 		return -1;
 	for (i = 0; i < n / 2; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		int hi = hex_nibble(hex[2 * i]),
+		    lo = hex_nibble(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

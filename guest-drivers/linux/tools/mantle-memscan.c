@@ -25,6 +25,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "mantle_hex.h"
+
 #define MAX_PAT 64
 #define CANARY_LEN 32
 #define CHUNK (1u << 20)
@@ -95,17 +97,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_hex(const char *s, uint8_t *out, size_t *len)
 {
 	size_t n = strlen(s);
@@ -113,7 +104,7 @@ static int parse_hex(const char *s, uint8_t *out, size_t *len)
 	if (n == 0 || n % 2 || n / 2 > MAX_PAT)
 		return -1;
 	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = hex_nibble(s[2 * i]), lo = hex_nibble(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

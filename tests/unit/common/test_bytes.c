@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mantle_bytes.h"
+#include "mantle_hex.h"
 
 static const uint8_t seq[8] = {
 	0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08
@@ -108,6 +109,22 @@ static void test_cursor_fail_and_empty(void **state)
 	assert_int_equal(cur_u8(&d), 0);
 }
 
+static void test_hex_nibble(void **state)
+{
+	(void)state;
+	assert_int_equal(hex_nibble('0'), 0);
+	assert_int_equal(hex_nibble('9'), 9);
+	assert_int_equal(hex_nibble('a'), 10);
+	assert_int_equal(hex_nibble('F'), 15);
+	assert_int_equal(hex_nibble('g'), -1);
+	assert_int_equal(hex_nibble('/'), -1);
+	assert_int_equal(hex_nibble(':'), -1);
+	assert_int_equal(hex_nibble('@'), -1);
+	assert_int_equal(hex_nibble('`'), -1);
+	assert_int_equal(hex_nibble(0), -1);
+	assert_int_equal(hex_nibble((char)0xb0), -1); /* signed char */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +134,7 @@ int main(void)
 		cmocka_unit_test(test_cursor_overrun_sticks),
 		cmocka_unit_test(test_cursor_huge_length_no_wrap),
 		cmocka_unit_test(test_cursor_fail_and_empty),
+		cmocka_unit_test(test_hex_nibble),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
