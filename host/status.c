@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+/* The explanation of PV_EXIT_GUEST_STALLED names the paravisor's default
+ * stall timeout (/init passes no other). */
+_Static_assert(PV_STALL_TIMEOUT_S == 120, "status_map names 120 s");
+
 #define STATUS_PREFIX "MANTLE-STATUS "
 
 int status_parse(const char *buf, size_t len)
@@ -48,6 +52,9 @@ static const struct {
 	{ PV_EXIT_HOSTIF, RUN_CONTROL_FAILED,
 	  "the paravisor got no control session from the host, or could not "
 	  "read the VMGS through it" },
+	{ PV_EXIT_GUEST_STALLED, RUN_GUEST_STALLED,
+	  "the guest made no progress for 120 s: every vCPU halted with "
+	  "nothing to wake it; the paravisor's vCPU dump is in the log" },
 	{ PV_EXIT_INIT, RUN_PV_VM_FAILED,
 	  "the paravisor VM found no console port or payload disk" },
 	{ PV_EXIT_KILLED_SIGSYS, RUN_PARAVISOR_ERROR,

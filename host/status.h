@@ -30,6 +30,7 @@ enum run_exit {
 	RUN_VMGS_REFUSED = 5, /* the paravisor refused a damaged VMGS */
 	RUN_CONTROL_FAILED = 6, /* the control channel or VMGS service failed */
 	RUN_PV_KERNEL = 7, /* the paravisor VM's kernel oopsed or panicked */
+	RUN_GUEST_STALLED = 8, /* no vCPU made progress (stall watchdog) */
 	RUN_TIMEOUT = 124,
 	RUN_INTERRUPTED = 130,
 };

@@ -164,6 +164,9 @@ static const struct usage_row run_exits[] = {
 	{ "7",
 	  "the paravisor VM's kernel (L1) failed: Oops, BUG, panic,\n"
 	  "lockup or RCU stall in the log, quoted; not the guest's fault" },
+	{ "8", "the guest stalled: no vCPU made progress for 120 s (every\n"
+	       "vCPU halted with nothing to wake it); the paravisor logs what\n"
+	       "each vCPU waits on" },
 	{ "124", "--timeout expired; QEMU was stopped" },
 	{ "130", "interrupted by SIGINT, SIGTERM or SIGHUP" },
 	{ NULL, NULL },

@@ -24,11 +24,17 @@
 	X(PV_EXIT_SIGNAL, 4, "signal") /* stopped by SIGTERM/INT/HUP */       \
 	X(PV_EXIT_VMGS, 5, "vmgs-damaged") /* VMGS refused, untouched */      \
 	X(PV_EXIT_HOSTIF, 6, "no-control") /* no session, VMGS unread */      \
+	X(PV_EXIT_GUEST_STALLED, 7, "stalled") /* no progress: stall.h */     \
 	/* /init: no console, status or control port, or no payload disk */   \
 	X(PV_EXIT_INIT, 125, "init")                                          \
 	/* /init's shell reports a killed child as 128 + signal: SIGSYS is  \
 	 * seccomp killing mantle-paravisor (paravisor/vmm/guard.c). */ \
 	X(PV_EXIT_KILLED_SIGSYS, 128 + 31, "killed-sigsys")
+
+/* mantle-paravisor's default --stall-timeout: PV_EXIT_GUEST_STALLED after
+ * this many seconds in which no vCPU made progress (paravisor/vmm/stall.h).
+ * `mantle run` names it when it explains that status. */
+#define PV_STALL_TIMEOUT_S 120
 
 enum pv_status {
 #define PV_STATUS_ENUM(id, value, name) id = (value),

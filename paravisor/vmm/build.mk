@@ -9,11 +9,11 @@ ACPI_OBJS := $(OBJ)/$(VMM_DIR)/acpi.o $(OBJ)/$(VMM_DIR)/aml.o
 
 
 # Pure code: no KVM, no I/O; unit-tested and fuzzed.
-VMM_PURE := errf payload bzimage e820 boot cpuid uart iobus
+VMM_PURE := errf payload bzimage e820 boot cpuid uart iobus kvm_stats
 VMM_PURE_OBJS := $(ACPI_OBJS) $(VMM_PURE:%=$(OBJ)/$(VMM_DIR)/%.o)
 VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 	main vmm platform platform_nested host_nested serial pm log memstat \
-	guard hostnotify)
+	guard hostnotify stall kvm_wait)
 
 # The machine core around vmm.c (machine.h) and the i8042 reset device.
 VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \

@@ -21,6 +21,7 @@
 #include "measure.h"
 #include "payload.h"
 #include "platform.h"
+#include "stall.h"
 
 #define MAX_CPUS PAYLOAD_MAX_CPUS
 
@@ -32,7 +33,8 @@ enum outcome {
 	OUT_CRASH,
 	OUT_ERROR,
 	OUT_SIGNAL,
-	OUT_SETUP, /* the machine could not be built */
+	OUT_STALL, /* the stall watchdog (stall.h) */
+	OUT_SETUP, /* the machine could not be built; the last */
 };
 
 struct machine;
@@ -67,6 +69,8 @@ struct machine {
 	struct boot_regs regs;
 	int (*after_setup)(void *arg);
 	void *after_setup_arg;
+	struct stall stall; /* the guest-stall watchdog of this boot */
+	unsigned int stall_timeout_s; /* 0: off */
 };
 
 /* vcpu.c: the vCPU threads. */

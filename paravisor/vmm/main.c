@@ -26,7 +26,8 @@ static const char usage[] =
 	"\n"
 	"SYNOPSIS\n"
 	"    mantle-paravisor --payload DISK [--console PATH] [--control PATH]\n"
-	"                     [--max-reboots N] [--platform nested]\n"
+	"                     [--max-reboots N] [--stall-timeout SECONDS]\n"
+	"                     [--platform nested]\n"
 	"    mantle-paravisor --help\n"
 	"\n"
 	"DESCRIPTION\n"
@@ -60,6 +61,11 @@ static const char usage[] =
 	"                       exit. Without it: no VMGS, no host events\n"
 	"    --max-reboots N    reboots allowed before stopping with status 3\n"
 	"                       (default %d)\n"
+	"    --stall-timeout SECONDS\n"
+	"                       stop with status 7 when no vCPU made progress\n"
+	"                       (KVM's exits, halt_exits and halt_wakeup\n"
+	"                       counters) for SECONDS, after logging what each\n"
+	"                       vCPU waits on; 0: never (default %d)\n"
 	"    --platform NAME    nested (KVM); snp, tdx and vbs are not\n"
 	"                       implemented yet\n"
 	"    -h, --help         this text\n"
@@ -74,6 +80,8 @@ static const char usage[] =
 	"    5  the VMGS is damaged: refused and left untouched (--control)\n"
 	"    6  no control session with the host, or the VMGS could not be\n"
 	"       read through it (--control)\n"
+	"    7  the guest stalled: no vCPU made progress for --stall-timeout\n"
+	"       seconds; what each vCPU waits on is logged\n"
 	"\n"
 	"SEE ALSO\n"
 	"    mantle(1), paravisor/vmm/README.md, paravisor/MEASUREMENT.md\n";
@@ -131,6 +139,7 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 		{ "max-reboots", required_argument, NULL, 'r' },
 		{ "control", required_argument, NULL, 'C' },
 		{ "platform", required_argument, NULL, 'P' },
+		{ "stall-timeout", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 #ifdef MANTLE_TEST_HOOKS /* left out of --help */
 		TEST_HOOKS_LONGOPTS
@@ -157,6 +166,15 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 				return PV_EXIT_SETUP;
 			}
 			break;
+		case 's':
+			if (parse_uint(optarg, 86400, &m->o.stall_timeout_s) <
+			    0) {
+				pv_log("--stall-timeout wants 0..86400 seconds, "
+				       "not '%s'",
+				       optarg);
+				return PV_EXIT_SETUP;
+			}
+			break;
 		case 'P':
 			if (platform_parse(optarg, &m->kind) < 0) {
 				pv_log("unknown platform '%s'", optarg);
@@ -165,7 +183,8 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 			break;
 		case 'h':
 			printf(usage, MTL_CPUID_BLOCK_DEFAULT,
-			       CONTROL_COUNTERS_PERIOD_S, DEFAULT_MAX_REBOOTS);
+			       CONTROL_COUNTERS_PERIOD_S, DEFAULT_MAX_REBOOTS,
+			       PV_STALL_TIMEOUT_S);
 			return 0;
 		default:
 			if (test_hooks_option(&m->hooks, c) == 0)
@@ -243,7 +262,8 @@ int main(int argc, char **argv)
 {
 	static struct pv_main m = {
 		.kind = PLATFORM_NESTED,
-		.o = { .max_reboots = DEFAULT_MAX_REBOOTS },
+		.o = { .max_reboots = DEFAULT_MAX_REBOOTS,
+		       .stall_timeout_s = PV_STALL_TIMEOUT_S },
 	};
 	char err[256];
 	int code;

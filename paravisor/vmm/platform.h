@@ -51,6 +51,7 @@ struct vmexit {
 
 struct pvm;
 struct pvcpu;
+struct vcpu_wait;
 
 struct vm_setup {
 	unsigned int cpus;
@@ -80,6 +81,11 @@ struct platform_ops {
 	 * Async-signal-safe; the caller then signals the vCPU's thread. */
 	void (*vcpu_stop)(struct pvcpu *vcpu);
 	void (*vcpu_dump)(struct pvcpu *vcpu, FILE *out);
+	/* The stall watchdog (stall.h); NULL where the platform has none. A
+	 * new fd of the vCPU's statistics, or -1 with errno. */
+	int (*vcpu_stats_fd)(struct pvcpu *vcpu);
+	/* What a vCPU out of vcpu_run waits on; 0 or -1 with errno. */
+	int (*vcpu_wait_state)(struct pvcpu *vcpu, struct vcpu_wait *w);
 };
 
 /* The ops of a platform, or NULL with a message if not available in this

@@ -8,6 +8,7 @@
 #include "cpuid.h"
 #include "e820.h"
 #include "errf.h"
+#include "kvm_wait.h"
 #include "log.h"
 
 #include <errno.h>
@@ -505,6 +506,17 @@ static void nested_vcpu_dump(struct pvcpu *v, FILE *out)
 		s.gdt.base, s.gdt.limit, s.idt.base, s.idt.limit);
 }
 
+/* The stall watchdog's view of a vCPU (stall.c, kvm_wait.c). */
+static int nested_vcpu_stats_fd(struct pvcpu *v)
+{
+	return ioctl(v->fd, KVM_GET_STATS_FD, 0);
+}
+
+static int nested_vcpu_wait_state(struct pvcpu *v, struct vcpu_wait *w)
+{
+	return kvm_vcpu_wait_state(v->fd, w);
+}
+
 const struct platform_ops platform_nested_ops = {
 	.name = "nested",
 	.probe = nested_probe,
@@ -517,4 +529,6 @@ const struct platform_ops platform_nested_ops = {
 	.vcpu_run = nested_vcpu_run,
 	.vcpu_stop = nested_vcpu_stop,
 	.vcpu_dump = nested_vcpu_dump,
+	.vcpu_stats_fd = nested_vcpu_stats_fd,
+	.vcpu_wait_state = nested_vcpu_wait_state,
 };

@@ -35,11 +35,13 @@ static const struct {
 	[OUT_CRASH] = { "crash", PV_EXIT_CRASH },
 	[OUT_ERROR] = { "error", PV_EXIT_INTERNAL },
 	[OUT_SIGNAL] = { "signal", PV_EXIT_SIGNAL },
+	[OUT_STALL] = { "stalled", PV_EXIT_GUEST_STALLED },
 	[OUT_SETUP] = { "setup-error", PV_EXIT_SETUP },
 };
 
 static void machine_teardown(struct machine *m)
 {
+	stall_detach(&m->stall);
 	devices_unplug(m);
 	for (unsigned int i = 0; i < MAX_CPUS; i++) {
 		if (m->vcpu[i])
@@ -117,6 +119,9 @@ static int machine_build(struct machine *m)
 	if (map_ram(m) < 0 || load_payload(m) < 0 || create_vm(m) < 0 ||
 	    devices_plug(m) < 0 || create_vcpus(m) < 0)
 		return -1;
+	/* Before the privilege drop: the vCPUs' stats fds. */
+	stall_attach(&m->stall, m->ops, m->vcpu, m->pay.cpus,
+		     m->stall_timeout_s);
 	return 0;
 }
 
@@ -151,6 +156,8 @@ static void wait_outcome(struct machine *m, int sig_fd)
 			machine_stop(m, OUT_SIGNAL);
 		}
 		serial_flush(&m->serial);
+		if (stall_tick(&m->stall, pv_uptime_ms()))
+			machine_stop(m, OUT_STALL);
 	}
 }
 
@@ -192,6 +199,8 @@ static int boot_once(struct machine *m, int sig_fd, int first)
 			m->ops->vcpu_dump(m->vcpu[i], stderr);
 		diag_log_trace(&m->diag);
 	}
+	if (outcome == OUT_STALL)
+		stall_report(&m->stall);
 	/* While the guest still exists. */
 	diag_log_memory(m->ram);
 	machine_teardown(m);
@@ -268,6 +277,7 @@ int vmm_run(const struct vmm_opts *o)
 	m->after_setup = o->after_setup;
 	m->after_setup_arg = o->after_setup_arg;
 	m->notify = o->notify;
+	m->stall_timeout_s = o->stall_timeout_s;
 	pthread_mutex_init(&m->lock, NULL);
 	if (read_payload_header(m, o->mem_max) < 0)
 		return PV_EXIT_SETUP;

@@ -26,6 +26,9 @@ struct vmm_opts {
 	void *after_setup_arg;
 	/* The host-notification device (interrupt mediation), or NULL. */
 	struct hostnotify *notify;
+	/* Stop with PV_EXIT_GUEST_STALLED after this many seconds without
+	 * progress of any vCPU (stall.h); 0: no stall watchdog. */
+	unsigned int stall_timeout_s;
 };
 
 int vmm_run(const struct vmm_opts *o);

@@ -67,6 +67,11 @@ static void test_status_to_exit(void **state)
 	assert_non_null(strstr(why, "damaged"));
 	assert_int_equal(status_to_exit(PV_EXIT_HOSTIF, &why),
 			 RUN_CONTROL_FAILED);
+	assert_int_equal(status_to_exit(PV_EXIT_GUEST_STALLED, &why),
+			 RUN_GUEST_STALLED);
+	assert_non_null(strstr(why, "no progress for 120 s"));
+	assert_non_null(strstr(why, "vCPU dump is in the log"));
+	assert_int_equal(RUN_GUEST_STALLED, 8);
 	assert_int_equal(status_to_exit(77, &why), RUN_PARAVISOR_ERROR);
 	assert_non_null(strstr(why, "unknown"));
 	assert_int_equal(status_to_exit(PV_EXIT_KILLED_SIGSYS, &why),
@@ -88,6 +93,8 @@ static void test_status_values(void **state)
 	assert_int_equal(PV_EXIT_SIGNAL, 4);
 	assert_int_equal(PV_EXIT_VMGS, 5);
 	assert_int_equal(PV_EXIT_HOSTIF, 6);
+	assert_int_equal(PV_EXIT_GUEST_STALLED, 7);
+	assert_string_equal(pv_status_name(PV_EXIT_GUEST_STALLED), "stalled");
 	assert_int_equal(PV_EXIT_INIT, 125);
 	assert_int_equal(PV_EXIT_KILLED_SIGSYS, 128 + SIGSYS);
 }
@@ -102,7 +109,7 @@ static void test_status_table(void **state)
 	const char *why;
 
 	(void)state;
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(t[i].name);
 		assert_true(t[i].name[0] != 0);
