@@ -93,6 +93,11 @@ $(eval $(call unit_test,paravisor_guard,$(VMM_UT)/test_guard.o \
 $(eval $(call unit_test,paravisor_hostnotify,$(VMM_UT)/test_hostnotify.o \
 	$(OBJ)/$(VMM_DIR)/hostnotify.o $(OBJ)/$(VMM_DIR)/log.o \
 	$(OBJ)/$(VMM_DIR)/iobus.o,-pthread))
+# The stall watchdog: KVM's stats format, the decision, the wait report.
+$(eval $(call unit_test,paravisor_stall,$(VMM_UT)/test_stall.o \
+	$(OBJ)/$(VMM_DIR)/stall.o $(OBJ)/$(VMM_DIR)/kvm_stats.o \
+	$(OBJ)/$(VMM_DIR)/kvm_wait.o $(OBJ)/$(VMM_DIR)/errf.o \
+	$(OBJ)/$(VMM_DIR)/log.o,))
 $(eval $(call unit_test,paravisor_cpuid,$(VMM_UT)/test_cpuid.o \
 	$(OBJ)/$(VMM_DIR)/cpuid.o,))
 # The VMGS open policy against the real hostif server (socketpair helper of

@@ -3,9 +3,10 @@
  * The VMM end to end on /dev/kvm with tiny hand-made "kernels" (a bzImage
  * header around a few instructions at the 64-bit entry): console output,
  * ACPI power-off, ACPI reset and the reboot limit, triple fault, SIGTERM,
- * set-up errors and their reasons. Where KVM is unusable each KVM test
- * skips with the probe's reason, and only the VMM's clear error about that
- * is tested. A Linux guest is tested in the paravisor VM instead
+ * the stall watchdog, set-up errors and their reasons. Where KVM is
+ * unusable each KVM test skips with the probe's reason, and only the VMM's
+ * clear error about that is tested. A Linux guest is tested in the
+ * paravisor VM instead
  * (tests/integration/paravisor_*.sh).
  */
 #include <setjmp.h>
@@ -96,8 +97,9 @@ static void read_vmm_log(void)
 	fputs(vmm_log, stderr);
 }
 
-/* Run the VMM in a child, its log in vmm_log; returns its exit code. */
-static int run_vmm(unsigned int max_reboots)
+/* Run the VMM in a child, its log in vmm_log; returns its exit code.
+ * stall_s: the stall watchdog's timeout (0: off). */
+static int run_vmm_stall(unsigned int max_reboots, unsigned int stall_s)
 {
 	char err[256];
 	int status;
@@ -107,7 +109,8 @@ static int run_vmm(unsigned int max_reboots)
 	if (pid == 0) {
 		struct vmm_opts o = { .ops = &platform_nested_ops,
 				      .max_reboots = max_reboots,
-				      .mem_max = 1ull << 32 };
+				      .mem_max = 1ull << 32,
+				      .stall_timeout_s = stall_s };
 		int fd = open(log_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 
 		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
@@ -122,6 +125,11 @@ static int run_vmm(unsigned int max_reboots)
 	assert_true(WIFEXITED(status));
 	read_vmm_log();
 	return WEXITSTATUS(status);
+}
+
+static int run_vmm(unsigned int max_reboots)
+{
+	return run_vmm_stall(max_reboots, 0);
 }
 
 static size_t console(char *buf, size_t cap)
@@ -251,6 +259,31 @@ static void test_sigterm(void **state)
 	assert_int_equal(truncate(con_path, 0), 0);
 }
 
+/* A guest that halts with interrupts off (the boot state) and nothing to
+ * wake it: the stall watchdog stops it after 2 s and says what it waits
+ * on. */
+static void test_stall(void **state)
+{
+	int status;
+
+	(void)state;
+	need_kvm();
+	write_disk(hang, sizeof(hang));
+	status = run_vmm_stall(0, 2);
+	assert_int_equal(truncate(con_path, 0), 0);
+	if (strstr(vmm_log, "stall watchdog off: vCPU 0: KVM_GET_STATS_FD")) {
+		printf("SKIP: no KVM_GET_STATS_FD (Linux < 5.14)\n");
+		skip();
+	}
+	assert_int_equal(status, PV_EXIT_GUEST_STALLED);
+	assert_non_null(
+		strstr(vmm_log, "stall: no vCPU made progress for 2 s"));
+	assert_non_null(strstr(vmm_log, "stall: vCPU 0: halted rip="));
+	assert_non_null(strstr(vmm_log, "IF=0; no event pending; LAPIC"));
+	assert_non_null(strstr(vmm_log, "nothing can wake the guest"));
+	assert_non_null(strstr(vmm_log, "result=stalled exit=7"));
+}
+
 static void test_not_a_bzimage(void **state)
 {
 	FILE *f;
@@ -317,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_reboot_limit),
 		cmocka_unit_test(test_triple_fault),
 		cmocka_unit_test(test_sigterm),
+		cmocka_unit_test(test_stall),
 		cmocka_unit_test(test_not_a_bzimage),
 		cmocka_unit_test(test_initrd_too_large),
 		cmocka_unit_test(test_no_kvm_clear_error),
