@@ -59,6 +59,8 @@ enum stall_verdict stall_decide(struct stall_clock *c,
 	/* A long gap between samples is the paravisor not running (its VM
 	 * paused or starved), not the guest standing still. */
 	c->quiet_ms += step < STALL_MAX_GAP_MS ? step : STALL_MAX_GAP_MS;
+	if (c->quiet_ms > c->max_quiet_ms)
+		c->max_quiet_ms = c->quiet_ms;
 	return timeout_ms && c->quiet_ms >= timeout_ms ? STALL_STALLED :
 							 STALL_QUIET;
 }
@@ -288,6 +290,11 @@ void stall_report(struct stall *s)
 
 void stall_detach(struct stall *s)
 {
+	if (s->on)
+		pv_log("stall watchdog: longest time without progress %llu ms "
+		       "(timeout %llu ms)",
+		       (unsigned long long)s->clock.max_quiet_ms,
+		       (unsigned long long)s->timeout_ms);
 	close_fds(s);
 	s->n = 0;
 	s->on = 0;

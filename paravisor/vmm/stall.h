@@ -42,6 +42,7 @@ struct stall_clock {
 	int primed; /* a first sample was taken */
 	uint64_t last_ms; /* when the last sample was taken */
 	uint64_t quiet_ms; /* without progress, in capped steps */
+	uint64_t max_quiet_ms; /* the longest quiet_ms seen: the margin */
 	uint64_t prev[STALL_MAX_CPUS][KVM_STAT_COUNT];
 	uint32_t progressed; /* bit i: vCPU i progressed in the last sample */
 };
@@ -115,6 +116,8 @@ int stall_tick(struct stall *s, uint64_t now_ms);
 /* Once the vCPUs have left KVM_RUN: what each waits on, and the verdict. */
 void stall_report(struct stall *s);
 
+/* Closes the stats fds; logs the longest quiet time seen, which shows how
+ * far a guest came from the timeout. */
 void stall_detach(struct stall *s);
 
 #endif

@@ -234,6 +234,7 @@ static void test_decide_stalled(void **state)
 		assert_int_equal(at(&c, t), STALL_QUIET);
 	assert_int_equal(at(&c, 15000), STALL_STALLED);
 	assert_int_equal(c.quiet_ms, 10000);
+	assert_int_equal(c.max_quiet_ms, 10000);
 	/* "blocking" is a state, not progress. */
 	sample[0][KVM_STAT_BLOCKING] = 1;
 	assert_int_equal(at(&c, 16000), STALL_STALLED);
