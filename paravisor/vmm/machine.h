@@ -5,7 +5,7 @@
  * payload into it, measured; machine_devs.c puts its devices on the bus
  * from a table; vcpu.c runs one thread per vCPU until an outcome stops
  * them all; diag.c keeps its counters and I/O trace and writes the
- * diagnostic lines.
+ * diagnostic lines; stall.c watches that its vCPUs make progress.
  */
 #ifndef MANTLE_VMM_MACHINE_H
 #define MANTLE_VMM_MACHINE_H
