@@ -136,6 +136,10 @@ $(eval $(call fuzz_target,paravisor_control_vmgs,\
 $(eval $(call fuzz_target,paravisor_uart,\
 	tests/fuzz/paravisor/fuzz_uart.c $(VMM_DIR)/uart.c,-I$(VMM_DIR),))
 
+# Issue 11 item 4: a halted Linux guest ends mantle run through the stall
+# watchdog (exit 8), about 2.5 minutes.
+INTEGRATION_TESTS += tests/integration/paravisor_stall.sh
+
 # Issue 5 (privilege drop, isolation proof, event storm): nested boots with a test-only
 # copy of the paravisor image (tests/integration/guard_common.sh).
 INTEGRATION_TESTS += tests/integration/guard_seccomp.sh \

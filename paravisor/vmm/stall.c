@@ -149,27 +149,39 @@ void vcpu_wait_format(const struct vcpu_wait *w, unsigned int id, char *buf,
 		 (w->rflags & RFLAGS_IF) ? 1 : 0, events + 2, lapic);
 }
 
+/* Could anything end this vCPU's wait? An NMI or an event KVM already
+ * holds always; a requested (IRR) or timer interrupt only with IF=1 (HLT
+ * with interrupts off waits for NMI, SMI or INIT alone). */
+int vcpu_wait_wakeable(const struct vcpu_wait *w)
+{
+	int if1 = (w->rflags & RFLAGS_IF) != 0;
+
+	if (!w->blocked || w->irq_injected || w->nmi_pending ||
+	    w->nmi_injected || w->exc_pending)
+		return 1;
+	return if1 && w->lapic && w->apic_enabled &&
+	       (w->irr >= 0 || vcpu_wait_timer_armed(w));
+}
+
 void vcpu_wait_summary(const struct vcpu_wait *w, unsigned int n, char *buf,
 		       size_t len)
 {
-	unsigned int blocked = 0, ifs = 0, pending = 0, timers = 0;
+	unsigned int blocked = 0, ifs = 0, irr = 0, timers = 0, wake = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
 		blocked += w[i].blocked != 0;
 		ifs += (w[i].rflags & RFLAGS_IF) != 0;
-		pending += w[i].irq_injected || w[i].nmi_pending ||
-			   w[i].nmi_injected || w[i].exc_pending ||
-			   (w[i].lapic && w[i].irr >= 0);
+		irr += w[i].lapic && w[i].irr >= 0;
 		timers += vcpu_wait_timer_armed(&w[i]);
+		wake += vcpu_wait_wakeable(&w[i]);
 	}
 	snprintf(buf, len,
 		 "%s halted or waiting for SIPI (%u of %u), IF=1 on %u, "
-		 "interrupt or event pending on %u, LAPIC timer armed on %u%s",
+		 "interrupt requested (IRR) on %u, LAPIC timer armed on %u, "
+		 "wakeable %u%s",
 		 blocked == n ? "every vCPU" : "not every vCPU", blocked, n,
-		 ifs, pending, timers,
-		 blocked == n && !pending && !timers ?
-			 ": nothing can wake the guest" :
-			 "");
+		 ifs, irr, timers, wake,
+		 blocked == n && !wake ? ": nothing can wake the guest" : "");
 }
 
 /* --- the watchdog of one boot ------------------------------------------ */

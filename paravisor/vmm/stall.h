@@ -79,8 +79,12 @@ int vcpu_wait_timer_armed(const struct vcpu_wait *w);
 void vcpu_wait_format(const struct vcpu_wait *w, unsigned int id, char *buf,
 		      size_t len);
 
-/* The verdict over all vCPUs, e.g. "every vCPU halted (IF=1 on 2), no
- * interrupt pending, no LAPIC timer armed: nothing can wake the guest". */
+/* Could an interrupt, NMI or held event still end the vCPU's wait? A vCPU
+ * that is not blocked counts as wakeable. */
+int vcpu_wait_wakeable(const struct vcpu_wait *w);
+
+/* The verdict over all vCPUs, e.g. "every vCPU halted or waiting for SIPI
+ * (2 of 2), IF=1 on 0, ..., wakeable 0: nothing can wake the guest". */
 void vcpu_wait_summary(const struct vcpu_wait *w, unsigned int n, char *buf,
 		       size_t len);
 

@@ -390,9 +390,34 @@ static void test_wait_report(void **state)
 	vcpu_wait_summary(w, 2, line, sizeof(line));
 	assert_string_equal(line,
 			    "every vCPU halted or waiting for SIPI (2 of 2), "
-			    "IF=1 on 2, interrupt or event pending on 0, "
-			    "LAPIC timer armed on 0: nothing can wake the "
-			    "guest");
+			    "IF=1 on 2, interrupt requested (IRR) on 0, LAPIC "
+			    "timer armed on 0, wakeable 0: nothing can wake "
+			    "the guest");
+	/* Linux's `halt -f`: interrupts off, the LAPIC disabled, a timer
+	 * interrupt latched in the IRR that can never be delivered. */
+	halted_idle(&w[0], 0);
+	halted_idle(&w[1], 0);
+	w[0].apic_enabled = w[1].apic_enabled = 0;
+	w[0].irr = 0xEC;
+	assert_false(vcpu_wait_wakeable(&w[0]));
+	vcpu_wait_summary(w, 2, line, sizeof(line));
+	assert_non_null(strstr(line, "IF=1 on 0, interrupt requested (IRR) "
+				     "on 1"));
+	assert_non_null(strstr(line, ": nothing can wake the guest"));
+	/* With IF=1 and the LAPIC on, that interrupt would wake it; an
+	 * armed timer too; an NMI even with IF=0. */
+	halted_idle(&w[0], 1);
+	w[0].irr = 0xEC;
+	assert_true(vcpu_wait_wakeable(&w[0]));
+	halted_idle(&w[0], 1);
+	w[0].tsc_deadline = 1;
+	assert_true(vcpu_wait_wakeable(&w[0]));
+	w[0].rflags = 0x2;
+	assert_false(vcpu_wait_wakeable(&w[0]));
+	w[0].nmi_pending = 1;
+	assert_true(vcpu_wait_wakeable(&w[0]));
+	halted_idle(&w[0], 1);
+	halted_idle(&w[1], 1);
 	/* A requested interrupt and a pending NMI are named. */
 	w[1].irr = 0x30;
 	w[1].nmi_pending = 1;
