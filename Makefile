@@ -102,7 +102,7 @@ kunit:
 bench: $(addprefix bench-,$(BENCHES))
 
 # N consecutive nested boots (SOAK_N, default 200), stopping at the first
-# failure; not part of `make check` (about 40 min). tests/soak/soak.sh.
+# failure; not part of `make check` (about an hour here). tests/soak/soak.sh.
 .PHONY: soak
 soak: all
 	@BUILD=$(BUILD) tests/soak/soak.sh

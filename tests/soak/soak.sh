@@ -5,7 +5,7 @@
 # reach the guest, exits non-zero, or shows a kernel Oops/BUG/panic or a
 # "KVM internal error" at any level (guest console or the --log file, which
 # holds the paravisor VM kernel's console). Prints the count and the boot time
-# distribution. Not part of `make check`: 200 boots take ~40 min here.
+# distribution. Not part of `make check`: 200 boots take about an hour here.
 # The guest is the held-out soak image: the guest image plus one rc.d script
 # (tests/soak/soak-rcd) that no other test uses.
 set -u
