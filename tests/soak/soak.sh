@@ -32,6 +32,18 @@ BAD='Oops|BUG|[Pp]anic([^=]|$)|KVM internal error|[Cc]all [Tt]race'
 
 now() { date +%s.%N; }
 
+# The boot-time distribution of the boots that passed.
+summary() {
+	sort -n "$TMP/times" | awk -v n="$N" '
+		{ t[NR] = $1 }
+		END {
+			if (!NR) { print "soak: no boot passed"; exit }
+			med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+			printf "soak: %d of %d boots ok; boot time (whole mantle run) min %.1f s, median %.1f s, max %.1f s\n", NR, n, t[1], med, t[NR]
+		}'
+}
+
+
 i=0
 : >"$TMP/times"
 while [ "$i" -lt "$N" ]; do
@@ -60,15 +72,11 @@ while [ "$i" -lt "$N" ]; do
 		tail -n 15 "$out" | sed 's/^/  console| /'
 		tail -n 25 "$log" | sed 's/^/  log| /'
 		echo "soak: $((i - 1)) of $N boots ok before the failure"
+		summary
 		exit 1
 	fi
 	echo "$secs" >>"$TMP/times"
 	rm -f "$log" "$out"
 	[ $((i % 10)) -eq 0 ] && echo "soak: $i of $N boots ok"
 done
-sort -n "$TMP/times" | awk -v n="$N" '
-	{ t[NR] = $1 }
-	END {
-		med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-		printf "soak: %d of %d boots ok; boot time (whole mantle run) min %.1f s, median %.1f s, max %.1f s\n", NR, n, t[1], med, t[NR]
-	}'
+summary
