@@ -19,4 +19,23 @@ build/guest-tools/mantle-memscan: guest-drivers/linux/tools/mantle-memscan.c
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_TOOL_CFLAGS) -D_GNU_SOURCE -static-pie $< -o $@ -Wl,-z,relro,-z,now
 
+# Kbuild modules (guest-drivers/linux/Kbuild), built out of tree against the
+# fetched Debian kernel headers by kbuild.sh: the driver pack (mantle_bus.ko,
+# mantle_pipe.ko; /init loads it before rc.d) in build/guest-pack, and the
+# test-only modules in build/guest-test-pack (tests add them to the image:
+# tests/integration/lib.sh guest_initrd_with_test_pack).
+GUEST_KO_DIRS := guest-drivers/linux/include guest-drivers/linux/bus \
+	guest-drivers/linux/pipe guest-drivers/linux/test
+GUEST_KO_SRCS := $(foreach d,$(GUEST_KO_DIRS),$(wildcard $(d)/*.[ch])) \
+	guest-drivers/linux/Kbuild guest-drivers/linux/kbuild.sh \
+	$(wildcard protocol/include/*.h protocol/src/*.c) \
+	protocol/glue/linux/mantle_ring_glue.h
+GUEST_KO_STAMP := build/guest-drivers/kbuild.stamp
+$(GUEST_KO_STAMP): $(KERNEL_STAMP) $(GUEST_KO_SRCS)
+	@guest-drivers/linux/kbuild.sh $(KERNEL_DIR)/headers \
+		build/guest-drivers/kbuild build/guest-pack build/guest-test-pack
+	@touch $@
+GUEST_IMAGE_DEPS += $(GUEST_KO_STAMP)
+ALL_TARGETS += $(GUEST_KO_STAMP)
+
 KUNIT_TESTS += guest-drivers/linux/kunit/run-kunit.sh
