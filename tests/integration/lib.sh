@@ -30,3 +30,19 @@ guest_initrd_with() {
 	rcd_overlay "$TESTTMP/overlay.cpio.gz" "$@"
 	cat "$BUILD/guest/initramfs.cpio.gz" "$TESTTMP/overlay.cpio.gz" >"$_gi_out"
 }
+
+# guest_initrd_with_test_pack OUT FILE...: as guest_initrd_with, plus the
+# test-only guest modules (build/guest-test-pack/*.ko, e.g.
+# mantle_bus_hostile.ko) in /lib/mantle-test/ (never in the driver pack).
+guest_initrd_with_test_pack() {
+	_gt_out=$1
+	shift
+	rcd_overlay "$TESTTMP/overlay.cpio.gz" "$@"
+	_gt_d=$TESTTMP/testpack.$$
+	rm -rf "$_gt_d"
+	mkdir -p "$_gt_d/lib/mantle-test"
+	cp "${GUEST_TEST_PACK:-build/guest-test-pack}"/*.ko "$_gt_d/lib/mantle-test/"
+	scripts/mkcpio.sh "$_gt_d" "$TESTTMP/testpack.cpio.gz"
+	cat "$BUILD/guest/initramfs.cpio.gz" "$TESTTMP/overlay.cpio.gz" \
+		"$TESTTMP/testpack.cpio.gz" >"$_gt_out"
+}

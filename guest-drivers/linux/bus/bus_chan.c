@@ -66,7 +66,8 @@ static int check_params(const struct mantle_device *md,
 {
 	if (!mbus_class_version_ok(md->class_version, p->class_version))
 		return -EINVAL;
-	if (p->g2p_log2 < MTL_RING_LOG2_MIN || p->g2p_log2 > MTL_RING_LOG2_MAX ||
+	if (p->g2p_log2 < MTL_RING_LOG2_MIN ||
+	    p->g2p_log2 > MTL_RING_LOG2_MAX ||
 	    p->p2g_log2 < MTL_RING_LOG2_MIN || p->p2g_log2 > MTL_RING_LOG2_MAX)
 		return -EINVAL;
 	if (p->p2g_max_record < 64 || (p->p2g_max_record & 7) ||
@@ -196,12 +197,12 @@ static void chan_broke(struct mantle_channel *c, const struct mtl_ring *r)
 		return;
 	c->broken = true;
 	mbus_protocol_error(mbus_the, "channel %u broken: %s ring fault %u",
-			    c->mdev->channel_id,
-			    r == &c->tx ? "G2P" : "P2G", mtl_ring_fault(r));
+			    c->mdev->channel_id, r == &c->tx ? "G2P" : "P2G",
+			    mtl_ring_fault(r));
 }
 
-int mantle_channel_send(struct mantle_device *md, const void *hdr,
-			u32 hdr_len, const void *data, u32 data_len)
+int mantle_channel_send(struct mantle_device *md, const void *hdr, u32 hdr_len,
+			const void *data, u32 data_len)
 {
 	struct mantle_channel *c = md->chan;
 	int rc, notify = 0;
@@ -218,8 +219,8 @@ int mantle_channel_send(struct mantle_device *md, const void *hdr,
 		if (rc == MTL_RING_OK)
 			notify = mtl_ring_flush(&c->tx);
 		if (rc != MTL_RING_FULL ||
-		    !mtl_ring_want_space(&c->tx,
-					 MTL_RING_SLOTS_FOR(hdr_len + data_len)))
+		    !mtl_ring_want_space(
+			    &c->tx, MTL_RING_SLOTS_FOR(hdr_len + data_len)))
 			break;
 	}
 	if (mtl_ring_fault(&c->tx))

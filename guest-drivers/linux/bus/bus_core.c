@@ -96,8 +96,8 @@ static int map_bus(struct mbus *b)
 	u32 cap = (1u << log2) * MTL_RING_SLOT_DATA;
 	u8 *area;
 
-	b->area = memremap(b->disc.bus_gpa, MTL_BUS_AREA_SIZE(log2),
-			   MEMREMAP_WB);
+	b->area =
+		memremap(b->disc.bus_gpa, MTL_BUS_AREA_SIZE(log2), MEMREMAP_WB);
 	if (!b->area) {
 		pr_err("mantle_bus: cannot map the bus area at %#llx\n",
 		       (u64)b->disc.bus_gpa);
@@ -170,8 +170,10 @@ static void ctl_dispatch(struct mbus *b, const void *pkt, u32 len)
 			mbus_protocol_error(b, "malformed offer ignored");
 		else if (mbus_offer_add(b->offers, &b->nr_offers,
 					MBUS_MAX_OFFERS, &o) != 0)
-			mbus_protocol_error(b, "offer of channel %u ignored (duplicate or too many)",
-					    o.channel_id);
+			mbus_protocol_error(
+				b,
+				"offer of channel %u ignored (duplicate or too many)",
+				o.channel_id);
 		return;
 	}
 	mbus_protocol_error(b, "unexpected control packet type %#x txid %llu",
@@ -201,8 +203,10 @@ static void ctl_poll_locked(struct mbus *b)
 			return;
 		}
 		b->ctl_broken = true;
-		mbus_protocol_error(b, "control ring broken (fault %u): the bus is unusable",
-				    mtl_ring_fault(&b->ctl_rx));
+		mbus_protocol_error(
+			b,
+			"control ring broken (fault %u): the bus is unusable",
+			mtl_ring_fault(&b->ctl_rx));
 		if (b->req.active) {
 			b->req.active = false;
 			b->req.error = -EPIPE;
@@ -224,7 +228,8 @@ static void ctl_poll(struct mbus *b)
 /* Write one record to the G2P control ring and ring the doorbell. */
 static int ctl_write(struct mbus *b, const void *pkt, u32 len)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(MBUS_CTL_TIMEOUT_MS);
+	unsigned long deadline =
+		jiffies + msecs_to_jiffies(MBUS_CTL_TIMEOUT_MS);
 	unsigned long f;
 	int rc, notify;
 
@@ -373,8 +378,8 @@ static int setup_irq(struct mbus *b)
 	}
 	rc = request_irq(irq, mbus_interrupt, 0, "mantle_bus", b);
 	if (rc) {
-		pr_err("mantle_bus: request_irq(%d) for GSI %u: %d\n", irq,
-		       gsi, rc);
+		pr_err("mantle_bus: request_irq(%d) for GSI %u: %d\n", irq, gsi,
+		       rc);
 		goto unregister;
 	}
 	b->irq = irq;
@@ -487,8 +492,10 @@ static int enumerate(struct mbus *b)
 	if (rc)
 		return rc;
 	if (mbus_parse_offers_done(resp, resp_len, n) != 0)
-		mbus_protocol_error(b, "ALL_OFFERS_DELIVERED does not count the %u offers received",
-				    n);
+		mbus_protocol_error(
+			b,
+			"ALL_OFFERS_DELIVERED does not count the %u offers received",
+			n);
 	return 0;
 }
 

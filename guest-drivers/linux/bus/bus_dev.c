@@ -49,8 +49,8 @@ static ssize_t max_record_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(max_record);
 
-static ssize_t instance_id_show(struct device *d,
-				struct device_attribute *attr, char *buf)
+static ssize_t instance_id_show(struct device *d, struct device_attribute *attr,
+				char *buf)
 {
 	char hex[MBUS_INSTANCE_LEN];
 
@@ -70,9 +70,12 @@ static ssize_t modalias_show(struct device *d, struct device_attribute *attr,
 static DEVICE_ATTR_RO(modalias);
 
 static struct attribute *mantle_dev_attrs[] = {
-	&dev_attr_device_class.attr, &dev_attr_class_version.attr,
-	&dev_attr_channel_id.attr,   &dev_attr_max_record.attr,
-	&dev_attr_instance_id.attr,  &dev_attr_modalias.attr,
+	&dev_attr_device_class.attr,
+	&dev_attr_class_version.attr,
+	&dev_attr_channel_id.attr,
+	&dev_attr_max_record.attr,
+	&dev_attr_instance_id.attr,
+	&dev_attr_modalias.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(mantle_dev);
@@ -118,19 +121,10 @@ static struct attribute *mantle_bus_attrs[] = {
 };
 ATTRIBUTE_GROUPS(mantle_bus);
 
-static const struct mantle_device_id *
-match_id(const struct mantle_device_id *ids, const struct mantle_device *md)
-{
-	for (; ids && ids->device_class; ids++)
-		if (ids->device_class == md->device_class)
-			return ids;
-	return NULL;
-}
-
 static int mantle_match(struct device *d, const struct device_driver *drv)
 {
-	return match_id(to_mantle_driver(drv)->id_table, to_mantle_device(d)) !=
-	       NULL;
+	return mbus_match_class(to_mantle_driver(drv)->id_table,
+				to_mantle_device(d)->device_class) != NULL;
 }
 
 static int mantle_uevent(const struct device *d, struct kobj_uevent_env *env)
@@ -145,7 +139,8 @@ static int mantle_probe(struct device *d)
 {
 	struct mantle_device *md = to_mantle_device(d);
 	struct mantle_driver *drv = to_mantle_driver(d->driver);
-	const struct mantle_device_id *id = match_id(drv->id_table, md);
+	const struct mantle_device_id *id =
+		mbus_match_class(drv->id_table, md->device_class);
 
 	if (!id || !drv->probe)
 		return -ENODEV;
@@ -190,6 +185,7 @@ struct bus_type mantle_bus_type = {
 	.remove = mantle_remove,
 	.shutdown = mantle_shutdown,
 };
+EXPORT_SYMBOL_GPL(mantle_bus_type);
 
 int __mantle_driver_register(struct mantle_driver *drv, struct module *owner)
 {

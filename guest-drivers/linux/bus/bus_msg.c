@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include "mantle_bus.h"
 #include "bus_msg.h"
 
 static void hdr_init(struct mtl_pkt_hdr *h, u16 type, u16 flags, u32 size,
@@ -189,8 +190,8 @@ bool mbus_class_version_ok(u32 offered, u32 wanted)
 	       MTL_VERSION_MAJOR(wanted) == MTL_VERSION_MAJOR(offered);
 }
 
-void mbus_build_channel_msg(struct mtl_msg_channel *m, u16 type,
-			    u32 channel_id, u64 txid)
+void mbus_build_channel_msg(struct mtl_msg_channel *m, u16 type, u32 channel_id,
+			    u64 txid)
 {
 	memset(m, 0, sizeof(*m));
 	hdr_init(&m->hdr, type, MTL_PKT_F_COMPLETION_REQUESTED, sizeof(*m),
@@ -245,6 +246,15 @@ void mbus_instance_hex(const u8 id[16], char *buf)
 		buf[2 * i + 1] = hex[id[i] & 15];
 	}
 	buf[32] = '\0';
+}
+
+const struct mantle_device_id *
+mbus_match_class(const struct mantle_device_id *ids, u16 device_class)
+{
+	for (; ids && ids->device_class; ids++)
+		if (ids->device_class == device_class)
+			return ids;
+	return NULL;
 }
 
 static const char *const status_names[MTL_STATUS_COUNT] = {

@@ -77,8 +77,8 @@ void mbus_build_open(struct mtl_msg_open_channel *m, u32 channel_id,
 bool mbus_class_version_ok(u32 offered, u32 wanted);
 
 /* CLOSE_CHANNEL or RESET_CHANNEL. */
-void mbus_build_channel_msg(struct mtl_msg_channel *m, u16 type,
-			    u32 channel_id, u64 txid);
+void mbus_build_channel_msg(struct mtl_msg_channel *m, u16 type, u32 channel_id,
+			    u64 txid);
 /* OPEN/CLOSE/RESET_RESULT for channel_id: 0 and *status; -EPROTO. */
 int mbus_parse_result(const void *pkt, u32 len, u32 channel_id, u32 *status);
 
@@ -90,6 +90,12 @@ u16 mbus_response_type(u16 request_type);
 void mbus_modalias(u16 device_class, char *buf, size_t len);
 #define MBUS_INSTANCE_LEN 33 /* 32 hex digits + NUL */
 void mbus_instance_hex(const u8 id[16], char *buf);
+
+struct mantle_device_id;
+/* The id table entry serving device_class, or NULL (a table ends with
+ * class 0). */
+const struct mantle_device_id *
+mbus_match_class(const struct mantle_device_id *ids, u16 device_class);
 
 /* Name of a status code, "?" for unknown ones. */
 const char *mbus_status_name(u32 status);

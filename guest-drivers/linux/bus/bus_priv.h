@@ -85,7 +85,6 @@ struct mantle_channel {
 };
 
 extern struct mbus *mbus_the;
-extern struct bus_type mantle_bus_type;
 
 void mbus_doorbell(struct mbus *b, u32 value);
 /* Send a control request (its txid is assigned here) and wait for its

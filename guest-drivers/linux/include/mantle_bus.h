@@ -28,6 +28,9 @@ struct mantle_device_id {
 
 struct mantle_channel;
 
+/* The `mantle` bus (/sys/bus/mantle). */
+extern struct bus_type mantle_bus_type;
+
 /* One offered channel. Read-only for class drivers. */
 struct mantle_device {
 	struct device dev;
@@ -49,8 +52,7 @@ struct mantle_driver {
 	/* Power-off: flush and close; remove is not called afterwards. */
 	void (*shutdown)(struct mantle_device *mdev);
 };
-#define to_mantle_driver(d) \
-	container_of_const(d, struct mantle_driver, driver)
+#define to_mantle_driver(d) container_of_const(d, struct mantle_driver, driver)
 
 int __mantle_driver_register(struct mantle_driver *drv, struct module *owner);
 #define mantle_driver_register(drv) __mantle_driver_register(drv, THIS_MODULE)

@@ -21,6 +21,11 @@ rm -rf "$dst"
 mkdir -p "$dst/protocol"
 cp "$here"/*.c "$here"/Kconfig "$here"/Makefile "$here/.kunitconfig" "$dst/"
 cp -r "$top/protocol/include" "$top/protocol/src" "$top/protocol/glue" "$dst/protocol/"
+# The guest modules' pure parts (their KUnit suites are here too).
+mkdir -p "$dst/bus" "$dst/pipe" "$dst/include"
+cp "$here/../bus/bus_msg.c" "$here/../bus/bus_msg.h" "$dst/bus/"
+cp "$here/../pipe/pipe_msg.c" "$here/../pipe/pipe_msg.h" "$dst/pipe/"
+cp "$here/../include/mantle_bus.h" "$dst/include/"
 grep -q mantle_kunit "$src/drivers/Kconfig" ||
 	sed -i '$ i source "drivers/mantle_kunit/Kconfig"' "$src/drivers/Kconfig"
 grep -q mantle_kunit "$src/drivers/Makefile" ||

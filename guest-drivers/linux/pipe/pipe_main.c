@@ -7,9 +7,14 @@
  * The channel is opened at probe and stays open until the device goes away
  * (module unload, unbind, power-off), not per open() of the device: the
  * stream then spans many open()s (a shell's `echo a >dev; echo b >dev` is
- * one stream on the host too, which reconnects its socket whenever the
- * channel opens), and bytes from the host wait in the P2G ring for a reader
- * instead of being refused.
+ * one stream on the host too, which connects its socket whenever the
+ * channel opens and closes it when the channel closes), and bytes from the
+ * host wait in the P2G ring for a reader instead of being refused. When the
+ * channel could not be opened at probe (the host end was not listening) or
+ * its stream ended (broken channel, end of file), the first open() of the
+ * device while nobody else holds it (re)opens the channel; if that fails,
+ * open() fails (-ECONNREFUSED when the paravisor had no resources, i.e. no
+ * host end).
  *
  * read() blocks until data (O_NONBLOCK: -EAGAIN) and returns 0 at end of
  * stream (the channel broken or gone, once delivered data is drained);
@@ -36,8 +41,9 @@
 
 static unsigned int drain_ms = MPIPE_DRAIN_MS;
 module_param(drain_ms, uint, 0644);
-MODULE_PARM_DESC(drain_ms,
-		 "how long close and unload wait for written bytes to be consumed");
+MODULE_PARM_DESC(
+	drain_ms,
+	"how long close and unload wait for written bytes to be consumed");
 
 struct mpipe {
 	struct kref ref;
@@ -48,6 +54,9 @@ struct mpipe {
 	wait_queue_head_t wq;
 	struct mutex rd_lock; /* rx_* and recv calls */
 	struct mutex wr_lock; /* tx_pkt and send calls */
+	struct mutex chan_lock; /* chan_open, users; taken before rd/wr */
+	bool chan_open;
+	unsigned int users; /* open files */
 	bool stopping; /* being removed: writers give up */
 	bool gone; /* removed: no more ring access */
 	bool eof; /* end of the incoming stream */
@@ -79,10 +88,33 @@ static struct mpipe *file_pipe(struct file *f)
 	return f->private_data;
 }
 
+static int chan_open(struct mpipe *p);
+static void chan_close(struct mpipe *p);
+
+/* A first user finds the channel closed or its stream over: reopen it. */
+static int mpipe_reopen(struct mpipe *p)
+{
+	if (p->chan_open && !p->eof && !mantle_channel_broken(p->mdev))
+		return 0;
+	if (p->users > 0 && p->chan_open)
+		return 0; /* others still read the end of the old stream */
+	if (p->chan_open)
+		chan_close(p);
+	return chan_open(p);
+}
+
 static int mpipe_open(struct inode *inode, struct file *f)
 {
 	struct mpipe *p = container_of(f->private_data, struct mpipe, misc);
+	int rc;
 
+	mutex_lock(&p->chan_lock);
+	rc = p->stopping ? -ENODEV : mpipe_reopen(p);
+	if (rc == 0)
+		p->users++;
+	mutex_unlock(&p->chan_lock);
+	if (rc)
+		return rc == -EAGAIN ? -ECONNREFUSED : rc;
 	kref_get(&p->ref);
 	f->private_data = p;
 	return stream_open(inode, f);
@@ -90,7 +122,12 @@ static int mpipe_open(struct inode *inode, struct file *f)
 
 static int mpipe_release(struct inode *inode, struct file *f)
 {
-	kref_put(&file_pipe(f)->ref, mpipe_free);
+	struct mpipe *p = file_pipe(f);
+
+	mutex_lock(&p->chan_lock);
+	p->users--;
+	mutex_unlock(&p->chan_lock);
+	kref_put(&p->ref, mpipe_free);
 	return 0;
 }
 
@@ -108,9 +145,10 @@ static int wait_drained(struct mpipe *p)
 	if (t < 0)
 		return -EINTR;
 	if (t == 0) {
-		dev_warn(&p->mdev->dev,
-			 "pipe %s: bytes written were not consumed within %u ms\n",
-			 p->name, drain_ms);
+		dev_warn(
+			&p->mdev->dev,
+			"pipe %s: bytes written were not consumed within %u ms\n",
+			p->name, drain_ms);
 		return -ETIMEDOUT;
 	}
 	return 0;
@@ -174,7 +212,8 @@ static ssize_t mpipe_read(struct file *f, char __user *buf, size_t count,
 		if (p->rx_off < p->rx_len) {
 			n = min_t(size_t, count - done, p->rx_len - p->rx_off);
 			if (copy_to_user(buf + done,
-					 p->rx_pkt + sizeof(struct mtl_pipe_data) +
+					 p->rx_pkt +
+						 sizeof(struct mtl_pipe_data) +
 						 p->rx_off,
 					 n)) {
 				rc = -EFAULT;
@@ -222,8 +261,8 @@ static int tx_send(struct mpipe *p, u32 len, bool nonblock)
 	}
 }
 
-static ssize_t mpipe_write(struct file *f, const char __user *buf,
-			   size_t count, loff_t *pos)
+static ssize_t mpipe_write(struct file *f, const char __user *buf, size_t count,
+			   loff_t *pos)
 {
 	struct mpipe *p = file_pipe(f);
 	struct mtl_pipe_data *pkt;
@@ -301,6 +340,7 @@ static struct mpipe *mpipe_alloc(struct mantle_device *md)
 	init_waitqueue_head(&p->wq);
 	mutex_init(&p->rd_lock);
 	mutex_init(&p->wr_lock);
+	mutex_init(&p->chan_lock);
 	p->tx_max = mpipe_payload_max(min(md->max_record, MPIPE_PKT_MAX));
 	p->tx_pkt = kmalloc(MPIPE_PKT_MAX, GFP_KERNEL);
 	p->rx_pkt = kmalloc(MPIPE_PKT_MAX, GFP_KERNEL);
@@ -311,8 +351,8 @@ static struct mpipe *mpipe_alloc(struct mantle_device *md)
 	return p;
 }
 
-static int mpipe_probe(struct mantle_device *md,
-		       const struct mantle_device_id *id)
+/* Open the channel with a fresh incoming stream; under chan_lock. */
+static int chan_open(struct mpipe *p)
 {
 	struct mantle_channel_params cp = {
 		.class_version = MTL_PIPE_VERSION_1_0,
@@ -320,7 +360,43 @@ static int mpipe_probe(struct mantle_device *md,
 		.p2g_log2 = MPIPE_RING_LOG2,
 		.p2g_max_record = MPIPE_PKT_MAX,
 		.notify = mpipe_notify,
+		.ctx = p,
 	};
+	int rc;
+
+	mutex_lock(&p->wr_lock);
+	mutex_lock(&p->rd_lock);
+	rc = mantle_channel_open(p->mdev, &cp);
+	if (rc == 0) {
+		p->chan_open = true;
+		p->eof = false;
+		p->rx_len = 0;
+		p->rx_off = 0;
+	}
+	mutex_unlock(&p->rd_lock);
+	mutex_unlock(&p->wr_lock);
+	if (rc)
+		dev_warn(&p->mdev->dev,
+			 "pipe %s: cannot open its channel (%d)\n", p->name,
+			 rc);
+	return rc;
+}
+
+/* Close the channel once written bytes drained (bounded); under chan_lock. */
+static void chan_close(struct mpipe *p)
+{
+	mutex_lock(&p->wr_lock);
+	wait_drained(p);
+	mutex_lock(&p->rd_lock);
+	mantle_channel_close(p->mdev);
+	p->chan_open = false;
+	mutex_unlock(&p->rd_lock);
+	mutex_unlock(&p->wr_lock);
+}
+
+static int mpipe_probe(struct mantle_device *md,
+		       const struct mantle_device_id *id)
+{
 	struct mpipe *p;
 	int rc;
 
@@ -332,27 +408,25 @@ static int mpipe_probe(struct mantle_device *md,
 		rc = -EINVAL;
 		goto put;
 	}
-	cp.ctx = p;
-	rc = mantle_channel_open(md, &cp);
-	if (rc) {
-		dev_err(&md->dev, "pipe %s: cannot open its channel (%d)\n",
-			p->name, rc);
-		goto put;
-	}
+	mutex_lock(&p->chan_lock);
+	chan_open(p); /* failing: open() of the device tries again */
+	mutex_unlock(&p->chan_lock);
 	snprintf(p->devname, sizeof(p->devname), "mantle-pipe-%s", p->name);
 	p->misc.minor = MISC_DYNAMIC_MINOR;
 	p->misc.name = p->devname;
 	p->misc.fops = &mpipe_fops;
 	p->misc.parent = &md->dev;
 	p->misc.mode = 0600;
-	rc = misc_register(&p->misc);
-	if (rc)
-		goto close;
 	dev_set_drvdata(&md->dev, p);
-	dev_info(&md->dev, "pipe %s: /dev/%s\n", p->name, p->devname);
+	rc = misc_register(&p->misc);
+	if (rc) {
+		dev_set_drvdata(&md->dev, NULL);
+		mantle_channel_close(md);
+		goto put;
+	}
+	dev_info(&md->dev, "pipe %s: /dev/%s%s\n", p->name, p->devname,
+		 p->chan_open ? "" : " (channel not open yet)");
 	return 0;
-close:
-	mantle_channel_close(md);
 put:
 	kref_put(&p->ref, mpipe_free);
 	return rc;
@@ -366,6 +440,7 @@ static void mpipe_stop(struct mantle_device *md)
 	if (!p)
 		return;
 	misc_deregister(&p->misc);
+	mutex_lock(&p->chan_lock);
 	WRITE_ONCE(p->stopping, true);
 	wake_up_interruptible_all(&p->wq);
 	mutex_lock(&p->wr_lock);
@@ -375,15 +450,16 @@ static void mpipe_stop(struct mantle_device *md)
 	wake_up_interruptible_all(&p->wq);
 	mutex_lock(&p->rd_lock);
 	mantle_channel_close(md);
+	p->chan_open = false;
 	mutex_unlock(&p->rd_lock);
+	mutex_unlock(&p->chan_lock);
 	dev_set_drvdata(&md->dev, NULL);
 	kref_put(&p->ref, mpipe_free);
 }
 
-static const struct mantle_device_id mpipe_ids[] = {
-	{ .device_class = MTL_CLASS_PIPE },
-	{}
-};
+static const struct mantle_device_id mpipe_ids[] = { { .device_class =
+							       MTL_CLASS_PIPE },
+						     {} };
 
 static struct mantle_driver mpipe_driver = {
 	.driver.name = "mantle_pipe",
