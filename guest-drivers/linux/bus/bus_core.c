@@ -85,7 +85,7 @@ void mbus_doorbell(struct mbus *b, u32 value)
 {
 	if (b->disc.doorbell_kind == MTL_DOORBELL_PIO)
 		outl(value, (u16)b->disc.doorbell_addr);
-	else
+	else if (b->db_mmio)
 		writel(value, b->db_mmio);
 }
 
@@ -244,8 +244,11 @@ static int ctl_write(struct mbus *b, const void *pkt, u32 len)
 			rc = -EAGAIN; /* freed meanwhile: try again now */
 		spin_unlock_irqrestore(&b->tx_lock, f);
 		if (rc == MTL_RING_OK) {
-			if (notify)
-				mbus_doorbell(b, MTL_CHANNEL_CONTROL);
+			/* Always: control requests are rare, and a doorbell
+			 * the paravisor did not ask for costs one exit, while
+			 * one it missed would stall the bus. */
+			(void)notify;
+			mbus_doorbell(b, MTL_CHANNEL_CONTROL);
 			return 0;
 		}
 		if (rc == MTL_RING_EPEER) {
@@ -523,6 +526,8 @@ static int bring_up(struct mbus *b)
 	return mbus_devices_register(b);
 }
 
+/* Devices (their drivers close their channels), then the bus itself. The
+ * caller unregisters the bus type, clears mbus_the and frees b. */
 static void tear_down(struct mbus *b)
 {
 	mbus_devices_unregister(b);
@@ -530,6 +535,10 @@ static void tear_down(struct mbus *b)
 		mbus_doorbell(b, MTL_DOORBELL_BUS_RESET);
 	teardown_irq(b);
 	unmap_bus(b);
+}
+
+static void mbus_free(struct mbus *b)
+{
 	kfree(b->offers);
 	kfree(b);
 }
@@ -577,9 +586,10 @@ static int __init mbus_init(void)
 	mbus_the = b;
 	rc = bring_up(b);
 	if (rc) {
-		mbus_the = NULL;
 		tear_down(b);
 		mbus_type_unregister();
+		mbus_the = NULL;
+		mbus_free(b);
 		return rc;
 	}
 	return 0;
@@ -587,11 +597,15 @@ static int __init mbus_init(void)
 
 static void __exit mbus_exit(void)
 {
-	if (mbus_the) {
-		tear_down(mbus_the);
-		mbus_the = NULL;
-	}
+	struct mbus *b = mbus_the;
+
+	if (b)
+		tear_down(b);
+	/* No sysfs reader of mbus_the is left after this. */
 	mbus_type_unregister();
+	mbus_the = NULL;
+	if (b)
+		mbus_free(b);
 }
 
 module_init(mbus_init);

@@ -57,6 +57,8 @@ struct mpipe {
 	struct mutex chan_lock; /* chan_open, users; taken before rd/wr */
 	bool chan_open;
 	unsigned int users; /* open files */
+	spinlock_t live_lock; /* poll's view of the channel */
+	bool live; /* poll may call the channel */
 	bool stopping; /* being removed: writers give up */
 	bool gone; /* removed: no more ring access */
 	bool eof; /* end of the incoming stream */
@@ -306,8 +308,13 @@ static __poll_t mpipe_poll(struct file *f, poll_table *wait)
 	__poll_t mask = 0;
 
 	poll_wait(f, &p->wq, wait);
-	if (p->gone)
-		return EPOLLIN | EPOLLRDNORM | EPOLLHUP | EPOLLERR;
+	/* poll takes neither rd_lock nor wr_lock (a blocked reader holds
+	 * one): live_lock keeps the channel from closing under it. */
+	spin_lock(&p->live_lock);
+	if (!p->live) {
+		spin_unlock(&p->live_lock);
+		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
+	}
 	if (rx_ready(p))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (p->eof)
@@ -316,6 +323,7 @@ static __poll_t mpipe_poll(struct file *f, poll_table *wait)
 		mask |= EPOLLERR;
 	else if (mantle_channel_tx_ready(p->mdev, tx_len_max(p)))
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	spin_unlock(&p->live_lock);
 	return mask;
 }
 
@@ -341,6 +349,7 @@ static struct mpipe *mpipe_alloc(struct mantle_device *md)
 	mutex_init(&p->rd_lock);
 	mutex_init(&p->wr_lock);
 	mutex_init(&p->chan_lock);
+	spin_lock_init(&p->live_lock);
 	p->tx_max = mpipe_payload_max(min(md->max_record, MPIPE_PKT_MAX));
 	p->tx_pkt = kmalloc(MPIPE_PKT_MAX, GFP_KERNEL);
 	p->rx_pkt = kmalloc(MPIPE_PKT_MAX, GFP_KERNEL);
@@ -349,6 +358,13 @@ static struct mpipe *mpipe_alloc(struct mantle_device *md)
 		return NULL;
 	}
 	return p;
+}
+
+static void set_live(struct mpipe *p, bool live)
+{
+	spin_lock(&p->live_lock);
+	p->live = live;
+	spin_unlock(&p->live_lock);
 }
 
 /* Open the channel with a fresh incoming stream; under chan_lock. */
@@ -368,6 +384,7 @@ static int chan_open(struct mpipe *p)
 	mutex_lock(&p->rd_lock);
 	rc = mantle_channel_open(p->mdev, &cp);
 	if (rc == 0) {
+		set_live(p, true);
 		p->chan_open = true;
 		p->eof = false;
 		p->rx_len = 0;
@@ -388,6 +405,7 @@ static void chan_close(struct mpipe *p)
 	mutex_lock(&p->wr_lock);
 	wait_drained(p);
 	mutex_lock(&p->rd_lock);
+	set_live(p, false);
 	mantle_channel_close(p->mdev);
 	p->chan_open = false;
 	mutex_unlock(&p->rd_lock);
@@ -421,6 +439,7 @@ static int mpipe_probe(struct mantle_device *md,
 	rc = misc_register(&p->misc);
 	if (rc) {
 		dev_set_drvdata(&md->dev, NULL);
+		set_live(p, false);
 		mantle_channel_close(md);
 		goto put;
 	}
@@ -449,6 +468,7 @@ static void mpipe_stop(struct mantle_device *md)
 	mutex_unlock(&p->wr_lock);
 	wake_up_interruptible_all(&p->wq);
 	mutex_lock(&p->rd_lock);
+	set_live(p, false);
 	mantle_channel_close(md);
 	p->chan_open = false;
 	mutex_unlock(&p->rd_lock);
