@@ -14,8 +14,8 @@ __attribute__((weak)) unsigned pipe_backend_count(const struct pipe_backend *b)
 	return 0;
 }
 
-__attribute__((weak)) const char *pipe_backend_name(const struct pipe_backend *b,
-						    unsigned idx)
+__attribute__((weak)) const char *
+pipe_backend_name(const struct pipe_backend *b, unsigned idx)
 {
 	(void)b;
 	(void)idx;

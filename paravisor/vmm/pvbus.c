@@ -146,8 +146,8 @@ static struct pvbus_chan *chan_request(struct pvbus *b, uint32_t id,
 static void on_open(struct pvbus *b, const struct mtl_msg_open_channel *m)
 {
 	uint32_t st;
-	struct pvbus_chan *ch = chan_request(b, m->channel_id, m->reserved0,
-					     &st);
+	struct pvbus_chan *ch =
+		chan_request(b, m->channel_id, m->reserved0, &st);
 
 	if (ch)
 		st = pvbus_chan_open(ch, m);
@@ -157,8 +157,8 @@ static void on_open(struct pvbus *b, const struct mtl_msg_open_channel *m)
 static void on_close(struct pvbus *b, const struct mtl_msg_channel *m)
 {
 	uint32_t st;
-	struct pvbus_chan *ch = chan_request(b, m->channel_id, m->reserved0,
-					     &st);
+	struct pvbus_chan *ch =
+		chan_request(b, m->channel_id, m->reserved0, &st);
 
 	if (ch)
 		st = pvbus_chan_close(ch);
@@ -168,8 +168,8 @@ static void on_close(struct pvbus *b, const struct mtl_msg_channel *m)
 static void on_reset(struct pvbus *b, const struct mtl_msg_channel *m)
 {
 	uint32_t st;
-	struct pvbus_chan *ch = chan_request(b, m->channel_id, m->reserved0,
-					     &st);
+	struct pvbus_chan *ch =
+		chan_request(b, m->channel_id, m->reserved0, &st);
 
 	if (ch && !(b->features & MTL_F_CHANNEL_RESET)) {
 		pvbus_error(b, PVB_E_RESET_FEATURE, "channel %u", ch->id);
@@ -188,8 +188,8 @@ static void on_malformed(struct pvbus *b, const struct mtl_pkt_hdr *h,
 	uint32_t id = len >= 20 ? get_le32((const uint8_t *)h + 16) : 0;
 	struct mtl_msg_version_response vr;
 
-	pvbus_error(b, PVB_E_CTL_MALFORMED, "control packet type 0x%04x, %u bytes",
-		    h->type, len);
+	pvbus_error(b, PVB_E_CTL_MALFORMED,
+		    "control packet type 0x%04x, %u bytes", h->type, len);
 	switch (h->type) {
 	case MTL_MSG_VERSION_REQUEST:
 		memset(&vr, 0, sizeof(vr));
@@ -294,8 +294,8 @@ static void ctl_packet(struct pvbus *b, const void *pkt, uint32_t len)
 /* Slots the longest answer takes: every offer and ALL_OFFERS_DELIVERED. */
 static uint32_t answer_slots(const struct pvbus *b)
 {
-	uint32_t n = (b->nchan + 1) * MTL_RING_SLOTS_FOR(sizeof(
-					      struct mtl_msg_offer));
+	uint32_t n = (b->nchan + 1) *
+		     MTL_RING_SLOTS_FOR(sizeof(struct mtl_msg_offer));
 	uint32_t max = 1u << b->cfg.ring_log2;
 
 	return n < max ? n : max;
@@ -423,10 +423,12 @@ struct pvbus *pvbus_create(const struct pvbus_config *cfg)
 		return NULL;
 	b->cfg = *cfg;
 	pthread_mutex_init(&b->lock, NULL);
+	pthread_mutex_init(&b->irq_lock, NULL);
 	pvbus_stat_init(b);
 	ctl_init(b);
-	if (pvbus_work_start(b) < 0 ||
-	    (cfg->pipes && pvbus_pipe_add(b, cfg->pipes) < 0)) {
+	pvbus_work_init(b);
+	if ((cfg->pipes && pvbus_pipe_add(b, cfg->pipes) < 0) ||
+	    pvbus_work_start(b) < 0) {
 		pvbus_destroy(b);
 		return NULL;
 	}
@@ -452,6 +454,7 @@ void pvbus_destroy(struct pvbus *b)
 		free(ch);
 	}
 	pthread_mutex_destroy(&b->limit.lock);
+	pthread_mutex_destroy(&b->irq_lock);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }

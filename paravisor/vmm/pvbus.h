@@ -79,8 +79,7 @@ struct pvbus_config {
  * Fill cfg's RAM ranges and bus area for a machine of mem bytes whose RAM
  * is mapped at ram (low part at GPA 0, the rest at 4 GiB; e820.h).
  */
-void pvbus_config_machine(struct pvbus_config *cfg, uint8_t *ram,
-			  uint64_t mem);
+void pvbus_config_machine(struct pvbus_config *cfg, uint8_t *ram, uint64_t mem);
 
 /* A bus for one boot: zeroes the control area, offers one channel per
  * device (pipes of cfg->pipes). NULL on allocation failure. */

@@ -39,12 +39,17 @@ struct pvbus_chan *pvbus_chan_find(struct pvbus *b, uint32_t id)
 	return b->chan[id - 1];
 }
 
+/* One whole edge per call: two threads pulsing at once must not merge
+ * into one edge that the guest may have handled before the second
+ * thread's packets were published. */
 void pvbus_interrupt(struct pvbus *b)
 {
 	if (!b->cfg.irq_line)
 		return;
+	pthread_mutex_lock(&b->irq_lock);
 	b->cfg.irq_line(b->cfg.irq_ctx, b->cfg.gsi, 1);
 	b->cfg.irq_line(b->cfg.irq_ctx, b->cfg.gsi, 0);
+	pthread_mutex_unlock(&b->irq_lock);
 	pvbus_count(b, PVB_INTERRUPTS, 1);
 }
 
@@ -113,14 +118,16 @@ static uint32_t check_version(struct pvbus_chan *ch, uint32_t v)
 
 	if (v == 0 || MTL_VERSION_MAJOR(v) != MTL_VERSION_MAJOR(offered) ||
 	    v > offered)
-		return refuse(ch, PVB_E_CLASS_VERSION, MTL_STATUS_NOT_SUPPORTED);
+		return refuse(ch, PVB_E_CLASS_VERSION,
+			      MTL_STATUS_NOT_SUPPORTED);
 	return MTL_STATUS_OK;
 }
 
 static uint32_t check_geometry(struct pvbus_chan *ch,
 			       const struct mtl_msg_open_channel *m)
 {
-	if (m->g2p_log2 < MTL_RING_LOG2_MIN || m->g2p_log2 > MTL_RING_LOG2_MAX ||
+	if (m->g2p_log2 < MTL_RING_LOG2_MIN ||
+	    m->g2p_log2 > MTL_RING_LOG2_MAX ||
 	    m->p2g_log2 < MTL_RING_LOG2_MIN || m->p2g_log2 > MTL_RING_LOG2_MAX)
 		return refuse(ch, PVB_E_RING_LOG2, MTL_STATUS_INVALID_RING);
 	if ((m->g2p_ring_gpa | m->p2g_ring_gpa) & (MTL_PAGE_SIZE - 1))
@@ -153,9 +160,9 @@ static uint32_t check_placement(struct pvbus_chan *ch,
 				const struct pvbus_range *g2p,
 				const struct pvbus_range *p2g)
 {
-	const struct pvbus_range bus = { ch->bus->cfg.area_gpa,
-					 MTL_BUS_AREA_SIZE(
-						 ch->bus->cfg.ring_log2) };
+	const struct pvbus_range bus = {
+		ch->bus->cfg.area_gpa, MTL_BUS_AREA_SIZE(ch->bus->cfg.ring_log2)
+	};
 
 	if (g2p->gpa + g2p->size < g2p->gpa || p2g->gpa + p2g->size < p2g->gpa)
 		return refuse(ch, PVB_E_RING_NOT_RAM, MTL_STATUS_INVALID_RING);
@@ -197,15 +204,16 @@ static void detach_rings(struct pvbus_chan *ch)
 	memset(&ch->p2g, 0, sizeof(ch->p2g));
 }
 
-static uint32_t state_status(struct pvbus_chan *ch, const char *req)
+static uint32_t state_status(struct pvbus_chan *ch, enum pvbus_chan_state state,
+			     const char *req)
 {
-	if (ch->state == PVB_CH_BROKEN) {
+	if (state == PVB_CH_BROKEN) {
 		pvbus_error(ch->bus, PVB_E_CHANNEL_BROKEN,
 			    "%s on BROKEN channel %u", req, ch->id);
 		return MTL_STATUS_PROTOCOL_ERROR;
 	}
-	pvbus_error(ch->bus, PVB_E_CHANNEL_STATE, "%s on channel %u in state %d",
-		    req, ch->id, (int)ch->state);
+	pvbus_error(ch->bus, PVB_E_CHANNEL_STATE,
+		    "%s on channel %u in state %d", req, ch->id, (int)state);
 	return MTL_STATUS_CHANNEL_STATE;
 }
 
@@ -217,7 +225,7 @@ static uint32_t open_checks(struct pvbus_chan *ch,
 	uint32_t st;
 
 	if (ch->state != PVB_CH_OFFERED)
-		return state_status(ch, "OPEN_CHANNEL");
+		return state_status(ch, ch->state, "OPEN_CHANNEL");
 	st = check_version(ch, m->class_version);
 	if (st == MTL_STATUS_OK)
 		st = check_geometry(ch, m);
@@ -284,7 +292,7 @@ static enum pvbus_chan_state quiesce(struct pvbus_chan *ch)
 uint32_t pvbus_chan_close(struct pvbus_chan *ch)
 {
 	if (ch->state == PVB_CH_OFFERED)
-		return state_status(ch, "CLOSE_CHANNEL");
+		return state_status(ch, ch->state, "CLOSE_CHANNEL");
 	quiesce(ch);
 	ch->cls->close(ch);
 	pthread_mutex_lock(&ch->lock);
@@ -297,10 +305,14 @@ uint32_t pvbus_chan_close(struct pvbus_chan *ch)
 
 uint32_t pvbus_chan_reset(struct pvbus_chan *ch)
 {
+	enum pvbus_chan_state now;
 	uint32_t st;
 
-	if (ch->state != PVB_CH_OPEN)
-		return state_status(ch, "RESET_CHANNEL");
+	pthread_mutex_lock(&ch->lock); /* OPEN may turn BROKEN meanwhile */
+	now = ch->state;
+	pthread_mutex_unlock(&ch->lock);
+	if (now != PVB_CH_OPEN)
+		return state_status(ch, now, "RESET_CHANNEL");
 	quiesce(ch);
 	if (ch->cls->reset) {
 		st = ch->cls->reset(ch);

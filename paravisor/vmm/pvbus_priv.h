@@ -93,6 +93,7 @@ struct pvbus_limit {
 struct pvbus {
 	struct pvbus_config cfg;
 	pthread_mutex_t lock; /* control channel, channel state changes */
+	pthread_mutex_t irq_lock; /* one interrupt edge at a time */
 	/* Control channel (channel 0): ring state and negotiation. */
 	struct mtl_ring ctl_g2p, ctl_p2g;
 	int ctl_broken;
@@ -146,6 +147,7 @@ void pvbus_error(struct pvbus *b, enum pvbus_err e, const char *fmt, ...)
 void pvbus_stat_init(struct pvbus *b);
 
 /* pvbus_work.c */
+void pvbus_work_init(struct pvbus *b);
 int pvbus_work_start(struct pvbus *b);
 void pvbus_work_stop(struct pvbus *b);
 /* Have the channel's doorbell handler run again soon, on the worker. Any

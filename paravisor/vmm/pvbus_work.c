@@ -73,12 +73,17 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int pvbus_work_start(struct pvbus *b)
+void pvbus_work_init(struct pvbus *b)
 {
 	pthread_mutex_init(&b->work_lock, NULL);
 	pthread_cond_init(&b->work_cond, NULL);
 	b->worker_stop = 0;
 	b->worker_running = 0;
+}
+
+/* After every channel is added: the worker reads the channel table. */
+int pvbus_work_start(struct pvbus *b)
+{
 	if (!b->cfg.worker)
 		return 0;
 	if (pthread_create(&b->worker, NULL, worker, b) != 0) {

@@ -204,22 +204,49 @@ static void step(struct script *s)
 	uint8_t op = (uint8_t)take(s, 1);
 
 	switch (op % 14) {
-	case 0: step_raw_ctl(s); break;
-	case 1: step_version(s); break;
-	case 2: step_open(s); break;
-	case 3: step_chan_msg(s, MTL_MSG_CLOSE_CHANNEL); break;
-	case 4: step_chan_msg(s, MTL_MSG_RESET_CHANNEL); break;
-	case 5: step_poke(s); break;
-	case 6: pvbus_doorbell(g.bus, take(s, 1) & 0x80 ? take(s, 4) :
-						       take(s, 1) % 4);
+	case 0:
+		step_raw_ctl(s);
 		break;
-	case 7: step_pipe_write(s); break;
-	case 8: step_pipe_read(s); break;
-	case 9: step_host_rx(s); break;
-	case 10: step_host(s, 0); break;
-	case 11: step_host(s, 1); break;
-	case 12: pvbus_run_deferred(g.bus); break;
-	default: ctl_drain(); break;
+	case 1:
+		step_version(s);
+		break;
+	case 2:
+		step_open(s);
+		break;
+	case 3:
+		step_chan_msg(s, MTL_MSG_CLOSE_CHANNEL);
+		break;
+	case 4:
+		step_chan_msg(s, MTL_MSG_RESET_CHANNEL);
+		break;
+	case 5:
+		step_poke(s);
+		break;
+	case 6:
+		pvbus_doorbell(g.bus,
+			       take(s, 1) & 0x80 ? take(s, 4) : take(s, 1) % 4);
+		break;
+	case 7:
+		step_pipe_write(s);
+		break;
+	case 8:
+		step_pipe_read(s);
+		break;
+	case 9:
+		step_host_rx(s);
+		break;
+	case 10:
+		step_host(s, 0);
+		break;
+	case 11:
+		step_host(s, 1);
+		break;
+	case 12:
+		pvbus_run_deferred(g.bus);
+		break;
+	default:
+		ctl_drain();
+		break;
 	}
 }
 

@@ -25,11 +25,13 @@ int pipe_backend_open(struct pipe_backend *b, unsigned idx,
 
 	if (idx >= b->n || p->open_fail || p->open)
 		return -1;
+	pthread_mutex_lock(&b->lock);
 	p->open = 1;
 	p->opens++;
 	p->granted = p->delivered = 0; /* a new stream */
 	p->ops = ops;
 	p->port = port;
+	pthread_mutex_unlock(&b->lock);
 	return 0;
 }
 
@@ -37,28 +39,34 @@ size_t pipe_backend_send(struct pipe_backend *b, unsigned idx, const void *buf,
 			 size_t len)
 {
 	struct tg_pipe *p = &b->pipe[idx];
-	size_t n = len < p->credit ? len : p->credit;
+	size_t n;
 
+	pthread_mutex_lock(&b->lock);
 	if (!p->open)
 		abort(); /* the bus must never send on a closed pipe */
+	n = len < p->credit ? len : p->credit;
 	if (n > TG_SINK - p->nsent)
 		n = TG_SINK - p->nsent;
 	memcpy(p->sent + p->nsent, buf, n);
 	p->nsent += n;
 	if (p->credit != SIZE_MAX)
 		p->credit -= n;
+	pthread_mutex_unlock(&b->lock);
 	return n;
 }
 
 void pipe_backend_grant(struct pipe_backend *b, unsigned idx, size_t bytes)
 {
+	pthread_mutex_lock(&b->lock);
 	b->pipe[idx].granted += bytes;
+	pthread_mutex_unlock(&b->lock);
 }
 
 void pipe_backend_close(struct pipe_backend *b, unsigned idx)
 {
 	struct tg_pipe *p = &b->pipe[idx];
 
+	pthread_mutex_lock(&b->lock);
 	if (!p->open)
 		abort(); /* closed twice */
 	p->open = 0;
@@ -66,6 +74,7 @@ void pipe_backend_close(struct pipe_backend *b, unsigned idx)
 	p->sent_at_close = p->nsent;
 	p->ops = NULL;
 	p->port = NULL;
+	pthread_mutex_unlock(&b->lock);
 }
 
 /* --- fake guest ---------------------------------------------------------- */
@@ -84,11 +93,12 @@ uint8_t *tg_hva(struct tg *g, uint64_t gpa)
 	return g->ram + (gpa - TG_RAM_GPA);
 }
 
-void tg_init(struct tg *g, const char *const *names)
+static void init(struct tg *g, const char *const *names, int worker)
 {
 	struct pvbus_config cfg;
 
 	memset(g, 0, sizeof(*g));
+	pthread_mutex_init(&g->be.lock, NULL);
 	g->ram = aligned_alloc(4096, TG_RAM_SIZE);
 	g->area = aligned_alloc(4096, PVBUS_AREA_SIZE);
 	if (!g->ram || !g->area)
@@ -111,6 +121,7 @@ void tg_init(struct tg *g, const char *const *names)
 	cfg.irq_ctx = g;
 	cfg.gsi = PVBUS_GSI;
 	cfg.pipes = names ? &g->be : NULL;
+	cfg.worker = worker;
 	g->bus = pvbus_create(&cfg);
 	if (!g->bus)
 		abort();
@@ -121,11 +132,22 @@ void tg_init(struct tg *g, const char *const *names)
 		      MTL_RING_CONSUMER, 0);
 }
 
+void tg_init(struct tg *g, const char *const *names)
+{
+	init(g, names, 0);
+}
+
+void tg_init_worker(struct tg *g, const char *const *names)
+{
+	init(g, names, 1);
+}
+
 void tg_fini(struct tg *g)
 {
 	pvbus_destroy(g->bus);
 	free(g->ram);
 	free(g->area);
+	pthread_mutex_destroy(&g->be.lock);
 }
 
 void tg_ctl_send(struct tg *g, const void *pkt, uint32_t len)
@@ -224,9 +246,8 @@ static uint32_t capacity(uint32_t log2)
 	return cap < MTL_RING_RECORD_MAX ? cap : MTL_RING_RECORD_MAX;
 }
 
-uint32_t tg_open(struct tg *g, struct tg_chan *c, uint32_t id,
-		 uint64_t g2p_gpa, uint64_t p2g_gpa, uint32_t log2,
-		 uint32_t max_record)
+uint32_t tg_open(struct tg *g, struct tg_chan *c, uint32_t id, uint64_t g2p_gpa,
+		 uint64_t p2g_gpa, uint32_t log2, uint32_t max_record)
 {
 	struct mtl_msg_open_channel m;
 	uint32_t tx_max = capacity(log2) < 4120 ? capacity(log2) : 4120;

@@ -8,6 +8,7 @@
 #ifndef MANTLE_TEST_PVBUS_GUEST_H
 #define MANTLE_TEST_PVBUS_GUEST_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,7 @@ struct tg_pipe {
 };
 
 struct pipe_backend {
+	pthread_mutex_t lock; /* the fields below, for threaded tests */
 	struct tg_pipe pipe[TG_MAX_PIPES];
 	unsigned int n;
 };
@@ -63,6 +65,8 @@ struct tg {
 
 /* A bus with pipes named in names (NULL-terminated; NULL: no backend). */
 void tg_init(struct tg *g, const char *const *names);
+/* The same with the bus's worker thread running (threaded tests). */
+void tg_init_worker(struct tg *g, const char *const *names);
 void tg_fini(struct tg *g);
 uint8_t *tg_hva(struct tg *g, uint64_t gpa);
 
@@ -74,9 +78,8 @@ int tg_ctl_recv(struct tg *g, void *buf, uint32_t *len);
 uint32_t tg_negotiate(struct tg *g, uint64_t features, uint64_t *accepted);
 /* OPEN/CLOSE/RESET; return the result's status. */
 uint32_t tg_open_msg(struct tg *g, const struct mtl_msg_open_channel *m);
-uint32_t tg_open(struct tg *g, struct tg_chan *c, uint32_t id,
-		 uint64_t g2p_gpa, uint64_t p2g_gpa, uint32_t log2,
-		 uint32_t max_record);
+uint32_t tg_open(struct tg *g, struct tg_chan *c, uint32_t id, uint64_t g2p_gpa,
+		 uint64_t p2g_gpa, uint32_t log2, uint32_t max_record);
 uint32_t tg_chan_msg(struct tg *g, uint16_t type, uint32_t id);
 /* An OPEN_CHANNEL message with sane defaults. */
 void tg_open_fill(struct mtl_msg_open_channel *m, uint32_t id, uint64_t g2p,

@@ -20,7 +20,7 @@
 static const char *const two_pipes[] = { "console", "log-2_x", NULL };
 
 /* Ring areas in the fake RAM (log2 4: 8 KiB each). */
-#define A(i) (TG_RAM_GPA + (uint64_t)(i) * 0x4000u)
+#define A(i) (TG_RAM_GPA + (uint64_t)(i)*0x4000u)
 
 static int setup(void **state)
 {
@@ -157,8 +157,8 @@ static void test_offers(void **state)
 		if (i == 1)
 			assert_memory_equal(o->instance_id, want, 16);
 		else
-			assert_memory_equal(o->instance_id, "log-2_x\0\0\0\0\0\0\0\0",
-					    16);
+			assert_memory_equal(o->instance_id,
+					    "log-2_x\0\0\0\0\0\0\0\0", 16);
 	}
 	assert_int_equal(tg_ctl_recv(g, buf, &len), 0);
 	assert_int_equal(done->hdr.type, MTL_MSG_ALL_OFFERS_DELIVERED);

@@ -5,12 +5,15 @@
  * ways (partial sends stop the G2P ring until tx_ready; host bytes bounded
  * by the grant and buffered while the P2G ring is full), EOF, close.
  */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -18,7 +21,7 @@
 
 static const char *const pipes[] = { "console", "log", NULL };
 
-#define A(i) (TG_RAM_GPA + (uint64_t)(i) * 0x4000u)
+#define A(i) (TG_RAM_GPA + (uint64_t)(i)*0x4000u)
 #define WINDOW (64u * 1024u)
 
 struct fx {
@@ -164,9 +167,8 @@ static void test_rx(void **state)
 	assert_int_equal(f->g.be.pipe[0].granted, WINDOW);
 	host_rx(f, "abc", 3);
 	assert_true(f->g.irqs > irqs);
-	assert_int_equal(tg_pipe_read(&f->g, &f->c, 1, f->out, sizeof(f->out),
-				      &eof),
-			 3);
+	assert_int_equal(
+		tg_pipe_read(&f->g, &f->c, 1, f->out, sizeof(f->out), &eof), 3);
 	assert_memory_equal(f->out, "abc", 3);
 	assert_false(eof);
 }
@@ -238,9 +240,8 @@ static void test_host_closed(void **state)
 	host_rx(f, "end", 3);
 	p->ops->closed(p->port, "socket closed");
 	pvbus_run_deferred(f->g.bus);
-	assert_int_equal(tg_pipe_read(&f->g, &f->c, 1, f->out, sizeof(f->out),
-				      &eof),
-			 3);
+	assert_int_equal(
+		tg_pipe_read(&f->g, &f->c, 1, f->out, sizeof(f->out), &eof), 3);
 	assert_true(eof);
 	/* Writes afterwards are consumed and discarded. */
 	tg_pipe_write(&f->g, &f->c, 1, "lost", 4);
@@ -283,6 +284,157 @@ static void test_teardown_closes(void **state)
 	f->g.bus = NULL;
 }
 
+/* --- threads: two vCPUs and the control thread at once ------------------- */
+
+#define T_TX 200000u /* guest -> host bytes */
+#define T_RX 200000u /* host -> guest bytes */
+
+struct world {
+	struct tg g;
+	struct tg_chan c;
+	uint8_t rx[T_RX];
+	size_t got;
+	int stop;
+};
+
+static uint8_t pat(size_t i, int dir)
+{
+	return (uint8_t)(i * (dir ? 13 : 7) + (i >> 9));
+}
+
+static int timed_out(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - t0->tv_sec > 60;
+}
+
+/* vCPU 0: the guest's writer, ringing after each packet, polling when
+ * its ring is full. */
+static void *vcpu_writer(void *arg)
+{
+	struct world *w = arg;
+	uint8_t chunk[700];
+	size_t off = 0;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (off < T_TX && !timed_out(&t0)) {
+		size_t n = T_TX - off < sizeof(chunk) ? T_TX - off :
+							1 + off % sizeof(chunk);
+
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = pat(off + i, 0);
+		if (tg_pipe_write(&w->g, &w->c, 1, chunk, (uint32_t)n) ==
+		    MTL_RING_OK)
+			off += n;
+		else
+			sched_yield();
+	}
+	return NULL;
+}
+
+/* vCPU 1: the guest's reader. */
+static void *vcpu_reader(void *arg)
+{
+	struct world *w = arg;
+	struct timespec t0;
+	int eof;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (w->got < T_RX && !timed_out(&t0)) {
+		size_t n = tg_pipe_read(&w->g, &w->c, 1, w->rx + w->got,
+					T_RX - w->got, &eof);
+
+		w->got += n;
+		if (!n)
+			sched_yield();
+	}
+	return NULL;
+}
+
+/* The control thread: host bytes within the grant, credit in steps. */
+static void *host_thread(void *arg)
+{
+	struct world *w = arg;
+	struct pipe_backend *be = &w->g.be;
+	struct tg_pipe *p = &be->pipe[0];
+	static uint8_t buf[3000];
+	size_t sent = 0;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) &&
+	       !timed_out(&t0)) {
+		size_t n;
+
+		pthread_mutex_lock(&be->lock);
+		n = p->granted - p->delivered;
+		if (n > sizeof(buf))
+			n = sizeof(buf);
+		if (n > T_RX - sent)
+			n = T_RX - sent;
+		p->delivered += n;
+		p->credit += 4000;
+		pthread_mutex_unlock(&be->lock);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = pat(sent + i, 1);
+		if (n)
+			p->ops->rx(p->port, buf, n);
+		sent += n;
+		p->ops->tx_ready(p->port);
+		sched_yield();
+	}
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	struct tg_pipe *p;
+	pthread_t t[3];
+
+	(void)state;
+	assert_non_null(w);
+	tg_init_worker(&w->g, pipes);
+	p = &w->g.be.pipe[0];
+	assert_int_equal(tg_negotiate(&w->g, MTL_F_EVENT_IDX, NULL),
+			 MTL_STATUS_OK);
+	assert_int_equal(tg_open(&w->g, &w->c, 1, A(0), A(1), 4, 512),
+			 MTL_STATUS_OK);
+	p->credit = 0;
+	assert_int_equal(pthread_create(&t[0], NULL, vcpu_writer, w), 0);
+	assert_int_equal(pthread_create(&t[1], NULL, vcpu_reader, w), 0);
+	assert_int_equal(pthread_create(&t[2], NULL, host_thread, w), 0);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	/* The last bytes may still wait for credit. */
+	for (int i = 0; i < 6000; i++) {
+		pthread_mutex_lock(&w->g.be.lock);
+		if (p->nsent == T_TX)
+			i = 6000;
+		pthread_mutex_unlock(&w->g.be.lock);
+		usleep(10000);
+	}
+	__atomic_store_n(&w->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t[2], NULL);
+	assert_int_equal(w->got, T_RX);
+	for (size_t i = 0; i < T_RX; i++)
+		if (w->rx[i] != pat(i, 1))
+			fail_msg("rx byte %zu wrong", i);
+	pthread_mutex_lock(&w->g.be.lock);
+	assert_int_equal(p->nsent, T_TX);
+	pthread_mutex_unlock(&w->g.be.lock);
+	for (size_t i = 0; i < T_TX; i++)
+		if (p->sent[i] != pat(i, 0))
+			fail_msg("tx byte %zu wrong", i);
+	assert_int_equal(tg_chan_msg(&w->g, MTL_MSG_CLOSE_CHANNEL, 1),
+			 MTL_STATUS_OK);
+	tg_fini(&w->g);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +453,7 @@ int main(void)
 		S(test_host_closed),
 		T(test_close_flushes),
 		T(test_teardown_closes),
+		cmocka_unit_test(test_threads),
 #undef T
 #undef S
 	};
