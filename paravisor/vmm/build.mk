@@ -19,6 +19,15 @@ VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \
 	i8042)
 
+# The pv bus (pvbus.h): control channel, channels, counters, deferred work,
+# and the pipe device class; it links the shared ring and packet code of
+# protocol/ (libmantle_protocol.a).
+PVBUS_OBJS := $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,pvbus pvbus_chan pvbus_stat \
+	pvbus_work pvbus_pipe)
+# Weak no-pipe definitions until the host end of pipes is linked in.
+VMM_OBJS += $(PVBUS_OBJS) $(OBJ)/$(VMM_DIR)/pipe_backend_none.o
+$(PVBUS_OBJS): CFLAGS += -pthread
+
 # The host control channel (control*.c) links the paravisor side of hostif
 # and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
 # is read after this file.
@@ -36,7 +45,7 @@ $(OBJ)/$(VMM_DIR)/vcpu.o: CFLAGS += -pthread
 
 ALL_TARGETS += $(BIN)/mantle-paravisor
 $(BIN)/mantle-paravisor: $(VMM_OBJS) $(VMM_CTL_OBJS) $(MEASURE_OBJS) \
-		$(VMM_CTL_LIBS)
+		$(VMM_CTL_LIBS) $(PROTO_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp
 
@@ -58,7 +67,7 @@ $(VMM_TEST_OBJ)/%.o: $(VMM_DIR)/%.c
 ALL_TARGETS += $(BUILD)/test/bin/mantle-paravisor
 $(BUILD)/test/bin/mantle-paravisor: $(VMM_TEST_HOOK_OBJS) \
 		$(filter-out %/main.o,$(VMM_OBJS)) $(VMM_CTL_OBJS) \
-		$(MEASURE_OBJS) $(VMM_CTL_LIBS)
+		$(MEASURE_OBJS) $(VMM_CTL_LIBS) $(PROTO_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp
 
@@ -100,6 +109,14 @@ $(eval $(call unit_test,paravisor_stall,$(VMM_UT)/test_stall.o \
 	$(OBJ)/$(VMM_DIR)/log.o,))
 $(eval $(call unit_test,paravisor_cpuid,$(VMM_UT)/test_cpuid.o \
 	$(OBJ)/$(VMM_DIR)/cpuid.o,))
+# The pv bus against a fake guest and a fake host end of pipes
+# (pvbus_guest.c): the control channel, then the pipe class.
+PVBUS_UT_OBJS := $(VMM_UT)/pvbus_guest.o $(PVBUS_OBJS) \
+	$(OBJ)/$(VMM_DIR)/e820.o $(OBJ)/$(VMM_DIR)/log.o $(PROTO_A)
+$(eval $(call unit_test,paravisor_pvbus,$(VMM_UT)/test_pvbus.o \
+	$(PVBUS_UT_OBJS),-pthread))
+$(eval $(call unit_test,paravisor_pvbus_pipe,$(VMM_UT)/test_pvbus_pipe.o \
+	$(PVBUS_UT_OBJS),-pthread))
 # The VMGS open policy against the real hostif server (socketpair helper of
 # tests/unit/hostif), honest and hostile.
 $(VMM_UT)/test_control_vmgs.o: CPPFLAGS += -Ihostif/include \
@@ -121,7 +138,8 @@ $(eval $(call fuzz_target,paravisor_bzimage,\
 # End-to-end smoke test of the VMM on /dev/kvm with hand-made guests of a few
 # instructions; skips where KVM is unusable.
 $(eval $(call unit_test,paravisor_kvm_smoke,$(VMM_UT)/test_kvm_smoke.o \
-	$(filter-out %/main.o %/guard.o,$(VMM_OBJS)) $(MEASURE_OBJS),-pthread \
+	$(filter-out %/main.o %/guard.o,$(VMM_OBJS)) $(MEASURE_OBJS) \
+	$(PROTO_A),-pthread \
 	$(MEASURE_LDLIBS)))
 $(eval $(call fuzz_target,paravisor_hostnotify,\
 	tests/fuzz/paravisor/fuzz_hostnotify.c $(VMM_DIR)/hostnotify.c \
@@ -133,6 +151,14 @@ $(eval $(call fuzz_target,paravisor_control_vmgs,\
 	$(sort $(wildcard vmgs-tools/lib/*.c)),-D_GNU_SOURCE -I$(VMM_DIR) \
 	-Ihostif/include -Ihostif/src -Ivmgs-tools/include -Itests/unit/hostif,\
 	-pthread -lcrypto -lz))
+# The pv bus under a hostile guest's script of packets, memory writes and
+# doorbells, against the fake host end of pipes of the unit tests.
+$(eval $(call fuzz_target,paravisor_pvbus,\
+	tests/fuzz/paravisor/fuzz_pvbus.c tests/unit/paravisor/pvbus_guest.c \
+	$(PVBUS_OBJS:$(OBJ)/%.o=%.c) $(VMM_DIR)/e820.c $(VMM_DIR)/log.c \
+	protocol/src/mantle_ring.c protocol/src/mantle_packet.c \
+	protocol/src/mantle_negotiate.c,-D_GNU_SOURCE -I$(VMM_DIR) \
+	-Iprotocol/include -Iprotocol/glue/user -Itests/unit/paravisor,-pthread))
 $(eval $(call fuzz_target,paravisor_uart,\
 	tests/fuzz/paravisor/fuzz_uart.c $(VMM_DIR)/uart.c,-I$(VMM_DIR),))
 

@@ -94,6 +94,23 @@ static void fix_xsave(struct kvm_cpuid_entry2 *ents, unsigned int n)
 	d0->ecx = size;
 }
 
+/* B+2..B+4: features, bus area and interrupt, doorbell; zero without a
+ * bus (SPEC.md 2). */
+static void add_bus_leaves(struct kvm_cpuid_entry2 *e, uint32_t base,
+			   const struct cpuid_bus *b)
+{
+	int on = b->area_gpa != 0;
+
+	set_leaf(&e[0], base + MTL_CPUID_LEAF_FEATURES, (uint32_t)b->features,
+		 (uint32_t)(b->features >> 32), 0, 0);
+	set_leaf(&e[1], base + MTL_CPUID_LEAF_BUS, (uint32_t)b->area_gpa,
+		 (uint32_t)(b->area_gpa >> 32),
+		 b->ring_log2 & MTL_CPUID_BUS_RING_LOG2_MASK, b->gsi);
+	set_leaf(&e[2], base + MTL_CPUID_LEAF_DOORBELL,
+		 on ? MTL_DOORBELL_PIO : MTL_DOORBELL_NONE,
+		 on ? b->doorbell_port : 0, 0, 0);
+}
+
 int cpuid_build(struct kvm_cpuid_entry2 *ents, unsigned int n, unsigned int cap,
 		const struct cpuid_opts *o)
 {
@@ -134,11 +151,6 @@ int cpuid_build(struct kvm_cpuid_entry2 *ents, unsigned int n, unsigned int cap,
 		 MTL_CPUID_SIG_ECX, MTL_CPUID_SIG_EDX);
 	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_VERSION, MTL_VERSION_1_0,
 		 MTL_VERSION_1_0, MTL_CPUID_BLOCK_REVISION, 0);
-	/* No protocol feature, no pv bus and no doorbell exist yet: those
-	 * leaves read as zero until the pv bus lands. */
-	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_FEATURES, 0, 0, 0, 0);
-	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_BUS, 0, 0, 0, 0);
-	set_leaf(&ents[out++], base + MTL_CPUID_LEAF_DOORBELL,
-		 MTL_DOORBELL_NONE, 0, 0, 0);
-	return (int)out;
+	add_bus_leaves(ents + out, base, &o->bus);
+	return (int)(out + 3);
 }

@@ -13,11 +13,21 @@
 
 #define CPUID_MAX_ENTRIES 256u
 
+/* The pv bus as CPUID B+2..B+4 advertise it; all zero: no bus. */
+struct cpuid_bus {
+	uint64_t features; /* MTL_F_* supported */
+	uint64_t area_gpa; /* bus control area, 4 KiB aligned */
+	uint32_t ring_log2; /* control ring slots, log2 */
+	uint32_t gsi; /* bus interrupt */
+	uint32_t doorbell_port; /* MTL_DOORBELL_PIO port */
+};
+
 struct cpuid_opts {
 	unsigned int apic_id;
 	unsigned int cpus;
 	int tsc_deadline; /* KVM emulates the TSC-deadline timer */
 	uint32_t mantle_base; /* discovery block base leaf */
+	struct cpuid_bus bus;
 };
 
 /*

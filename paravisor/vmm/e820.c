@@ -17,9 +17,9 @@ int e820_build(uint64_t mem, struct e820_entry *out, unsigned int cap)
 	if (mem < (2u << 20) || cap < E820_MAX_ENTRIES)
 		return -1;
 	mem_split(mem, &s);
-	out[n++] = (struct e820_entry){ 0, MEM_EBDA_START, E820_RAM };
-	out[n++] = (struct e820_entry){ MEM_EBDA_START,
-					MEM_BIOS_START - MEM_EBDA_START,
+	out[n++] = (struct e820_entry){ 0, MEM_PVBUS_START, E820_RAM };
+	out[n++] = (struct e820_entry){ MEM_PVBUS_START,
+					MEM_BIOS_START - MEM_PVBUS_START,
 					E820_RESERVED };
 	out[n++] = (struct e820_entry){ MEM_ACPI_START,
 					MEM_HIGH_1M - MEM_ACPI_START,

@@ -2,8 +2,9 @@
 /*
  * The guest-physical memory map and its e820 table (boot_params.e820_table).
  *
- *   0        .. 0x9FC00      RAM (boot structures; the kernel reuses it)
- *   0x9FC00  .. 0xA0000      reserved
+ *   0        .. 0x98000      RAM (boot structures; the kernel reuses it)
+ *   0x98000  .. 0xA0000      reserved: the pv bus control area (pvbus.h)
+ *                            from 0x98000, the EBDA's place at 0x9FC00
  *   0xE0000  .. 0x100000     reserved: ACPI tables
  *   0x100000 .. low_end      RAM, low_end = min(mem, 3 GiB)
  *   3 GiB    .. 4 GiB        hole: IOAPIC, LAPIC, KVM's TSS pages
@@ -18,6 +19,9 @@
 #define E820_RAM 1u
 #define E820_RESERVED 2u
 
+/* Reserved below 640 KiB: the pv bus control area, then the EBDA's place. */
+#define MEM_PVBUS_START 0x98000ull
+#define MEM_PVBUS_END 0x9FC00ull
 #define MEM_EBDA_START 0x9FC00ull
 #define MEM_BIOS_START 0xA0000ull
 #define MEM_ACPI_START 0xE0000ull

@@ -64,6 +64,8 @@ struct machine {
 	struct serial serial;
 	struct pm pm;
 	struct hostnotify *notify; /* interrupt mediation, or NULL */
+	struct pvbus *pvbus; /* the pv bus of this boot (pvbus.h) */
+	struct pipe_backend *pipes; /* host end of pipes, or NULL */
 	struct diag diag;
 	struct measure_log mlog;
 	struct boot_regs regs;

@@ -7,6 +7,7 @@
  */
 #include "machine.h"
 #include "hostnotify.h"
+#include "pvbus.h"
 #include "log.h"
 
 struct machine_dev {
@@ -62,11 +63,35 @@ static void hostnotify_unplug(struct machine *m)
 		hostnotify_detach(m->notify);
 }
 
+/* The pv bus: its area zeroed in guest RAM, its doorbell port, its
+ * interrupt; pipes from the host end when there is one. */
+static void *pvbus_plug(struct machine *m)
+{
+	struct pvbus_config cfg;
+
+	pvbus_config_machine(&cfg, m->ram, m->pay.mem_bytes);
+	cfg.irq_line = irq_line;
+	cfg.irq_ctx = m;
+	cfg.pipes = m->pipes;
+	cfg.worker = 1;
+	m->pvbus = pvbus_create(&cfg);
+	if (!m->pvbus)
+		pv_log("pvbus: cannot set up the bus");
+	return m->pvbus;
+}
+
+static void pvbus_unplug(struct machine *m)
+{
+	pvbus_destroy(m->pvbus);
+	m->pvbus = NULL;
+}
+
 static const struct machine_dev machine_devs[] = {
 	{ &serial_io_ops, com1_plug, com1_unplug },
 	{ &pm_io_ops, pm_plug, NULL },
 	{ &i8042_io_ops, pm_plug, NULL },
 	{ &hostnotify_io_ops, hostnotify_plug, hostnotify_unplug },
+	{ &pvbus_io_ops, pvbus_plug, pvbus_unplug },
 };
 
 #define N_DEVS (sizeof(machine_devs) / sizeof(machine_devs[0]))

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "boot.h"
+#include "cpuid.h"
 
 enum platform_kind {
 	PLATFORM_NESTED,
@@ -59,6 +60,7 @@ struct vm_setup {
 	uint64_t low_size; /* at GPA 0 */
 	uint64_t high_size; /* at MEM_HIGH_BASE, from ram + low_size */
 	uint32_t mantle_cpuid_base;
+	struct cpuid_bus bus; /* the pv bus CPUID advertises */
 };
 
 struct platform_ops {

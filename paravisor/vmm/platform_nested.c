@@ -33,6 +33,7 @@ struct pvm {
 	int tsc_deadline;
 	unsigned int cpus;
 	uint32_t mantle_cpuid_base;
+	struct cpuid_bus bus;
 	struct kvm_cpuid2 *supported;
 };
 
@@ -179,6 +180,7 @@ static struct pvm *nested_vm_create(const struct vm_setup *s, char *err,
 	vm->vm_fd = -1;
 	vm->cpus = s->cpus;
 	vm->mantle_cpuid_base = s->mantle_cpuid_base;
+	vm->bus = s->bus;
 	vm->kvm_fd = open_kvm(err, errlen);
 	if (vm->kvm_fd < 0)
 		goto fail_msg;
@@ -286,6 +288,7 @@ static int set_cpuid(struct pvcpu *v)
 		.cpus = vm->cpus,
 		.tsc_deadline = vm->tsc_deadline,
 		.mantle_base = vm->mantle_cpuid_base,
+		.bus = vm->bus,
 	};
 	size_t sz = sizeof(struct kvm_cpuid2) +
 		    CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);

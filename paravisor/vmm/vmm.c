@@ -10,6 +10,7 @@
 #include "host.h"
 #include "log.h"
 #include "machine.h"
+#include "pvbus.h"
 
 #include "mantle_discovery.h"
 
@@ -84,6 +85,11 @@ static int create_vm(struct machine *m)
 		.low_size = m->split.low_end,
 		.high_size = m->split.high_size,
 		.mantle_cpuid_base = MTL_CPUID_BLOCK_DEFAULT,
+		.bus = { .features = PVBUS_FEATURES,
+			 .area_gpa = PVBUS_AREA_GPA,
+			 .ring_log2 = PVBUS_RING_LOG2,
+			 .gsi = PVBUS_GSI,
+			 .doorbell_port = PVBUS_DOORBELL_PORT },
 	};
 	char err[256];
 
@@ -277,6 +283,7 @@ int vmm_run(const struct vmm_opts *o)
 	m->after_setup = o->after_setup;
 	m->after_setup_arg = o->after_setup_arg;
 	m->notify = o->notify;
+	m->pipes = o->pipes;
 	m->stall_timeout_s = o->stall_timeout_s;
 	pthread_mutex_init(&m->lock, NULL);
 	if (read_payload_header(m, o->mem_max) < 0)

@@ -14,6 +14,7 @@
 
 struct host;
 struct hostnotify;
+struct pipe_backend;
 
 struct vmm_opts {
 	const struct platform_ops *ops;
@@ -26,6 +27,9 @@ struct vmm_opts {
 	void *after_setup_arg;
 	/* The host-notification device (interrupt mediation), or NULL. */
 	struct hostnotify *notify;
+	/* The host end of the guest's pipes (pipe_backend.h), or NULL: the
+	 * pv bus then offers no pipe. */
+	struct pipe_backend *pipes;
 	/* Stop with PV_EXIT_GUEST_STALLED after this many seconds without
 	 * progress of any vCPU (stall.h); 0: no stall watchdog. */
 	unsigned int stall_timeout_s;

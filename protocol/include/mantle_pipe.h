@@ -27,6 +27,17 @@ struct mtl_pipe_data {
 MTL_ASSERT_SIZE(struct mtl_pipe_data, 24);
 MTL_ASSERT_OFFSET(struct mtl_pipe_data, data, 24);
 
+/*
+ * MTL_MSG_PIPE_EOF (paravisor -> guest, header only, no completion): the
+ * host end of the pipe closed. After the data before it the guest's reader
+ * sees end of file; bytes the guest writes afterwards are discarded. The
+ * channel stays open until the guest closes it.
+ */
+
+/* Pipe names travel in the offer's instance_id: the name's bytes (1..15 of
+ * [a-z0-9_-]), NUL-padded to 16 bytes. */
+#define MTL_PIPE_NAME_MAX 15u
+
 /* Check a received pipe data packet of len bytes (already mtl_pkt_check()ed):
  * returns an enum mtl_status. */
 mtl_u32 mtl_pipe_data_check(const struct mtl_pipe_data *p, mtl_u32 len);

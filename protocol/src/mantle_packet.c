@@ -21,6 +21,7 @@ static mtl_u32 msg_size(mtl_u16 type, int *exact)
 		return sizeof(struct mtl_msg_version_response);
 	case MTL_MSG_REQUEST_OFFERS:
 	case MTL_MSG_STORAGE_INFO:
+	case MTL_MSG_PIPE_EOF:
 		return sizeof(struct mtl_pkt_hdr);
 	case MTL_MSG_OFFER:
 		return sizeof(struct mtl_msg_offer);

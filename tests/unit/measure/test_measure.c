@@ -138,9 +138,9 @@ static void test_log_vectors(void **state)
 static void test_e820_event_vector(void **state)
 {
 	static const uint8_t table[80] = {
-		0,    0,    0, 0, 0, 0, 0,    0,    0x00, 0xfc, 0x09, 0, 0, 0,
-		0,    0,    1, 0, 0, 0, 0x00, 0xfc, 0x09, 0,	0,    0, 0, 0,
-		0x00, 0x04, 0, 0, 0, 0, 0,    0,    2,	  0,	0,    0, 0, 0,
+		0,    0,    0, 0, 0, 0, 0,    0,    0x00, 0x80, 0x09, 0, 0, 0,
+		0,    0,    1, 0, 0, 0, 0x00, 0x80, 0x09, 0,	0,    0, 0, 0,
+		0x00, 0x80, 0, 0, 0, 0, 0,    0,    2,	  0,	0,    0, 0, 0,
 		0x0e, 0,    0, 0, 0, 0, 0,    0,    0x02, 0,	0,    0, 0, 0,
 		2,    0,    0, 0, 0, 0, 0x10, 0,    0,	  0,	0,    0, 0, 0,
 		0xf0, 0x0f, 0, 0, 0, 0, 1,    0,    0,	  0,
@@ -156,11 +156,11 @@ static void test_e820_event_vector(void **state)
 	assert_int_equal(log.ev[0].pcr, 1);
 	assert_int_equal(log.ev[0].size, 80);
 	assert_hex(log.ev[0].sha256, 32,
-		   "84fa39c0053ddc6286bac2ed9fc54c5c"
-		   "2d6fe31beb8587edc7c3df53fa640511");
+		   "78b73ffc29a0159c23e86108848a2876"
+		   "fefae5048f589485729ebdc0d733d2c0");
 	assert_hex(log.ev[0].sha384, 48,
-		   "1585d4041d6c546d866ae0d3e1bceec570f3529409a5b500"
-		   "31b40bd296d0e8f4bae4dd830f36496d2816b9bd5c36df49");
+		   "ac6261873e434c28e568db5b16127f1f7d23b15ef89f353e"
+		   "d0e6f8de7061254bdfcad7e4ea8f9e49564dc1d1316fbad8");
 }
 
 static void test_log_full_and_unknown(void **state)

@@ -34,8 +34,9 @@ static void check_e820(uint64_t mem, int want_entries)
 		else
 			assert_int_equal(e[i].type, E820_RESERVED);
 	}
-	/* RAM lost to the reserved holes below 1 MiB: 0x9FC00..0x100000. */
-	assert_int_equal(ram, mem - (0x100000 - 0x9FC00));
+	/* RAM lost to the reserved holes below 1 MiB: 0x98000..0x100000
+	 * (the pv bus area, the EBDA, the ACPI tables). */
+	assert_int_equal(ram, mem - (0x100000 - 0x98000));
 }
 
 static void test_e820(void **state)
@@ -63,9 +64,9 @@ static void test_e820(void **state)
 static void test_e820_encode(void **state)
 {
 	static const uint8_t want_256m[80] = {
-		0,    0,    0, 0, 0, 0, 0,    0,    0x00, 0xfc, 0x09, 0, 0, 0,
-		0,    0,    1, 0, 0, 0, 0x00, 0xfc, 0x09, 0,	0,    0, 0, 0,
-		0x00, 0x04, 0, 0, 0, 0, 0,    0,    2,	  0,	0,    0, 0, 0,
+		0,    0,    0, 0, 0, 0, 0,    0,    0x00, 0x80, 0x09, 0, 0, 0,
+		0,    0,    1, 0, 0, 0, 0x00, 0x80, 0x09, 0,	0,    0, 0, 0,
+		0x00, 0x80, 0, 0, 0, 0, 0,    0,    2,	  0,	0,    0, 0, 0,
 		0x0e, 0,    0, 0, 0, 0, 0,    0,    0x02, 0,	0,    0, 0, 0,
 		2,    0,    0, 0, 0, 0, 0x10, 0,    0,	  0,	0,    0, 0, 0,
 		0xf0, 0x0f, 0, 0, 0, 0, 1,    0,    0,	  0,
