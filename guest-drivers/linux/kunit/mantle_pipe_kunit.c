@@ -107,11 +107,24 @@ static void pipe_packets_hostile(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mpipe_unpack(p, 16, &got), -EBADMSG);
 }
 
+/* PIPE_EOF: a bare header without flags; anything else is malformed. */
+static void pipe_eof(struct kunit *test)
+{
+	struct mtl_pkt_hdr h = { .type = MTL_MSG_PIPE_EOF, .len8 = 2 };
+	u32 got;
+
+	KUNIT_EXPECT_EQ(test, mtl_pkt_check(&h, sizeof(h)), (u32)MTL_STATUS_OK);
+	KUNIT_EXPECT_EQ(test, mpipe_unpack(&h, sizeof(h), &got), 1);
+	h.flags = MTL_PKT_F_COMPLETION;
+	KUNIT_EXPECT_EQ(test, mpipe_unpack(&h, sizeof(h), &got), -EBADMSG);
+}
+
 static struct kunit_case mantle_pipe_cases[] = {
 	KUNIT_CASE(pipe_names_accepted),
 	KUNIT_CASE(pipe_names_refused),
 	KUNIT_CASE(pipe_packets_round_trip),
 	KUNIT_CASE(pipe_packets_hostile),
+	KUNIT_CASE(pipe_eof),
 	{}
 };
 

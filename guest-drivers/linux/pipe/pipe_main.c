@@ -180,13 +180,15 @@ static int rx_fill(struct mpipe *p)
 	rc = mantle_channel_recv(p->mdev, p->rx_pkt, MPIPE_PKT_MAX, &len);
 	if (rc == -EAGAIN)
 		return rc;
-	if (rc == 0 && mpipe_unpack(p->rx_pkt, len, &n) == 0) {
+	if (rc == 0)
+		rc = mpipe_unpack(p->rx_pkt, len, &n);
+	if (rc == 0) {
 		p->rx_len = n;
 		p->rx_off = 0;
 		return 0;
 	}
-	/* Broken, closed or a malformed packet: the stream ends here. */
-	if (rc == 0 || rc == -EBADMSG)
+	/* PIPE_EOF, broken, closed or a malformed packet: the stream ends. */
+	if (rc == -EBADMSG)
 		dev_err(&p->mdev->dev, "pipe %s: malformed data packet\n",
 			p->name);
 	p->eof = true;

@@ -58,7 +58,10 @@ u32 mpipe_pack(struct mtl_pipe_data *p, u32 n)
 int mpipe_unpack(const void *pkt, u32 len, u32 *n)
 {
 	const struct mtl_pipe_data *p = pkt;
+	const struct mtl_pkt_hdr *h = pkt;
 
+	if (len == sizeof(*h) && h->type == MTL_MSG_PIPE_EOF && h->flags == 0)
+		return 1;
 	if (len < sizeof(*p) || p->hdr.type != MTL_MSG_PIPE_DATA ||
 	    p->hdr.flags != 0)
 		return -EBADMSG;

@@ -14,7 +14,7 @@
 
 #include "mantle_pipe.h"
 
-#define MPIPE_NAME_MAX 15
+#define MPIPE_NAME_MAX MTL_PIPE_NAME_MAX
 
 /* 0 and name (NUL-terminated) filled; -EINVAL for anything but a valid,
  * NUL-padded name. */
@@ -27,8 +27,8 @@ u32 mpipe_payload_max(u32 max_record);
  * the padding; returns the packet's length (a multiple of 8). */
 u32 mpipe_pack(struct mtl_pipe_data *p, u32 n);
 
-/* A received packet (mtl_pkt_check()ed): 0 and *n its data bytes, or
- * -EBADMSG. */
+/* A received packet (mtl_pkt_check()ed): 0 and *n its data bytes for
+ * PIPE_DATA, 1 for PIPE_EOF (the host end closed), or -EBADMSG. */
 int mpipe_unpack(const void *pkt, u32 len, u32 *n);
 
 #endif /* MANTLE_PIPE_MSG_H */
