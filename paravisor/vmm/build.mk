@@ -31,11 +31,12 @@ $(PVBUS_OBJS): CFLAGS += -pthread
 # The host control channel (control*.c) links the paravisor side of hostif
 # and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
 # is read after this file.
-VMM_CTL_OBJS := $(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_vmgs.o
+VMM_CTL_OBJS := $(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_vmgs.o \
+	$(OBJ)/$(VMM_DIR)/control_pipe.o
 VMM_CTL_LIBS := $(BUILD)/lib/libhostif_pv.a $(BUILD)/lib/libvmgs.a
 $(VMM_CTL_OBJS) $(OBJ)/$(VMM_DIR)/main.o: CPPFLAGS += -Ihostif/include \
 	-Ivmgs-tools/include
-$(OBJ)/$(VMM_DIR)/control.o: CFLAGS += -pthread
+$(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_pipe.o: CFLAGS += -pthread
 
 # POSIX/Linux interfaces (pthread_kill, O_CLOEXEC, signalfd) under -std=c11.
 $(OBJ)/$(VMM_DIR)/%.o: CPPFLAGS += -D_GNU_SOURCE -Iprotocol/include \
@@ -126,6 +127,16 @@ $(eval $(call unit_test,paravisor_control_vmgs,\
 	$(OBJ)/tests/unit/hostif/pair.o $(BUILD)/lib/libhostif_pv.a \
 	$(BUILD)/lib/libhostif_host.a $(BUILD)/lib/libvmgs.a,\
 	-pthread -lcrypto -lz))
+
+# The pipe backend over the control channel: a fake pipe device, the real
+# hostif server and real Unix sockets (tests/unit/hostif/pair.c).
+$(VMM_UT)/test_control_pipe.o: CPPFLAGS += -Ihostif/include \
+	-Ivmgs-tools/include -Itests/unit/hostif
+$(eval $(call unit_test,paravisor_control_pipe,\
+	$(VMM_UT)/test_control_pipe.o $(OBJ)/$(VMM_DIR)/control_pipe.o \
+	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/tests/unit/hostif/pair.o \
+	$(BUILD)/lib/libhostif_pv.a $(BUILD)/lib/libhostif_host.a \
+	$(BUILD)/lib/libvmgs.a,-pthread -lcrypto -lz))
 
 # Fuzz targets for the two parsers of hostile input.
 $(eval $(call fuzz_target,paravisor_payload,\
