@@ -261,6 +261,11 @@ static int tx_next(struct pipe_chan *pc)
 	uint32_t len;
 	int r = mtl_ring_read(&ch->g2p, pc->tx_rec, sizeof(pc->tx_rec), &len);
 
+	/* Empty: ask for the guest's next doorbell (event index), then
+	 * look once more (SPEC.md 6.1). */
+	if (r == MTL_RING_EMPTY && mtl_ring_want_data(&ch->g2p))
+		r = mtl_ring_read(&ch->g2p, pc->tx_rec, sizeof(pc->tx_rec),
+				  &len);
 	if (r == MTL_RING_EMPTY)
 		return 0;
 	if (r != MTL_RING_OK) {
