@@ -220,8 +220,8 @@ static void port_closed(void *port, const char *why)
 	notify = rx_flush(pc);
 	open = ch->state == PVB_CH_OPEN;
 	pthread_mutex_unlock(&ch->lock);
-	pv_log("pvbus: pipe channel %u: host end closed: %s", ch->id,
-	       why ? why : "?");
+	pvbus_note(ch->bus, "pipe channel %u: host end closed: %s", ch->id,
+		   why ? why : "?");
 	after_unlock(pc, notify, 0);
 	/* A writer blocked on its full ring is drained (and discarded). */
 	if (open)
