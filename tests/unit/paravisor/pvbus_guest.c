@@ -58,6 +58,8 @@ size_t pipe_backend_send(struct pipe_backend *b, unsigned idx, const void *buf,
 void pipe_backend_grant(struct pipe_backend *b, unsigned idx, size_t bytes)
 {
 	pthread_mutex_lock(&b->lock);
+	if (!b->pipe[idx].open)
+		abort(); /* a grant after pipe_backend_close() */
 	b->pipe[idx].granted += bytes;
 	pthread_mutex_unlock(&b->lock);
 }
