@@ -173,6 +173,20 @@ $(eval $(call fuzz_target,paravisor_pvbus,\
 $(eval $(call fuzz_target,paravisor_uart,\
 	tests/fuzz/paravisor/fuzz_uart.c $(VMM_DIR)/uart.c,-I$(VMM_DIR),))
 
+# The pv bus from inside a Linux guest without a driver: a test-only static
+# probe (CPUID, /dev/mem, OUT to the doorbell, protocol/src's ring code) run
+# from rc.d, one boot. Built like the guest tools (never sanitized).
+PVBUS_PROBE := $(BUILD)/test/guest-tools/pvbus-probe
+ALL_TARGETS += $(PVBUS_PROBE)
+$(PVBUS_PROBE): tests/integration/pvbus_probe.c protocol/src/mantle_ring.c \
+		protocol/src/mantle_negotiate.c protocol/src/mantle_packet.c \
+		$(PROTO_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_TOOL_CFLAGS) -D_GNU_SOURCE -Iprotocol/include \
+		-Iprotocol/glue/user -static-pie $(filter %.c,$^) -o $@ \
+		-Wl,-z,relro,-z,now
+INTEGRATION_TESTS += tests/integration/paravisor_pvbus.sh
+
 # Issue 11 item 4: a halted Linux guest ends mantle run through the stall
 # watchdog (exit 8), about 2.5 minutes.
 INTEGRATION_TESTS += tests/integration/paravisor_stall.sh

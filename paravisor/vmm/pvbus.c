@@ -88,8 +88,12 @@ static void on_version(struct pvbus *b, const void *pkt, uint32_t len)
 	 * packets after this answer on. */
 	b->version = resp.version;
 	b->features = resp.features;
-	if (b->features & MTL_F_EVENT_IDX)
+	if (b->features & MTL_F_EVENT_IDX) {
 		b->ctl_g2p.flags = b->ctl_p2g.flags = MTL_RING_F_EVENT_IDX;
+		/* The guest's next request is wanted: from now on the
+		 * guest rings only when data_event says so. */
+		mtl_ring_want_data(&b->ctl_g2p);
+	}
 	pvbus_count(b, PVB_NEGOTIATED, 1);
 }
 
@@ -314,8 +318,13 @@ static void ctl_service(struct pvbus *b)
 			break; /* the guest's doorbell after reading resumes */
 		r = mtl_ring_read(&b->ctl_g2p, b->ctl_buf, sizeof(b->ctl_buf),
 				  &len);
-		if (r == MTL_RING_EMPTY)
+		if (r == MTL_RING_EMPTY) {
+			/* Going idle: ask for the next doorbell (event
+			 * index), then look once more. */
+			if (mtl_ring_want_data(&b->ctl_g2p))
+				continue;
 			break;
+		}
 		if (r != MTL_RING_OK) {
 			b->ctl_broken = 1;
 			pvbus_error(b, PVB_E_CTL_RING,

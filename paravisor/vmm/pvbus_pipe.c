@@ -9,8 +9,9 @@
  * into private memory and handed to pipe_backend_send(); when it takes less
  * than offered, the rest of the record is kept and the ring is not read
  * further until the backend's tx_ready(), so the guest's writer blocks on
- * its full ring. The send runs outside the channel lock (the channel is
- * "busy" meanwhile).
+ * its full ring. One thread at a time consumes the ring ("pumping"); the
+ * send, the grant and the interrupt run outside the channel lock, the
+ * channel "busy" meanwhile, and a close waits until it is not.
  *
  * Host -> guest: the backend delivers bytes (rx) only within the window
  * granted, so a buffer of PIPE_WINDOW always has room for them. They go
@@ -44,6 +45,7 @@ struct pipe_chan {
 	int connected; /* pipe_backend_open() succeeded, not yet closed */
 	int host_closed; /* the backend's closed(): EOF to the guest */
 	int eof_sent;
+	int pumping; /* a thread consumes the G2P ring (one at a time) */
 	int tx_again; /* a doorbell came while the pump was busy */
 	int tx_blocked; /* the backend took less; wait for tx_ready */
 	uint64_t ready_gen; /* tx_ready calls, against lost wake-ups */
@@ -61,6 +63,7 @@ static void pipe_reset_state(struct pipe_chan *pc)
 	pc->connected = 0;
 	pc->host_closed = 0;
 	pc->eof_sent = 0;
+	pc->pumping = 0;
 	pc->tx_again = 0;
 	pc->tx_blocked = 0;
 	pc->tx_off = pc->tx_left = 0;
@@ -220,8 +223,8 @@ static void port_closed(void *port, const char *why)
 	notify = rx_flush(pc);
 	open = ch->state == PVB_CH_OPEN;
 	pthread_mutex_unlock(&ch->lock);
-	pv_log("pvbus: pipe channel %u: host end closed: %s", ch->id,
-	       why ? why : "?");
+	pvbus_note(ch->bus, "pipe channel %u: host end closed: %s", ch->id,
+		   why ? why : "?");
 	after_unlock(pc, notify, 0);
 	/* A writer blocked on its full ring is drained (and discarded). */
 	if (open)
@@ -261,6 +264,11 @@ static int tx_next(struct pipe_chan *pc)
 	uint32_t len;
 	int r = mtl_ring_read(&ch->g2p, pc->tx_rec, sizeof(pc->tx_rec), &len);
 
+	/* Empty: ask for the guest's next doorbell (event index), then
+	 * look once more (SPEC.md 6.1). */
+	if (r == MTL_RING_EMPTY && mtl_ring_want_data(&ch->g2p))
+		r = mtl_ring_read(&ch->g2p, pc->tx_rec, sizeof(pc->tx_rec),
+				  &len);
 	if (r == MTL_RING_EMPTY)
 		return 0;
 	if (r != MTL_RING_OK) {
@@ -347,21 +355,27 @@ static void pipe_doorbell(struct pvbus_chan *ch)
 			    "doorbell for channel %u, not open", ch->id);
 		return;
 	}
+	/* Busy until the grant below is out: a close waits for it, so the
+	 * backend never sees a grant after pipe_backend_close(). */
+	ch->busy++;
 	pvbus_chan_reattach(ch);
 	notify = rx_flush(pc);
-	if (ch->busy) {
+	if (pc->pumping) {
 		pc->tx_again = 1; /* the pump running elsewhere goes on */
 	} else {
-		ch->busy++;
+		pc->pumping = 1;
 		do {
 			pc->tx_again = 0;
 			notify |= tx_pump(pc);
 		} while (pc->tx_again && ch->state == PVB_CH_OPEN);
-		pvbus_chan_unbusy(ch);
+		pc->pumping = 0;
 	}
 	grant = grant_due(pc);
 	pthread_mutex_unlock(&ch->lock);
 	after_unlock(pc, notify, grant);
+	pthread_mutex_lock(&ch->lock);
+	pvbus_chan_unbusy(ch);
+	pthread_mutex_unlock(&ch->lock);
 }
 
 /* --- open, close, reset -------------------------------------------------- */

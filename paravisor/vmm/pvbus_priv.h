@@ -144,6 +144,10 @@ void pvbus_count(struct pvbus *b, enum pvbus_count c, uint64_t n);
 /* Count a protocol error and log it, rate-limited. */
 void pvbus_error(struct pvbus *b, enum pvbus_err e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An event worth a line that the guest or host can repeat: rate-limited
+ * with the errors, not counted. */
+void pvbus_note(struct pvbus *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void pvbus_stat_init(struct pvbus *b);
 
 /* pvbus_work.c */

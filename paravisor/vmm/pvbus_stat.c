@@ -130,6 +130,20 @@ void pvbus_error(struct pvbus *b, enum pvbus_err e, const char *fmt, ...)
 		pv_log("pvbus: %s: %s", err_names[e], msg);
 }
 
+void pvbus_note(struct pvbus *b, const char *fmt, ...)
+{
+	uint64_t suppressed;
+	char msg[256];
+	va_list ap;
+
+	if (!limit_take(&b->limit, &suppressed))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pv_log("pvbus: %s", msg);
+}
+
 void pvbus_stats(struct pvbus *b, struct pvbus_stats *out)
 {
 	for (unsigned int i = 0; i < PVB_COUNT_NR; i++)

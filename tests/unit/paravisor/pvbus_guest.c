@@ -58,6 +58,8 @@ size_t pipe_backend_send(struct pipe_backend *b, unsigned idx, const void *buf,
 void pipe_backend_grant(struct pipe_backend *b, unsigned idx, size_t bytes)
 {
 	pthread_mutex_lock(&b->lock);
+	if (!b->pipe[idx].open)
+		abort(); /* a grant after pipe_backend_close() */
 	b->pipe[idx].granted += bytes;
 	pthread_mutex_unlock(&b->lock);
 }
@@ -154,8 +156,9 @@ void tg_ctl_send(struct tg *g, const void *pkt, uint32_t len)
 {
 	if (mtl_ring_write(&g->ctl_tx, pkt, len, NULL, 0) != MTL_RING_OK)
 		abort();
-	mtl_ring_flush(&g->ctl_tx);
-	pvbus_doorbell(g->bus, MTL_CHANNEL_CONTROL);
+	/* As a guest does: ring only when the paravisor wants it. */
+	if (mtl_ring_flush(&g->ctl_tx))
+		pvbus_doorbell(g->bus, MTL_CHANNEL_CONTROL);
 }
 
 int tg_ctl_recv(struct tg *g, void *buf, uint32_t *len)
@@ -290,8 +293,8 @@ int tg_pipe_write(struct tg *g, struct tg_chan *c, uint32_t id,
 	p->byte_count = n;
 	memcpy(p->data, data, n);
 	r = mtl_ring_write(&c->tx, p, size, NULL, 0);
-	mtl_ring_flush(&c->tx);
-	pvbus_doorbell(g->bus, id);
+	if (mtl_ring_flush(&c->tx))
+		pvbus_doorbell(g->bus, id);
 	return r;
 }
 

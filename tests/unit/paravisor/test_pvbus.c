@@ -167,6 +167,25 @@ static void test_offers(void **state)
 	assert_int_equal(tg_ctl_recv(g, buf, &len), -1);
 }
 
+/* With event indices the guest rings only when the paravisor asked: every
+ * request of a sequence is still answered. */
+static void test_ctl_event_idx(void **state)
+{
+	struct tg *g = *state;
+	struct mtl_pkt_hdr h = { MTL_MSG_REQUEST_OFFERS, 0, 2, 0, 1 };
+	uint64_t buf[64];
+	uint32_t len;
+
+	negotiated(g, MTL_F_EVENT_IDX);
+	for (int i = 0; i < 10; i++) {
+		tg_ctl_send(g, &h, sizeof(h));
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(tg_ctl_recv(g, buf, &len), 0);
+	}
+	assert_int_equal(tg_chan_msg(g, MTL_MSG_CLOSE_CHANNEL, 1),
+			 MTL_STATUS_CHANNEL_STATE);
+}
+
 static void test_no_backend_no_offers(void **state)
 {
 	struct tg g;
@@ -624,6 +643,7 @@ int main(void)
 		T(test_negotiate_refused_then_ok),
 		T(test_before_negotiation),
 		T(test_offers),
+		T(test_ctl_event_idx),
 		cmocka_unit_test(test_no_backend_no_offers),
 		T(test_open_ok),
 		T(test_open_unknown_channel),

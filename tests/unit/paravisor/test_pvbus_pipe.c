@@ -100,6 +100,19 @@ static void test_tx(void **state)
 	assert_int_equal(f->g.be.pipe[1].nsent, 0);
 }
 
+/* A guest that rings only when the ring code says so (event indices
+ * under setup_small): every packet is taken without any other kick. */
+static void test_tx_notified(void **state)
+{
+	struct fx *f = *state;
+	struct tg_pipe *p = &f->g.be.pipe[0];
+
+	for (unsigned int i = 1; i <= 40; i++) {
+		tg_pipe_write(&f->g, &f->c, 1, "12345", 5);
+		assert_int_equal(p->nsent, 5 * i);
+	}
+}
+
 /* The backend takes 3 bytes: the rest of the record waits, and the ring
  * is not read further, until tx_ready. */
 static void test_tx_partial(void **state)
@@ -441,6 +454,8 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define S(f) cmocka_unit_test_setup_teardown(f, setup_small, teardown)
 		T(test_tx),
+		T(test_tx_notified),
+		S(test_tx_notified),
 		T(test_tx_partial),
 		T(test_tx_ring_full),
 		S(test_tx_partial),
