@@ -39,3 +39,7 @@ GUEST_IMAGE_DEPS += $(GUEST_KO_STAMP)
 ALL_TARGETS += $(GUEST_KO_STAMP)
 
 KUNIT_TESTS += guest-drivers/linux/kunit/run-kunit.sh
+# One nested boot each: the bus (negotiation, reload, version refusal) and
+# pipes end to end (8 MiB each way, EOF, reload, power-off flush).
+INTEGRATION_TESTS += tests/integration/pvbus_guest.sh \
+	tests/integration/pvbus_pipe.sh
