@@ -39,7 +39,8 @@ GUEST_IMAGE_DEPS += $(GUEST_KO_STAMP)
 ALL_TARGETS += $(GUEST_KO_STAMP)
 
 KUNIT_TESTS += guest-drivers/linux/kunit/run-kunit.sh
-# One nested boot each: the bus (negotiation, reload, version refusal) and
+# One nested boot each: the bus under a hostile guest (sysfs, faults counted
+# by the paravisor, version refusal, broken control ring) and
 # pipes end to end (8 MiB each way, EOF, reload, power-off flush).
-INTEGRATION_TESTS += tests/integration/pvbus_guest.sh \
+INTEGRATION_TESTS += tests/integration/pvbus_hostile.sh \
 	tests/integration/pvbus_pipe.sh
