@@ -38,6 +38,14 @@ $(GUEST_KO_STAMP): $(KERNEL_STAMP) $(GUEST_KO_SRCS)
 GUEST_IMAGE_DEPS += $(GUEST_KO_STAMP)
 ALL_TARGETS += $(GUEST_KO_STAMP)
 
+# Test-only static tools, beside the test modules (lib.sh installs them in
+# /usr/bin of test images only).
+GUEST_TEST_TOOLS := build/guest-test-pack/bin/mantle-pipe-test
+ALL_TARGETS += $(GUEST_TEST_TOOLS)
+build/guest-test-pack/bin/mantle-pipe-test: guest-drivers/linux/test/mantle-pipe-test.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_TOOL_CFLAGS) -D_GNU_SOURCE -static-pie $< -o $@ -Wl,-z,relro,-z,now
+
 KUNIT_TESTS += guest-drivers/linux/kunit/run-kunit.sh
 # One nested boot each: the bus under a hostile guest (sysfs, faults counted
 # by the paravisor, version refusal, broken control ring) and

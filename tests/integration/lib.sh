@@ -33,15 +33,18 @@ guest_initrd_with() {
 
 # guest_initrd_with_test_pack OUT FILE...: as guest_initrd_with, plus the
 # test-only guest modules (build/guest-test-pack/*.ko, e.g.
-# mantle_bus_hostile.ko) in /lib/mantle-test/ (never in the driver pack).
+# mantle_bus_hostile.ko) in /lib/mantle-test/ and the test tools
+# (build/guest-test-pack/bin/*, e.g. mantle-pipe-test) in /usr/bin (never in
+# the driver pack or the product image).
 guest_initrd_with_test_pack() {
 	_gt_out=$1
 	shift
 	rcd_overlay "$TESTTMP/overlay.cpio.gz" "$@"
 	_gt_d=$TESTTMP/testpack.$$
 	rm -rf "$_gt_d"
-	mkdir -p "$_gt_d/lib/mantle-test"
+	mkdir -p "$_gt_d/lib/mantle-test" "$_gt_d/usr/bin"
 	cp "${GUEST_TEST_PACK:-build/guest-test-pack}"/*.ko "$_gt_d/lib/mantle-test/"
+	cp "${GUEST_TEST_PACK:-build/guest-test-pack}"/bin/* "$_gt_d/usr/bin/"
 	scripts/mkcpio.sh "$_gt_d" "$TESTTMP/testpack.cpio.gz"
 	cat "$BUILD/guest/initramfs.cpio.gz" "$TESTTMP/overlay.cpio.gz" \
 		"$TESTTMP/testpack.cpio.gz" >"$_gt_out"

@@ -2,7 +2,10 @@
 # A guest that breaks the pv bus protocol, in one nested boot, with two host
 # pipes (good, victim) served by an echo server on the host:
 #  1. the bus as the driver pack left it: version, one device per pipe with
-#     its sysfs attributes (class, instance id = the name, modalias);
+#     its sysfs attributes (class, instance id = the name, modalias); the
+#     good pipe under mantle-pipe-test (test pack): O_NONBLOCK, poll,
+#     back-pressure until every buffer is full, an interrupted blocking
+#     write, every byte back in order;
 #  2. mantle_bus_hostile.ko (test pack) rings doorbells of unknown channels,
 #     sends malformed control packets and bad opens, and writes garbage into
 #     the rings of the victim channel (unbound from mantle_pipe first): the
@@ -69,6 +72,7 @@ echo_good() {
 	exec 3>&-
 }
 echo_good before
+mantle-pipe-test $good | sed 's/^/hb: /'
 echo "chan$victim" >/sys/bus/mantle/drivers/mantle_pipe/unbind && echo "hb: victim unbound"
 insmod /lib/mantle-test/mantle_bus_hostile.ko target=$victim
 echo "hb: hostile insmod exit $?"
@@ -108,6 +112,13 @@ grep -Eq '^hb: dev class=3 id=676f6f64000000000000000000000000 alias=mantle:c000
 grep -Eq '^hb: dev class=3 id=76696374696d00000000000000000000 alias=mantle:c0003 chan=[0-9]+ driver=mantle_pipe$' "$out" ||
 	fail "no victim pipe device with the expected sysfs attributes"
 want "before echo=before"
+for m in "ok empty: EAGAIN, POLLOUT only" "ok echo: poll woke, ping came back" \
+	"ok blocking write into a full pipe interrupted (EINTR)" "done"; do
+	want "mantle-pipe-test: $m"
+done
+grep -Eq '^hb: mantle-pipe-test: ok back-pressure: EAGAIN after [0-9]+ bytes, not POLLOUT$' "$out" &&
+	grep -Eq '^hb: mantle-pipe-test: ok [0-9]+ bytes came back in order, none lost or repeated$' "$out" ||
+	fail "pipe back-pressure or ordering"
 want "victim unbound"
 want "hostile insmod exit 0"
 for s in "doorbells for 4 unknown channels" "control unknown type: 0" \
