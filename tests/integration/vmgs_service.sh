@@ -5,7 +5,8 @@
 # run opens it without writing a byte; a damaged one is refused (exit 5),
 # never reformatted. vmgstool checks the file offline after every run.
 # Run a also offers two --pipe pipes (hostif 1.1): the paravisor lists them
-# at start-up; no guest opens them (no guest driver in this image).
+# at start-up; the guest's mantle_pipe opens both at probe, and the host
+# refuses both (nobody listens on their sockets).
 . tests/integration/lib.sh
 . tests/integration/paravisor_common.sh
 . tests/integration/vmgs_common.sh
@@ -26,9 +27,9 @@ grep -aq "mantle-paravisor: pipe 0: 'demo' (the host's pipe 0)" "$TESTTMP/a.log"
 	{ pv_show_log a; fail "the paravisor did not list the host's pipes"; }
 grep -aq '^mantle: pipe demo: relayed to the unix socket' "$TESTTMP/a.log" ||
 	fail "the host did not log its pipe"
-grep -aq 'mantle-paravisor: pipes: opens=0 .*(at exit)' "$TESTTMP/a.log" &&
-	grep -aq '^mantle: hostif host: .*pipe_opens=0 ' "$TESTTMP/a.log" ||
-	fail "no pipe counters at exit"
+grep -aq 'mantle-paravisor: pipes: opens=2 .*host_closes=2 .*(at exit)' "$TESTTMP/a.log" &&
+	grep -aq '^mantle: hostif host: .*pipe_opens=2 pipe_refused=2 ' "$TESTTMP/a.log" ||
+	{ pv_show_log a; fail "no pipe counters at exit"; }
 grep -aq 'mantle-paravisor: vmgs: formatted: formatted an all-zero VMGS of 4194304 bytes' "$TESTTMP/a.log" ||
 	{ pv_show_log a; fail "the paravisor did not format the new VMGS"; }
 grep -aq '^mantle: paravisor (hostif LOG 0): vmgs: formatted' "$TESTTMP/a.log" ||
