@@ -3,7 +3,8 @@
 # (mantle run --pipe data=SOCKET) <-> the paravisor's pipe device <-> the pv
 # bus <-> /dev/mantle-pipe-data in the guest (mantle_pipe.ko).
 #  1. 8 MiB each way at once, bit-exact (sha256 on both ends);
-#  2. the host closes its end: the guest's reader sees end of file;
+#  2. the host closes its end: the guest's reader sees end of file; the next
+#     open() of the device opens the channel again (a new host connection);
 #  3. the modules unload and reload three times (the host sees a connection
 #     per channel open), then data flows both ways again;
 #  4. the guest's last bytes are written just before power-off: they reach
@@ -45,7 +46,7 @@ while True:
     else:
         c.sendall(b"hello %d\n" % k)
         got = bytearray()
-        if k == 4:
+        if k == 5:
             # An idle channel, then a ping: the doorbell must wake the
             # paravisor (and the interrupt the guest) for the pong.
             while not got.endswith(b"ping\n"):
@@ -54,7 +55,7 @@ while True:
                     break
                 got += b
             c.sendall(b"pong\n")
-            log.write("host: conn 4 ping -> pong\n")
+            log.write("host: conn 5 ping -> pong\n")
         while True:
             b = c.recv(65536)
             if not b:
@@ -84,6 +85,9 @@ echo "pipe: h2g bytes=$(wc -c </tmp/in) sha=$(sha256sum </tmp/in | cut -d' ' -f1
 # The host closed after taking 8 MiB: end of file, no more bytes.
 timeout 60 cat $dev >/tmp/rest
 echo "pipe: eof rc=$? rest=$(wc -c </tmp/rest)"
+# Opening the device after the end of its stream opens the channel again:
+# the host sees a new connection.
+echo "pipe: reopen read=$(timeout 60 head -c 8 $dev | tr '\n' .)"
 i=0
 while [ $i -lt 3 ]; do
 	i=$((i + 1))
@@ -126,10 +130,11 @@ grep -qx "pipe: eof rc=0 rest=0" "$out" || fail "no end of file after the host c
 for i in 1 2 3; do
 	grep -qx "pipe: reload $i ok" "$out" || fail "unload/reload $i failed"
 done
-grep -qx "host: conn 4" "$hl" || fail "the host did not see a connection per reload"
-grep -qx "pipe: again read=hello 4." "$out" || fail "no host data after the reloads"
+grep -qx "pipe: reopen read=hello 2." "$out" || fail "opening the device after EOF did not reconnect"
+grep -qx "host: conn 5" "$hl" || fail "the host did not see a connection per reload"
+grep -qx "pipe: again read=hello 5." "$out" || fail "no host data after the reloads"
 grep -qx "pipe: pong=pong." "$out" || fail "no answer on an idle channel (a notification was lost)"
-grep -qF "host: conn 4 received b'ping\\nagain, last words\\n'" "$hl" ||
+grep -qF "host: conn 5 received b'ping\\nagain, last words\\n'" "$hl" ||
 	fail "the guest's last bytes before power-off did not reach the host"
 grep -qx "pipe: kernel-trouble=0" "$out" || fail "kernel warnings in the guest"
 echo "pipe: 8 MiB each way bit-exact, EOF, reload x3, data again, last bytes before power-off delivered"
