@@ -104,14 +104,64 @@ static size_t madt_len(unsigned int cpus)
 	       MADT_LAPIC_NMI_LEN;
 }
 
+/* One device of \_SB_: its name, _HID (an EISA id, or a string when
+ * eisa is NULL), _UID and _CRS resource template (ending in its EndTag). */
+struct dsdt_dev {
+	uint32_t bit; /* ACPI_DEV_* */
+	const char *name;
+	const char *eisa;
+	const char *hid;
+	unsigned int uid;
+	const uint8_t *res;
+	uint8_t res_len;
+};
+
+/* IO (Decode16, 0x3F8, 0x3F8, 0, 8), IRQNoFlags () {4}, EndTag. */
+static const uint8_t com1_res[] = { 0x47, 0x01, 0xF8, 0x03, 0xF8, 0x03, 0x00,
+				    0x08, 0x22, 0x10, 0x00, 0x79, 0x00 };
+/* IO (Decode16, 0x505, 0x505, 1, 1), EndTag: Linux's pvpanic-mmio binds
+ * "QEMU0001" and takes its port from here. */
+static const uint8_t pvpanic_res[] = { 0x47, 0x01, 0x05, 0x05, 0x05,
+				       0x05, 0x01, 0x01, 0x79, 0x00 };
+
+static const struct dsdt_dev dsdt_devs[] = {
+	{ ACPI_DEV_COM1, "COM1", "PNP0501", NULL, 1, com1_res,
+	  sizeof(com1_res) },
+	{ ACPI_DEV_PVPANIC, "PEVT", NULL, "QEMU0001", 0, pvpanic_res,
+	  sizeof(pvpanic_res) },
+};
+
+/* Device (name) { _HID, _UID, _CRS } appended to sb. */
+static void dsdt_device(struct aml *sb, const struct dsdt_dev *d)
+{
+	static const uint8_t buffer_op[] = { 0x11 };
+	static const uint8_t device_op[] = { 0x5B, 0x82 };
+	uint8_t b_crs[32], b_dev[128];
+	uint8_t size_enc[2] = { 0x0A, d->res_len };
+	struct aml crs, dev;
+
+	aml_init(&crs, b_crs, sizeof(b_crs));
+	aml_bytes(&crs, d->res, d->res_len);
+
+	aml_init(&dev, b_dev, sizeof(b_dev));
+	aml_name(&dev, "_HID");
+	if (d->eisa)
+		aml_integer(&dev, aml_eisaid(d->eisa));
+	else
+		aml_string(&dev, d->hid);
+	aml_name(&dev, "_UID");
+	aml_integer(&dev, d->uid);
+	aml_name(&dev, "_CRS");
+	aml_package_op(&dev, buffer_op, 1, size_enc, 2, &crs);
+	aml_package_op(sb, device_op, 2, d->name, 4, &dev);
+}
+
 /* The DSDT body: \_S5 and the devices. Returns its length, 0 on overflow. */
 static size_t dsdt_body(const struct acpi_config *cfg, uint8_t *out, size_t cap)
 {
-	uint8_t b_s5[16], b_crs[32], b_dev[128], b_sb[192];
-	struct aml top, s5, crs, dev, sb;
+	uint8_t b_s5[16], b_sb[384];
+	struct aml top, s5, sb;
 	static const uint8_t package_op[] = { 0x12 };
-	static const uint8_t buffer_op[] = { 0x11 };
-	static const uint8_t device_op[] = { 0x5B, 0x82 };
 	static const uint8_t scope_op[] = { 0x10 };
 
 	aml_init(&top, out, cap);
@@ -123,29 +173,12 @@ static size_t dsdt_body(const struct acpi_config *cfg, uint8_t *out, size_t cap)
 	aml_name(&top, "_S5_");
 	aml_package_op(&top, package_op, 1, "\x02", 1, &s5);
 
-	if (cfg->devices & ACPI_DEV_COM1) {
-		/* IO (Decode16, 0x3F8, 0x3F8, 0, 8), IRQNoFlags () {4},
-		 * EndTag: a resource template buffer. */
-		static const uint8_t res[] = { 0x47, 0x01, 0xF8, 0x03, 0xF8,
-					       0x03, 0x00, 0x08, 0x22, 0x10,
-					       0x00, 0x79, 0x00 };
-		uint8_t size_enc[2] = { 0x0A, sizeof(res) };
-
-		aml_init(&crs, b_crs, sizeof(b_crs));
-		aml_bytes(&crs, res, sizeof(res));
-
-		aml_init(&dev, b_dev, sizeof(b_dev));
-		aml_name(&dev, "_HID");
-		aml_integer(&dev, aml_eisaid("PNP0501"));
-		aml_name(&dev, "_UID");
-		aml_integer(&dev, 1);
-		aml_name(&dev, "_CRS");
-		aml_package_op(&dev, buffer_op, 1, size_enc, 2, &crs);
-
-		aml_init(&sb, b_sb, sizeof(b_sb));
-		aml_package_op(&sb, device_op, 2, "COM1", 4, &dev);
+	aml_init(&sb, b_sb, sizeof(b_sb));
+	for (size_t i = 0; i < sizeof(dsdt_devs) / sizeof(dsdt_devs[0]); i++)
+		if (cfg->devices & dsdt_devs[i].bit)
+			dsdt_device(&sb, &dsdt_devs[i]);
+	if (sb.len)
 		aml_package_op(&top, scope_op, 1, "\\_SB_", 5, &sb);
-	}
 	return top.err ? 0 : top.len;
 }
 

@@ -24,7 +24,11 @@
 
 /* Device set (bits of acpi_config.devices). */
 #define ACPI_DEV_COM1 (1u << 0) /* 16550 at 0x3F8, IRQ 4 */
-#define ACPI_DEV_KNOWN ACPI_DEV_COM1
+#define ACPI_DEV_PVPANIC (1u << 1) /* "QEMU0001" at port 0x505 */
+#define ACPI_DEV_KNOWN (ACPI_DEV_COM1 | ACPI_DEV_PVPANIC)
+/* The devices of mantle-paravisor's machine: what load.c builds and what
+ * `mantle measure` recomputes (one definition for both). */
+#define ACPI_DEV_MACHINE (ACPI_DEV_COM1 | ACPI_DEV_PVPANIC)
 
 /* The ACPI power-management block: hardware-reduced sleep control/status
  * and reset registers, one byte each in I/O space. */

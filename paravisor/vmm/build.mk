@@ -15,9 +15,10 @@ VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 	main vmm platform platform_nested host_nested serial pm log memstat \
 	guard hostnotify stall kvm_wait)
 
-# The machine core around vmm.c (machine.h) and the i8042 reset device.
+# The machine core around vmm.c (machine.h), the i8042 reset device and the
+# pvpanic port.
 VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \
-	i8042)
+	i8042 pvpanic)
 
 # The host control channel (control*.c) links the paravisor side of hostif
 # and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
@@ -138,7 +139,8 @@ $(eval $(call fuzz_target,paravisor_uart,\
 
 # Issue 11 item 4: a halted Linux guest ends mantle run through the stall
 # watchdog (exit 8), about 2.5 minutes.
-INTEGRATION_TESTS += tests/integration/paravisor_stall.sh
+INTEGRATION_TESTS += tests/integration/paravisor_stall.sh \
+	tests/integration/paravisor_guest_panic.sh
 
 # Issue 5 (privilege drop, isolation proof, event storm): nested boots with a test-only
 # copy of the paravisor image (tests/integration/guard_common.sh).

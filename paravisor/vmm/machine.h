@@ -34,6 +34,7 @@ enum outcome {
 	OUT_ERROR,
 	OUT_SIGNAL,
 	OUT_STALL, /* the stall watchdog (stall.h) */
+	OUT_GUEST_PANIC, /* the guest kernel panicked (pvpanic.c) */
 	OUT_SETUP, /* the machine could not be built; the last */
 };
 

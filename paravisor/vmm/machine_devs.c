@@ -28,7 +28,13 @@ static void pm_request(void *ctx, enum pm_request req)
 {
 	struct machine *m = ctx;
 
-	machine_stop(m, req == PM_POWEROFF ? OUT_POWEROFF : OUT_RESET);
+	static const int outcome[] = {
+		[PM_POWEROFF] = OUT_POWEROFF,
+		[PM_RESET] = OUT_RESET,
+		[PM_GUEST_PANIC] = OUT_GUEST_PANIC,
+	};
+
+	machine_stop(m, outcome[req]);
 }
 
 static void *com1_plug(struct machine *m)
@@ -66,6 +72,7 @@ static const struct machine_dev machine_devs[] = {
 	{ &serial_io_ops, com1_plug, com1_unplug },
 	{ &pm_io_ops, pm_plug, NULL },
 	{ &i8042_io_ops, pm_plug, NULL },
+	{ &pvpanic_io_ops, pm_plug, NULL },
 	{ &hostnotify_io_ops, hostnotify_plug, hostnotify_unplug },
 };
 

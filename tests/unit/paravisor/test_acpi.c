@@ -38,7 +38,7 @@ static const uint8_t *table(uint64_t gpa, size_t len, const char *sig)
 
 static size_t build(unsigned int cpus)
 {
-	struct acpi_config c = { cpus, 256ull << 20, ACPI_DEV_COM1 };
+	struct acpi_config c = { cpus, 256ull << 20, ACPI_DEV_MACHINE };
 	size_t len = 0;
 
 	memset(buf, 0xAA, sizeof(buf));
@@ -109,6 +109,31 @@ static void check_tables(unsigned int cpus)
 	assert_non_null(
 		memmem(dsdt, get_le32(dsdt + 4), "\x47\x01\xF8\x03", 4));
 	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "\x22\x10\x00", 3));
+
+	/* The pvpanic port: _HID "QEMU0001" as a string, IO 0x505 length 1. */
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "\x0DQEMU0001", 10));
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4),
+			       "\x47\x01\x05\x05\x05\x05\x01\x01\x79", 9));
+}
+
+/* Only the devices asked for are described. */
+static void test_device_set(void **state)
+{
+	static uint8_t t[ACPI_TABLES_MAX];
+	struct acpi_config c = { 1, 256ull << 20, ACPI_DEV_COM1 };
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(acpi_build(&c, t, sizeof(t), &len), 0);
+	assert_non_null(memmem(t, len, "COM1", 4));
+	assert_null(memmem(t, len, "QEMU0001", 8));
+	c.devices = ACPI_DEV_PVPANIC;
+	assert_int_equal(acpi_build(&c, t, sizeof(t), &len), 0);
+	assert_null(memmem(t, len, "COM1", 4));
+	assert_non_null(memmem(t, len, "QEMU0001", 8));
+	c.devices = 0;
+	assert_int_equal(acpi_build(&c, t, sizeof(t), &len), 0);
+	assert_null(memmem(t, len, "_SB_", 4));
 }
 
 static void test_one_cpu(void **state)
@@ -209,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_eight_cpus),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_device_set),
 		cmocka_unit_test(test_aml),
 	};
 
