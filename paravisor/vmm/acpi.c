@@ -124,11 +124,19 @@ static const uint8_t com1_res[] = { 0x47, 0x01, 0xF8, 0x03, 0xF8, 0x03, 0x00,
 static const uint8_t pvpanic_res[] = { 0x47, 0x01, 0x05, 0x05, 0x05,
 				       0x05, 0x01, 0x01, 0x79, 0x00 };
 
+/* IO (Decode16, 0x610, 0x610, 4, 8), IRQNoFlags () {5}, EndTag: the
+ * host-notification device (hostnotify.h; the values are asserted there). */
+static const uint8_t hostnotify_res[] = { 0x47, 0x01, 0x10, 0x06, 0x10,
+					  0x06, 0x04, 0x08, 0x22, 0x20,
+					  0x00, 0x79, 0x00 };
+
 static const struct dsdt_dev dsdt_devs[] = {
 	{ ACPI_DEV_COM1, "COM1", "PNP0501", NULL, 1, com1_res,
 	  sizeof(com1_res) },
 	{ ACPI_DEV_PVPANIC, "PEVT", NULL, "QEMU0001", 0, pvpanic_res,
 	  sizeof(pvpanic_res) },
+	{ ACPI_DEV_HOSTNOTIFY, "HNTF", NULL, "MNTL0001", 0, hostnotify_res,
+	  sizeof(hostnotify_res) },
 };
 
 /* Device (name) { _HID, _UID, _CRS } appended to sb. */

@@ -25,10 +25,13 @@
 /* Device set (bits of acpi_config.devices). */
 #define ACPI_DEV_COM1 (1u << 0) /* 16550 at 0x3F8, IRQ 4 */
 #define ACPI_DEV_PVPANIC (1u << 1) /* "QEMU0001" at port 0x505 */
-#define ACPI_DEV_KNOWN (ACPI_DEV_COM1 | ACPI_DEV_PVPANIC)
+/* The host-notification device (hostnotify.h): "MNTL0001", its 8 ports at
+ * 0x610 and IRQ 5; the guest's mantle_notify driver binds it. */
+#define ACPI_DEV_HOSTNOTIFY (1u << 2)
+#define ACPI_DEV_KNOWN (ACPI_DEV_COM1 | ACPI_DEV_PVPANIC | ACPI_DEV_HOSTNOTIFY)
 /* The devices of mantle-paravisor's machine: what load.c builds and what
  * `mantle measure` recomputes (one definition for both). */
-#define ACPI_DEV_MACHINE (ACPI_DEV_COM1 | ACPI_DEV_PVPANIC)
+#define ACPI_DEV_MACHINE ACPI_DEV_KNOWN
 
 /* The ACPI power-management block: hardware-reduced sleep control/status
  * and reset registers, one byte each in I/O space. */

@@ -14,6 +14,9 @@
 
 #include <string.h>
 
+/* The DSDT (acpi.c, pvpanic_res) describes exactly this port. */
+_Static_assert(PVPANIC_PORT == 0x505, "update acpi.c's pvpanic_res");
+
 static void pvpanic_read(void *priv, uint16_t off, uint8_t *data,
 			 unsigned int size)
 {

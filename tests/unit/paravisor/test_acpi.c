@@ -114,6 +114,11 @@ static void check_tables(unsigned int cpus)
 	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "\x0DQEMU0001", 10));
 	assert_non_null(memmem(dsdt, get_le32(dsdt + 4),
 			       "\x47\x01\x05\x05\x05\x05\x01\x01\x79", 9));
+	/* The host-notification device: "MNTL0001", IO 0x610 x8, IRQ 5. */
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "\x0DMNTL0001", 10));
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4),
+			       "\x47\x01\x10\x06\x10\x06\x04\x08\x22\x20\x00",
+			       11));
 }
 
 /* Only the devices asked for are described. */
