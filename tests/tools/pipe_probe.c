@@ -185,7 +185,8 @@ static int do_send(const char *dev, unsigned long long bytes)
 	pipe_stream_init(&s, 1);
 	t0 = now_s();
 	for (unsigned long long done = 0; done < bytes;) {
-		size_t n = bytes - done < CHUNK ? (size_t)(bytes - done) : CHUNK;
+		size_t n =
+			bytes - done < CHUNK ? (size_t)(bytes - done) : CHUNK;
 
 		pipe_stream_fill(&s, buf, n);
 		if (write_all(fd, buf, n) < 0)
