@@ -16,3 +16,11 @@ $(BUILD)/test-tools/pipe-probe: tests/tools/pipe_probe.c tests/tools/pipe_stream
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_TOOL_CFLAGS) -D_GNU_SOURCE -static-pie $< -o $@ \
 		-Wl,-z,relro,-z,now
+
+# io-hammer: a test-only guest tool (static, like the guest tools) that hammers
+# a port nobody emulates (paravisor_boot.sh). Never in the product image.
+ALL_TARGETS += $(BUILD)/test/guest-tools/io-hammer
+$(BUILD)/test/guest-tools/io-hammer: tests/integration/guest-tools/io-hammer.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_TOOL_CFLAGS) -D_GNU_SOURCE -static-pie $< -o $@ \
+		-Wl,-z,relro,-z,now

@@ -19,6 +19,9 @@ VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 # pvpanic port.
 VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \
 	i8042 pvpanic)
+# The PCI host bridge (configuration mechanism #1 and ECAM), pure like
+# VMM_PURE.
+VMM_OBJS += $(OBJ)/$(VMM_DIR)/pci_host.o
 
 # The host control channel (control*.c) links the paravisor side of hostif
 # and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
@@ -101,6 +104,15 @@ $(eval $(call unit_test,paravisor_stall,$(VMM_UT)/test_stall.o \
 	$(OBJ)/$(VMM_DIR)/log.o,))
 $(eval $(call unit_test,paravisor_cpuid,$(VMM_UT)/test_cpuid.o \
 	$(OBJ)/$(VMM_DIR)/cpuid.o,))
+# The PCI host bridge's config space and access rules; the unclaimed-access
+# counters and their one summary line.
+$(eval $(call unit_test,paravisor_pci_host,$(VMM_UT)/test_pci_host.o \
+	$(OBJ)/$(VMM_DIR)/pci_host.o $(OBJ)/$(VMM_DIR)/iobus.o,))
+$(eval $(call unit_test,paravisor_diag,$(VMM_UT)/test_diag.o \
+	$(OBJ)/$(VMM_DIR)/diag.o $(OBJ)/$(VMM_DIR)/iobus.o \
+	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/$(VMM_DIR)/memstat.o,))
+$(eval $(call fuzz_target,paravisor_pci_host,\
+	tests/fuzz/paravisor/fuzz_pci_host.c $(VMM_DIR)/pci_host.c,-I$(VMM_DIR),))
 # The VMGS open policy against the real hostif server (socketpair helper of
 # tests/unit/hostif), honest and hostile.
 $(VMM_UT)/test_control_vmgs.o: CPPFLAGS += -Ihostif/include \

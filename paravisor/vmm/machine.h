@@ -20,6 +20,7 @@
 #include "iobus.h"
 #include "measure.h"
 #include "payload.h"
+#include "pci_host.h"
 #include "platform.h"
 #include "stall.h"
 
@@ -64,6 +65,7 @@ struct machine {
 	unsigned int plugged; /* rows of the device table set up */
 	struct serial serial;
 	struct pm pm;
+	struct pci_host pci; /* the PCI host bridge (pci_host.h) */
 	struct hostnotify *notify; /* interrupt mediation, or NULL */
 	struct diag diag;
 	struct measure_log mlog;

@@ -55,6 +55,12 @@ static void *pm_plug(struct machine *m)
 	return &m->pm;
 }
 
+static void *pci_plug(struct machine *m)
+{
+	pci_host_reset(&m->pci);
+	return &m->pci;
+}
+
 static void *hostnotify_plug(struct machine *m)
 {
 	if (m->notify)
@@ -73,6 +79,7 @@ static const struct machine_dev machine_devs[] = {
 	{ &pm_io_ops, pm_plug, NULL },
 	{ &i8042_io_ops, pm_plug, NULL },
 	{ &pvpanic_io_ops, pm_plug, NULL },
+	{ &pci_host_io_ops, pci_plug, NULL },
 	{ &hostnotify_io_ops, hostnotify_plug, hostnotify_unplug },
 };
 
