@@ -32,6 +32,21 @@ all: $(ALL_TARGETS) guest-image
 
 deps:
 	@scripts/deps.sh
+	@mkdir -p $(BUILD) && echo "# scripts/deps.sh ran" >$(DEPS_STAMP)
+
+# The packages come first: on a fresh machine `make all` (any goal but deps
+# and clean) installs what it needs. make remakes this included stamp, by
+# running scripts/deps.sh, before it builds anything else, and then starts
+# over; afterwards the stamp exists and costs nothing (it is redone when
+# scripts/deps.sh changes). `include`, not `-include`: a failed install stops
+# make at once.
+DEPS_STAMP := $(BUILD)/.deps-installed
+ifneq ($(filter-out deps clean,$(or $(MAKECMDGOALS),all)),)
+include $(DEPS_STAMP)
+endif
+$(DEPS_STAMP): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p $(@D) && echo "# scripts/deps.sh ran" >$@
 
 # The Debian 6.12 cloud kernel (image, modules, headers): fetched once.
 kernel: $(KERNEL_STAMP)

@@ -9,7 +9,7 @@
 #include "measure.h"
 
 /* The devices mantle-paravisor describes in its DSDT (paravisor/vmm). */
-#define PAYLOAD_ACPI_DEVICES ACPI_DEV_COM1
+#define PAYLOAD_ACPI_DEVICES ACPI_DEV_MACHINE
 
 /*
  * The events mantle-paravisor logs for this payload, in its load order:

@@ -55,6 +55,9 @@ static const struct {
 	{ PV_EXIT_GUEST_STALLED, RUN_GUEST_STALLED,
 	  "the guest made no progress for 120 s: every vCPU halted with "
 	  "nothing to wake it; the paravisor's vCPU dump is in the log" },
+	{ PV_EXIT_GUEST_PANIC, RUN_GUEST_CRASH,
+	  "the guest kernel panicked (it said so through the pvpanic device; "
+	  "its console shows why)" },
 	{ PV_EXIT_INIT, RUN_PV_VM_FAILED,
 	  "the paravisor VM found no console port or payload disk" },
 	{ PV_EXIT_KILLED_SIGSYS, RUN_PARAVISOR_ERROR,

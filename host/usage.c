@@ -159,7 +159,8 @@ static const struct usage_row run_exits[] = {
 	{ "1", "usage or host error: bad option, unreadable file, QEMU "
 	       "missing,\n"
 	       "no SVM/VMX for --accel kvm, no paravisor image" },
-	{ "2", "the guest crashed (triple fault; registers in the log)" },
+	{ "2", "the guest crashed (triple fault; registers in the log) or\n"
+	       "its kernel panicked (pvpanic)" },
 	{ "3", "the paravisor reported an error (not a bzImage, initrd too\n"
 	       "large, KVM unavailable, unhandled exits, too many reboots)" },
 	{ "4", "QEMU failed, or the paravisor VM stopped without a status" },

@@ -25,6 +25,7 @@
 	X(PV_EXIT_VMGS, 5, "vmgs-damaged") /* VMGS refused, untouched */      \
 	X(PV_EXIT_HOSTIF, 6, "no-control") /* no session, VMGS unread */      \
 	X(PV_EXIT_GUEST_STALLED, 7, "stalled") /* no progress: stall.h */     \
+	X(PV_EXIT_GUEST_PANIC, 8, "guest-panic") /* said so: pvpanic */       \
 	/* /init: no console, status or control port, or no payload disk */   \
 	X(PV_EXIT_INIT, 125, "init")                                          \
 	/* /init's shell reports a killed child as 128 + signal: SIGSYS is  \

@@ -8,6 +8,7 @@
  */
 #include "acpi.h"
 #include "aml.h"
+#include "pci_host.h"
 
 #include "mantle_bytes.h"
 
@@ -19,7 +20,8 @@
 #define FADT_REVISION 6
 #define MADT_REVISION 5
 #define DSDT_REVISION 2
-#define XSDT_ENTRIES 2
+#define MCFG_REVISION 1
+#define MCFG_LEN (ACPI_HDR_LEN + 8 + 16) /* one allocation: bus 0 */
 
 /* FADT field offsets (ACPI 6.x table 5.9). */
 #define FADT_DSDT 40
@@ -104,14 +106,98 @@ static size_t madt_len(unsigned int cpus)
 	       MADT_LAPIC_NMI_LEN;
 }
 
+/* One device of \_SB_: its name, _HID (an EISA id, or a string when
+ * eisa is NULL), _UID and _CRS resource template (ending in its EndTag). */
+struct dsdt_dev {
+	uint32_t bit; /* ACPI_DEV_* */
+	const char *name;
+	const char *eisa;
+	const char *hid;
+	unsigned int uid;
+	const uint8_t *res;
+	uint8_t res_len;
+	int pci_root; /* adds _SEG 0 and _BBN 0 */
+};
+
+/* IO (Decode16, 0x3F8, 0x3F8, 0, 8), IRQNoFlags () {4}, EndTag. */
+static const uint8_t com1_res[] = { 0x47, 0x01, 0xF8, 0x03, 0xF8, 0x03, 0x00,
+				    0x08, 0x22, 0x10, 0x00, 0x79, 0x00 };
+/* IO (Decode16, 0x505, 0x505, 1, 1), EndTag: Linux's pvpanic-mmio binds
+ * "QEMU0001" and takes its port from here. */
+static const uint8_t pvpanic_res[] = { 0x47, 0x01, 0x05, 0x05, 0x05,
+				       0x05, 0x01, 0x01, 0x79, 0x00 };
+
+/* IO (Decode16, 0x610, 0x610, 4, 8), IRQNoFlags () {5}, EndTag: the
+ * host-notification device (hostnotify.h; the values are asserted there). */
+static const uint8_t hostnotify_res[] = { 0x47, 0x01, 0x10, 0x06, 0x10,
+					  0x06, 0x04, 0x08, 0x22, 0x20,
+					  0x00, 0x79, 0x00 };
+
+/* The PCI host bridge (pci_host.h; the values are asserted in
+ * tests/unit/paravisor/test_acpi.c): WordBusNumber (ResourceProducer,
+ * MinFixed, MaxFixed, PosDecode, 0, 0, 0, 0, 1): bus 0 only;
+ * IO (Decode16, 0xCF8, 0xCF8, 1, 8): the configuration ports; EndTag.
+ * PNP0A03, a conventional PCI bridge: no _OSC is expected of it. */
+static const uint8_t pci0_res[] = { 0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00, 0x00,
+				    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+				    0x01, 0x00, 0x47, 0x01, 0xF8, 0x0C, 0xF8,
+				    0x0C, 0x01, 0x08, 0x79, 0x00 };
+/* Memory32Fixed (ReadWrite, 0xE0000000, 0x100000), EndTag: motherboard
+ * resources (PNP0C02) reserving the ECAM window of the MCFG, which Linux
+ * wants before it uses it. */
+static const uint8_t ecam_res[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0x00,
+				    0xE0, 0x00, 0x00, 0x10, 0x00, 0x79, 0x00 };
+
+static const struct dsdt_dev dsdt_devs[] = {
+	{ ACPI_DEV_COM1, "COM1", "PNP0501", NULL, 1, com1_res, sizeof(com1_res),
+	  0 },
+	{ ACPI_DEV_PVPANIC, "PEVT", NULL, "QEMU0001", 0, pvpanic_res,
+	  sizeof(pvpanic_res), 0 },
+	{ ACPI_DEV_HOSTNOTIFY, "HNTF", NULL, "MNTL0001", 0, hostnotify_res,
+	  sizeof(hostnotify_res), 0 },
+	{ ACPI_DEV_PCI0, "PCI0", "PNP0A03", NULL, 0, pci0_res, sizeof(pci0_res),
+	  1 },
+	{ ACPI_DEV_PCI0, "ECAM", "PNP0C02", NULL, 0, ecam_res, sizeof(ecam_res),
+	  0 },
+};
+
+/* Device (name) { _HID, _UID, _CRS } appended to sb. */
+static void dsdt_device(struct aml *sb, const struct dsdt_dev *d)
+{
+	static const uint8_t buffer_op[] = { 0x11 };
+	static const uint8_t device_op[] = { 0x5B, 0x82 };
+	uint8_t b_crs[32], b_dev[128];
+	uint8_t size_enc[2] = { 0x0A, d->res_len };
+	struct aml crs, dev;
+
+	aml_init(&crs, b_crs, sizeof(b_crs));
+	aml_bytes(&crs, d->res, d->res_len);
+
+	aml_init(&dev, b_dev, sizeof(b_dev));
+	aml_name(&dev, "_HID");
+	if (d->eisa)
+		aml_integer(&dev, aml_eisaid(d->eisa));
+	else
+		aml_string(&dev, d->hid);
+	aml_name(&dev, "_UID");
+	aml_integer(&dev, d->uid);
+	if (d->pci_root) {
+		aml_name(&dev, "_SEG");
+		aml_integer(&dev, 0);
+		aml_name(&dev, "_BBN");
+		aml_integer(&dev, 0);
+	}
+	aml_name(&dev, "_CRS");
+	aml_package_op(&dev, buffer_op, 1, size_enc, 2, &crs);
+	aml_package_op(sb, device_op, 2, d->name, 4, &dev);
+}
+
 /* The DSDT body: \_S5 and the devices. Returns its length, 0 on overflow. */
 static size_t dsdt_body(const struct acpi_config *cfg, uint8_t *out, size_t cap)
 {
-	uint8_t b_s5[16], b_crs[32], b_dev[128], b_sb[192];
-	struct aml top, s5, crs, dev, sb;
+	uint8_t b_s5[16], b_sb[384];
+	struct aml top, s5, sb;
 	static const uint8_t package_op[] = { 0x12 };
-	static const uint8_t buffer_op[] = { 0x11 };
-	static const uint8_t device_op[] = { 0x5B, 0x82 };
 	static const uint8_t scope_op[] = { 0x10 };
 
 	aml_init(&top, out, cap);
@@ -123,30 +209,19 @@ static size_t dsdt_body(const struct acpi_config *cfg, uint8_t *out, size_t cap)
 	aml_name(&top, "_S5_");
 	aml_package_op(&top, package_op, 1, "\x02", 1, &s5);
 
-	if (cfg->devices & ACPI_DEV_COM1) {
-		/* IO (Decode16, 0x3F8, 0x3F8, 0, 8), IRQNoFlags () {4},
-		 * EndTag: a resource template buffer. */
-		static const uint8_t res[] = { 0x47, 0x01, 0xF8, 0x03, 0xF8,
-					       0x03, 0x00, 0x08, 0x22, 0x10,
-					       0x00, 0x79, 0x00 };
-		uint8_t size_enc[2] = { 0x0A, sizeof(res) };
-
-		aml_init(&crs, b_crs, sizeof(b_crs));
-		aml_bytes(&crs, res, sizeof(res));
-
-		aml_init(&dev, b_dev, sizeof(b_dev));
-		aml_name(&dev, "_HID");
-		aml_integer(&dev, aml_eisaid("PNP0501"));
-		aml_name(&dev, "_UID");
-		aml_integer(&dev, 1);
-		aml_name(&dev, "_CRS");
-		aml_package_op(&dev, buffer_op, 1, size_enc, 2, &crs);
-
-		aml_init(&sb, b_sb, sizeof(b_sb));
-		aml_package_op(&sb, device_op, 2, "COM1", 4, &dev);
+	aml_init(&sb, b_sb, sizeof(b_sb));
+	for (size_t i = 0; i < sizeof(dsdt_devs) / sizeof(dsdt_devs[0]); i++)
+		if (cfg->devices & dsdt_devs[i].bit)
+			dsdt_device(&sb, &dsdt_devs[i]);
+	if (sb.len)
 		aml_package_op(&top, scope_op, 1, "\\_SB_", 5, &sb);
-	}
 	return top.err ? 0 : top.len;
+}
+
+/* FADT, MADT, and the MCFG with the PCI host bridge. */
+static uint32_t xsdt_len(const struct acpi_config *cfg)
+{
+	return ACPI_HDR_LEN + 8 * ((cfg->devices & ACPI_DEV_PCI0) ? 3 : 2);
 }
 
 void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out)
@@ -156,9 +231,14 @@ void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out)
 
 	out->rsdp = 0;
 	out->xsdt = align16(RSDP_LEN);
-	out->fadt = align16(out->xsdt + ACPI_HDR_LEN + 8 * XSDT_ENTRIES);
+	out->fadt = align16(out->xsdt + xsdt_len(cfg));
 	out->madt = align16(out->fadt + FADT_LEN);
+	out->mcfg = 0;
 	out->dsdt = align16(out->madt + madt_len(cfg->cpus));
+	if (cfg->devices & ACPI_DEV_PCI0) {
+		out->mcfg = out->dsdt;
+		out->dsdt = align16(out->mcfg + MCFG_LEN);
+	}
 	out->end = out->dsdt + ACPI_HDR_LEN + dlen;
 }
 
@@ -221,6 +301,19 @@ static void build_madt(uint8_t *t, unsigned int cpus)
 	table_finish(t, len);
 }
 
+/* The ECAM window of the PCI host bridge (pci_host.h): segment 0, bus 0. */
+static void build_mcfg(uint8_t *t)
+{
+	uint8_t *e = t + ACPI_HDR_LEN + 8; /* after 8 reserved bytes */
+
+	table_header(t, "MCFG", MCFG_LEN, MCFG_REVISION);
+	put_le64(e, PCI_ECAM_GPA);
+	put_le16(e + 8, 0); /* segment */
+	e[10] = 0; /* start bus */
+	e[11] = 0; /* end bus */
+	table_finish(t, MCFG_LEN);
+}
+
 int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 	       size_t *len)
 {
@@ -243,10 +336,14 @@ int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 	build_rsdp(buf + l.rsdp, ACPI_TABLES_GPA + l.xsdt);
 
 	x = buf + l.xsdt;
-	table_header(x, "XSDT", ACPI_HDR_LEN + 8 * XSDT_ENTRIES, 1);
+	table_header(x, "XSDT", xsdt_len(cfg), 1);
 	put_le64(x + ACPI_HDR_LEN, ACPI_TABLES_GPA + l.fadt);
 	put_le64(x + ACPI_HDR_LEN + 8, ACPI_TABLES_GPA + l.madt);
-	table_finish(x, ACPI_HDR_LEN + 8 * XSDT_ENTRIES);
+	if (l.mcfg) {
+		put_le64(x + ACPI_HDR_LEN + 16, ACPI_TABLES_GPA + l.mcfg);
+		build_mcfg(buf + l.mcfg);
+	}
+	table_finish(x, xsdt_len(cfg));
 
 	build_fadt(buf + l.fadt, ACPI_TABLES_GPA + l.dsdt);
 	build_madt(buf + l.madt, cfg->cpus);

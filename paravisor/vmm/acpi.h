@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ACPI tables for the guest: RSDP, XSDT, FADT (hardware-reduced), MADT and a
- * DSDT describing the devices mantle-paravisor emulates.
+ * ACPI tables for the guest: RSDP, XSDT, FADT (hardware-reduced), MADT, MCFG
+ * (with the PCI host bridge) and a DSDT describing the devices
+ * mantle-paravisor emulates.
  *
  * A pure function of its inputs (no KVM, no I/O), so that `mantle measure`
  * (host) links this file and computes the same bytes, hence the same
@@ -24,7 +25,19 @@
 
 /* Device set (bits of acpi_config.devices). */
 #define ACPI_DEV_COM1 (1u << 0) /* 16550 at 0x3F8, IRQ 4 */
-#define ACPI_DEV_KNOWN ACPI_DEV_COM1
+#define ACPI_DEV_PVPANIC (1u << 1) /* "QEMU0001" at port 0x505 */
+/* The host-notification device (hostnotify.h): "MNTL0001", its 8 ports at
+ * 0x610 and IRQ 5; the guest's mantle_notify driver binds it. */
+#define ACPI_DEV_HOSTNOTIFY (1u << 2)
+/* The PCI host bridge PCI0 (PNP0A03): segment 0, bus 0, configuration
+ * mechanism #1 at 0xCF8..0xCFF and ECAM (the MCFG table, its window
+ * reserved by the PNP0C02 device ECAM); pci_host.h. */
+#define ACPI_DEV_PCI0 (1u << 3)
+#define ACPI_DEV_KNOWN \
+	(ACPI_DEV_COM1 | ACPI_DEV_PVPANIC | ACPI_DEV_HOSTNOTIFY | ACPI_DEV_PCI0)
+/* The devices of mantle-paravisor's machine: what load.c builds and what
+ * `mantle measure` recomputes (one definition for both). */
+#define ACPI_DEV_MACHINE ACPI_DEV_KNOWN
 
 /* The ACPI power-management block: hardware-reduced sleep control/status
  * and reset registers, one byte each in I/O space. */
@@ -60,7 +73,7 @@ int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 
 /* Offsets of the tables inside the region (for tests and debugging). */
 struct acpi_layout {
-	size_t rsdp, xsdt, fadt, madt, dsdt, end;
+	size_t rsdp, xsdt, fadt, madt, mcfg, dsdt, end; /* mcfg: 0 if none */
 };
 void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out);
 

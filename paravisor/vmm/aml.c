@@ -61,6 +61,12 @@ void aml_integer(struct aml *a, uint64_t v)
 	}
 }
 
+void aml_string(struct aml *a, const char *s)
+{
+	aml_byte(a, 0x0D); /* StringPrefix */
+	aml_bytes(a, s, strlen(s) + 1); /* ASCII, NUL-terminated */
+}
+
 void aml_name(struct aml *a, const char *seg)
 {
 	aml_byte(a, 0x08); /* NameOp */

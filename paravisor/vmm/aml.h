@@ -22,6 +22,8 @@ void aml_bytes(struct aml *a, const void *p, size_t n);
 void aml_byte(struct aml *a, uint8_t b);
 /* An integer with the shortest encoding (ZeroOp, OneOp, Byte..QWordPrefix). */
 void aml_integer(struct aml *a, uint64_t v);
+/* A string constant (StringPrefix, the bytes, NUL). */
+void aml_string(struct aml *a, const char *s);
 /* NameOp NameSeg: the caller then appends the object. */
 void aml_name(struct aml *a, const char *seg);
 /* op [ext] PkgLength <prefix> <body>: wraps body (already encoded). */

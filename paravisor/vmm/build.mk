@@ -15,9 +15,13 @@ VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 	main vmm platform platform_nested host_nested serial pm log memstat \
 	guard hostnotify stall kvm_wait)
 
-# The machine core around vmm.c (machine.h) and the i8042 reset device.
+# The machine core around vmm.c (machine.h), the i8042 reset device and the
+# pvpanic port.
 VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \
-	i8042)
+	i8042 pvpanic)
+# The PCI host bridge (configuration mechanism #1 and ECAM), pure like
+# VMM_PURE.
+VMM_OBJS += $(OBJ)/$(VMM_DIR)/pci_host.o
 
 # The pv bus (pvbus.h): control channel, channels, counters, deferred work,
 # and the pipe device class; it links the shared ring and packet code of
@@ -118,6 +122,15 @@ $(eval $(call unit_test,paravisor_pvbus,$(VMM_UT)/test_pvbus.o \
 	$(PVBUS_UT_OBJS),-pthread))
 $(eval $(call unit_test,paravisor_pvbus_pipe,$(VMM_UT)/test_pvbus_pipe.o \
 	$(PVBUS_UT_OBJS),-pthread))
+# The PCI host bridge's config space and access rules; the unclaimed-access
+# counters and their one summary line.
+$(eval $(call unit_test,paravisor_pci_host,$(VMM_UT)/test_pci_host.o \
+	$(OBJ)/$(VMM_DIR)/pci_host.o $(OBJ)/$(VMM_DIR)/iobus.o,))
+$(eval $(call unit_test,paravisor_diag,$(VMM_UT)/test_diag.o \
+	$(OBJ)/$(VMM_DIR)/diag.o $(OBJ)/$(VMM_DIR)/iobus.o \
+	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/$(VMM_DIR)/memstat.o,))
+$(eval $(call fuzz_target,paravisor_pci_host,\
+	tests/fuzz/paravisor/fuzz_pci_host.c $(VMM_DIR)/pci_host.c,-I$(VMM_DIR),))
 # The VMGS open policy against the real hostif server (socketpair helper of
 # tests/unit/hostif), honest and hostile.
 $(VMM_UT)/test_control_vmgs.o: CPPFLAGS += -Ihostif/include \
@@ -189,7 +202,8 @@ INTEGRATION_TESTS += tests/integration/paravisor_pvbus.sh
 
 # Issue 11 item 4: a halted Linux guest ends mantle run through the stall
 # watchdog (exit 8), about 2.5 minutes.
-INTEGRATION_TESTS += tests/integration/paravisor_stall.sh
+INTEGRATION_TESTS += tests/integration/paravisor_stall.sh \
+	tests/integration/paravisor_guest_panic.sh
 
 # Issue 5 (privilege drop, isolation proof, event storm): nested boots with a test-only
 # copy of the paravisor image (tests/integration/guard_common.sh).

@@ -3,7 +3,8 @@
  * The guest's emulated devices, each one file behind one struct io_ops (its
  * ports and handlers): COM1 (serial.c: the 16550 UART on the host console,
  * IRQ 4), the ACPI power-management block (pm.c: sleep control/status,
- * reset) and the keyboard controller's reset line (i8042.c). The
+ * reset), the keyboard controller's reset line (i8042.c) and the panic
+ * notification port (pvpanic.c). The
  * host-notification device is hostnotify.h; machine_devs.c puts them all
  * on the machine's bus from one table.
  */
@@ -21,6 +22,11 @@
 #define COM1_GSI 4
 #define I8042_CMD_PORT 0x64
 #define I8042_CMD_RESET 0xFE
+/* The pvpanic ISA port and its event bits (Linux's uapi misc/pvpanic.h). */
+#define PVPANIC_PORT 0x505
+#define PVPANIC_PANICKED (1u << 0)
+#define PVPANIC_CRASH_LOADED (1u << 1)
+#define PVPANIC_EVENTS (PVPANIC_PANICKED | PVPANIC_CRASH_LOADED)
 
 struct host;
 
@@ -45,6 +51,7 @@ void serial_flush(struct serial *s);
 enum pm_request {
 	PM_POWEROFF,
 	PM_RESET,
+	PM_GUEST_PANIC, /* the guest kernel said it panicked (pvpanic) */
 };
 
 struct pm {
@@ -52,8 +59,9 @@ struct pm {
 	void *ctx;
 };
 
-/* Both power devices' state on the bus is the struct pm. */
+/* The power devices' and pvpanic's state on the bus is the struct pm. */
 extern const struct io_ops pm_io_ops;
 extern const struct io_ops i8042_io_ops;
+extern const struct io_ops pvpanic_io_ops;
 
 #endif

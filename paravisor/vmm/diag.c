@@ -5,6 +5,7 @@
 
 #include "mantle_bytes.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void diag_count(uint64_t *counter)
@@ -21,15 +22,16 @@ static uint32_t io_value(const struct vmexit *e, const uint8_t *data)
 	return get_le32(v);
 }
 
-static void log_unclaimed(struct diag *d, const struct vmexit *e,
-			  const uint8_t *data)
+/* Counted only: no lock, no log line, whatever the guest does. */
+static void count_unclaimed(struct diag_unclaimed *u, int is_write,
+			    uint64_t where)
 {
-	if (__atomic_fetch_add(&d->unclaimed_logged, 1, __ATOMIC_RELAXED) >=
-	    DIAG_UNCLAIMED_LOGGED)
-		return;
-	pv_log("unclaimed port %s 0x%x size %u value 0x%x",
-	       e->is_write ? "write" : "read", e->port, e->size,
-	       e->is_write ? io_value(e, data) : 0xFFFFFFFFu);
+	uint64_t none = 0;
+
+	diag_count(is_write ? &u->writes : &u->reads);
+	if (__atomic_load_n(&u->first, __ATOMIC_RELAXED) == 0)
+		__atomic_compare_exchange_n(&u->first, &none, where + 1, 0,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 }
 
 static void trace_io(struct diag *d, const struct vmexit *e,
@@ -49,17 +51,37 @@ void diag_io(struct diag *d, const struct vmexit *e, const uint8_t *data,
 	     int claimed)
 {
 	if (!claimed)
-		log_unclaimed(d, e, data);
+		count_unclaimed(&d->unclaimed_port, e->is_write, e->port);
 	trace_io(d, e, data);
 }
 
-void diag_mmio(struct diag *d, const struct vmexit *e)
+void diag_mmio(struct diag *d, const struct vmexit *e, int claimed)
 {
-	if (__atomic_fetch_add(&d->mmio, 1, __ATOMIC_RELAXED) <
-	    DIAG_UNCLAIMED_LOGGED)
-		pv_log("unclaimed MMIO %s 0x%llx size %u",
-		       e->is_write ? "write" : "read",
-		       (unsigned long long)e->addr, e->len);
+	diag_count(&d->mmio);
+	if (!claimed)
+		count_unclaimed(&d->unclaimed_mmio, e->is_write, e->addr);
+}
+
+/* "N port reads, N port writes (first: 0x...)" into out. */
+static void format_unclaimed(char *out, size_t cap,
+			     const struct diag_unclaimed *u, const char *kind)
+{
+	int n = snprintf(out, cap, "%llu %s reads, %llu %s writes",
+			 (unsigned long long)u->reads, kind,
+			 (unsigned long long)u->writes, kind);
+
+	if (u->first && n > 0 && (size_t)n < cap)
+		snprintf(out + n, cap - (size_t)n, " (first: 0x%llx)",
+			 (unsigned long long)(u->first - 1));
+}
+
+void diag_log_unclaimed(const struct diag *d)
+{
+	char port[96], mmio[96];
+
+	format_unclaimed(port, sizeof(port), &d->unclaimed_port, "port");
+	format_unclaimed(mmio, sizeof(mmio), &d->unclaimed_mmio, "MMIO");
+	pv_log("unclaimed: %s, %s", port, mmio);
 }
 
 void diag_trace_reset(struct diag *d)
@@ -99,6 +121,7 @@ void diag_log_memory(const void *guest_ram)
 void diag_log_exits(const struct diag *d, unsigned int reboots,
 		    uint64_t console_dropped, const char *result, int code)
 {
+	diag_log_unclaimed(d);
 	pv_log("exits: io=%llu mmio=%llu hlt=%llu unclaimed-io=%llu "
 	       "unknown=%llu reboots=%u console-dropped=%llu result=%s "
 	       "exit=%d after %llu ms",

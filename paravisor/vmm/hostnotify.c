@@ -6,6 +6,11 @@
 
 #include <string.h>
 
+/* The DSDT (acpi.c, hostnotify_res) describes exactly these to the guest. */
+_Static_assert(HOSTNOTIFY_PORT == 0x610 && HOSTNOTIFY_PORTS == 8 &&
+		       HOSTNOTIFY_GSI == 5,
+	       "update acpi.c's hostnotify_res with the device");
+
 void hostnotify_init(struct hostnotify *h, uint32_t device, uint16_t vector)
 {
 	memset(h, 0, sizeof(*h));

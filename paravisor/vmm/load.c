@@ -97,7 +97,7 @@ static int load_cmdline(struct load *l)
 static int load_acpi(struct machine *m)
 {
 	struct acpi_config acfg = { m->pay.cpus, m->pay.mem_bytes,
-				    ACPI_DEV_COM1 };
+				    ACPI_DEV_MACHINE };
 	size_t len;
 
 	if (acpi_build(&acfg, m->ram + ACPI_TABLES_GPA, ACPI_TABLES_MAX, &len) <

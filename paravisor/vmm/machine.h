@@ -20,6 +20,7 @@
 #include "iobus.h"
 #include "measure.h"
 #include "payload.h"
+#include "pci_host.h"
 #include "platform.h"
 #include "stall.h"
 
@@ -34,6 +35,7 @@ enum outcome {
 	OUT_ERROR,
 	OUT_SIGNAL,
 	OUT_STALL, /* the stall watchdog (stall.h) */
+	OUT_GUEST_PANIC, /* the guest kernel panicked (pvpanic.c) */
 	OUT_SETUP, /* the machine could not be built; the last */
 };
 
@@ -63,6 +65,7 @@ struct machine {
 	unsigned int plugged; /* rows of the device table set up */
 	struct serial serial;
 	struct pm pm;
+	struct pci_host pci; /* the PCI host bridge (pci_host.h) */
 	struct hostnotify *notify; /* interrupt mediation, or NULL */
 	struct pvbus *pvbus; /* the pv bus of this boot (pvbus.h) */
 	struct pipe_backend *pipes; /* host end of pipes, or NULL */

@@ -29,7 +29,13 @@ static void pm_request(void *ctx, enum pm_request req)
 {
 	struct machine *m = ctx;
 
-	machine_stop(m, req == PM_POWEROFF ? OUT_POWEROFF : OUT_RESET);
+	static const int outcome[] = {
+		[PM_POWEROFF] = OUT_POWEROFF,
+		[PM_RESET] = OUT_RESET,
+		[PM_GUEST_PANIC] = OUT_GUEST_PANIC,
+	};
+
+	machine_stop(m, outcome[req]);
 }
 
 static void *com1_plug(struct machine *m)
@@ -48,6 +54,12 @@ static void *pm_plug(struct machine *m)
 {
 	m->pm = (struct pm){ pm_request, m };
 	return &m->pm;
+}
+
+static void *pci_plug(struct machine *m)
+{
+	pci_host_reset(&m->pci);
+	return &m->pci;
 }
 
 static void *hostnotify_plug(struct machine *m)
@@ -90,6 +102,8 @@ static const struct machine_dev machine_devs[] = {
 	{ &serial_io_ops, com1_plug, com1_unplug },
 	{ &pm_io_ops, pm_plug, NULL },
 	{ &i8042_io_ops, pm_plug, NULL },
+	{ &pvpanic_io_ops, pm_plug, NULL },
+	{ &pci_host_io_ops, pci_plug, NULL },
 	{ &hostnotify_io_ops, hostnotify_plug, hostnotify_unplug },
 	{ &pvbus_io_ops, pvbus_plug, pvbus_unplug },
 };

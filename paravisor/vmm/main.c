@@ -82,6 +82,8 @@ static const char usage[] =
 	"       read through it (--control)\n"
 	"    7  the guest stalled: no vCPU made progress for --stall-timeout\n"
 	"       seconds; what each vCPU waits on is logged\n"
+	"    8  the guest kernel panicked: it said so through the pvpanic\n"
+	"       device (the ACPI \"QEMU0001\" port 0x505)\n"
 	"\n"
 	"SEE ALSO\n"
 	"    mantle(1), paravisor/vmm/README.md, paravisor/MEASUREMENT.md\n";

@@ -77,8 +77,8 @@ int pipe_backend_open(struct pipe_backend *b, unsigned idx,
 		      const struct pipe_port_ops *ops, void *port);
 
 /* Guest bytes towards the host; returns how many were taken (0..len). */
-size_t pipe_backend_send(struct pipe_backend *b, unsigned idx,
-			 const void *buf, size_t len);
+size_t pipe_backend_send(struct pipe_backend *b, unsigned idx, const void *buf,
+			 size_t len);
 
 /* The device has room for bytes more from the host. */
 void pipe_backend_grant(struct pipe_backend *b, unsigned idx, size_t bytes);

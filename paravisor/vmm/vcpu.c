@@ -71,11 +71,15 @@ static void exit_io(struct machine *m, struct vmexit *e)
 	}
 }
 
-/* No MMIO device: reads float high, writes drop. */
+/* MMIO: the PCI host bridge's ECAM window; elsewhere nobody answers:
+ * reads float high, writes drop. */
 static void exit_mmio(struct machine *m, struct vmexit *e)
 {
-	diag_mmio(&m->diag, e);
-	if (!e->is_write)
+	int claimed = pci_host_mmio(&m->pci, e->addr, e->is_write, e->data,
+				    e->len) == 0;
+
+	diag_mmio(&m->diag, e, claimed);
+	if (!claimed && !e->is_write)
 		memset(e->data, 0xFF, e->len);
 }
 

@@ -37,6 +37,7 @@ static const struct {
 	[OUT_ERROR] = { "error", PV_EXIT_INTERNAL },
 	[OUT_SIGNAL] = { "signal", PV_EXIT_SIGNAL },
 	[OUT_STALL] = { "stalled", PV_EXIT_GUEST_STALLED },
+	[OUT_GUEST_PANIC] = { "guest-panic", PV_EXIT_GUEST_PANIC },
 	[OUT_SETUP] = { "setup-error", PV_EXIT_SETUP },
 };
 

@@ -49,3 +49,34 @@ guest_initrd_with_test_pack() {
 	cat "$BUILD/guest/initramfs.cpio.gz" "$TESTTMP/overlay.cpio.gz" \
 		"$TESTTMP/testpack.cpio.gz" >"$_gt_out"
 }
+
+# guest_overlay_bin OUT.cpio.gz FILE...: an archive that adds each FILE
+# (executable) to /usr/bin; append it to the guest initramfs like an rc.d
+# overlay.
+guest_overlay_bin() {
+	_ob_out=$1
+	shift
+	d=$TESTTMP/overlay-bin.$$
+	rm -rf "$d"
+	mkdir -p "$d/usr/bin"
+	for f in "$@"; do
+		install -m 0755 "$f" "$d/usr/bin/"
+	done
+	scripts/mkcpio.sh "$d" "$_ob_out"
+}
+
+# guest_console_clean FILE: fail if the guest console in FILE shows a kernel
+# error report: "Fatal" (the PCI core's, among others), "BUG", "Oops",
+# "WARNING:" or a call trace. The baseline every device keeps (issue 18).
+# BUG and WARNING: are matched in capitals only (the kernel's own "report a
+# bug" is not one); the others in any case.
+guest_console_clean() {
+	_bad=$({
+		grep -Ein 'fatal|oops|call trace' "$1"
+		grep -En '(^|[^A-Za-z])BUG([^A-Za-z]|$)|WARNING:' "$1"
+	} || true)
+	[ -z "$_bad" ] || {
+		echo "$_bad"
+		fail "the guest console shows a kernel error report (lines above)"
+	}
+}

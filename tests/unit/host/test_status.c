@@ -72,6 +72,9 @@ static void test_status_to_exit(void **state)
 	assert_non_null(strstr(why, "no progress for 120 s"));
 	assert_non_null(strstr(why, "vCPU dump is in the log"));
 	assert_int_equal(RUN_GUEST_STALLED, 8);
+	assert_int_equal(status_to_exit(PV_EXIT_GUEST_PANIC, &why),
+			 RUN_GUEST_CRASH);
+	assert_non_null(strstr(why, "panicked"));
 	assert_int_equal(status_to_exit(77, &why), RUN_PARAVISOR_ERROR);
 	assert_non_null(strstr(why, "unknown"));
 	assert_int_equal(status_to_exit(PV_EXIT_KILLED_SIGSYS, &why),
@@ -95,6 +98,8 @@ static void test_status_values(void **state)
 	assert_int_equal(PV_EXIT_HOSTIF, 6);
 	assert_int_equal(PV_EXIT_GUEST_STALLED, 7);
 	assert_string_equal(pv_status_name(PV_EXIT_GUEST_STALLED), "stalled");
+	assert_int_equal(PV_EXIT_GUEST_PANIC, 8);
+	assert_string_equal(pv_status_name(PV_EXIT_GUEST_PANIC), "guest-panic");
 	assert_int_equal(PV_EXIT_INIT, 125);
 	assert_int_equal(PV_EXIT_KILLED_SIGSYS, 128 + SIGSYS);
 }
@@ -109,7 +114,7 @@ static void test_status_table(void **state)
 	const char *why;
 
 	(void)state;
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 11);
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(t[i].name);
 		assert_true(t[i].name[0] != 0);

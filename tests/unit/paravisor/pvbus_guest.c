@@ -72,11 +72,51 @@ void pipe_backend_close(struct pipe_backend *b, unsigned idx)
 	if (!p->open)
 		abort(); /* closed twice */
 	p->open = 0;
+	while (b->in_callback) /* no callback after this returns */
+		pthread_cond_wait(&b->idle, &b->lock);
 	p->closes++;
 	p->sent_at_close = p->nsent;
 	p->ops = NULL;
 	p->port = NULL;
 	pthread_mutex_unlock(&b->lock);
+}
+
+int tg_host_call(struct pipe_backend *b, unsigned int idx, int what, size_t n)
+{
+	static uint8_t fill[8192];
+	struct tg_pipe *p = &b->pipe[idx];
+	const struct pipe_port_ops *ops;
+	void *port;
+
+	pthread_mutex_lock(&b->lock);
+	if (!p->open) {
+		pthread_mutex_unlock(&b->lock);
+		return 0;
+	}
+	if (what == 0) {
+		if (n > p->granted - p->delivered)
+			n = p->granted - p->delivered;
+		if (n > sizeof(fill))
+			n = sizeof(fill);
+		p->delivered += n;
+	}
+	if (what == 1)
+		p->credit += n;
+	ops = p->ops;
+	port = p->port;
+	b->in_callback++;
+	pthread_mutex_unlock(&b->lock);
+	if (what == 0)
+		ops->rx(port, fill, n);
+	else if (what == 1)
+		ops->tx_ready(port);
+	else
+		ops->closed(port, "test");
+	pthread_mutex_lock(&b->lock);
+	if (--b->in_callback == 0)
+		pthread_cond_broadcast(&b->idle);
+	pthread_mutex_unlock(&b->lock);
+	return 1;
 }
 
 /* --- fake guest ---------------------------------------------------------- */
@@ -101,6 +141,7 @@ static void init(struct tg *g, const char *const *names, int worker)
 
 	memset(g, 0, sizeof(*g));
 	pthread_mutex_init(&g->be.lock, NULL);
+	pthread_cond_init(&g->be.idle, NULL);
 	g->ram = aligned_alloc(4096, TG_RAM_SIZE);
 	g->area = aligned_alloc(4096, PVBUS_AREA_SIZE);
 	if (!g->ram || !g->area)
@@ -149,6 +190,7 @@ void tg_fini(struct tg *g)
 	pvbus_destroy(g->bus);
 	free(g->ram);
 	free(g->area);
+	pthread_cond_destroy(&g->be.idle);
 	pthread_mutex_destroy(&g->be.lock);
 }
 

@@ -42,9 +42,17 @@ struct tg_pipe {
 
 struct pipe_backend {
 	pthread_mutex_t lock; /* the fields below, for threaded tests */
+	pthread_cond_t idle; /* no callback in progress */
+	unsigned int in_callback; /* tg_host_call()s running */
 	struct tg_pipe pipe[TG_MAX_PIPES];
 	unsigned int n;
 };
+
+/* The host end calls back into the bus as the real one does: only while
+ * pipe idx is open, and pipe_backend_close() waits for the call to end.
+ * what: 0 rx (n bytes of fill), 1 tx_ready, 2 closed. Returns 0 if the
+ * pipe was not open. */
+int tg_host_call(struct pipe_backend *b, unsigned int idx, int what, size_t n);
 
 /* The guest's side of one channel. */
 struct tg_chan {

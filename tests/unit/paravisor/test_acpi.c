@@ -10,6 +10,7 @@
 
 #include "acpi.h"
 #include "aml.h"
+#include "pci_host.h"
 #include "mantle_bytes.h"
 
 static uint8_t buf[ACPI_TABLES_MAX];
@@ -38,13 +39,54 @@ static const uint8_t *table(uint64_t gpa, size_t len, const char *sig)
 
 static size_t build(unsigned int cpus)
 {
-	struct acpi_config c = { cpus, 256ull << 20, ACPI_DEV_COM1 };
+	struct acpi_config c = { cpus, 256ull << 20, ACPI_DEV_MACHINE };
 	size_t len = 0;
 
 	memset(buf, 0xAA, sizeof(buf));
 	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), 0);
 	assert_true(len > 36 && len <= ACPI_TABLES_MAX);
 	return len;
+}
+
+/* \_SB.PCI0: PNP0A03 (0x030AD041), segment 0, bus 0, and a _CRS with the
+ * bus range 0..0 and the configuration ports 0xCF8..0xCFF. */
+static void check_pci0(const uint8_t *dsdt, size_t n)
+{
+	static const uint8_t bus0[16] = { 0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00,
+					  0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+					  0x00, 0x00, 0x01, 0x00 };
+	uint8_t io[8] = { 0x47, 0x01 }, mem[12] = { 0x86, 0x09, 0x00, 0x01 };
+
+	/* The values of pci_host.h, as acpi.c's literal bytes must hold. */
+	put_le16(io + 2, PCI_CONF1_PORT);
+	put_le16(io + 4, PCI_CONF1_PORT);
+	io[6] = 1;
+	io[7] = PCI_CONF1_PORTS;
+	put_le32(mem + 4, PCI_ECAM_GPA);
+	put_le32(mem + 8, PCI_ECAM_SIZE);
+
+	assert_non_null(memmem(dsdt, n, "PCI0", 4));
+	assert_non_null(memmem(dsdt, n, "_HID\x0C\x41\xD0\x0A\x03", 9));
+	assert_non_null(memmem(dsdt, n, "_SEG\x00", 5));
+	assert_non_null(memmem(dsdt, n, "_BBN\x00", 5));
+	assert_non_null(memmem(dsdt, n, bus0, sizeof(bus0)));
+	assert_non_null(memmem(dsdt, n, io, sizeof(io)));
+	/* \_SB.ECAM: PNP0C02 (0x020CD041) reserving the ECAM window with
+	 * Memory32Fixed (ReadWrite, PCI_ECAM_GPA, PCI_ECAM_SIZE). */
+	assert_non_null(memmem(dsdt, n, "ECAM", 4));
+	assert_non_null(memmem(dsdt, n, "_HID\x0C\x41\xD0\x0C\x02", 9));
+	assert_non_null(memmem(dsdt, n, mem, sizeof(mem)));
+}
+
+/* MCFG: one allocation, the ECAM window of segment 0, bus 0. */
+static void check_mcfg(const uint8_t *mcfg)
+{
+	assert_int_equal(get_le32(mcfg + 4), 36 + 8 + 16);
+	assert_int_equal(mcfg[8], 1);
+	assert_int_equal(get_le64(mcfg + 44), PCI_ECAM_GPA);
+	assert_int_equal(get_le16(mcfg + 52), 0);
+	assert_int_equal(mcfg[54], 0);
+	assert_int_equal(mcfg[55], 0);
 }
 
 static void check_tables(unsigned int cpus)
@@ -61,9 +103,10 @@ static void check_tables(unsigned int cpus)
 	assert_int_equal(sum(buf, 36), 0);
 
 	xsdt = table(get_le64(buf + 24), len, "XSDT");
-	assert_int_equal(get_le32(xsdt + 4), 36 + 16);
+	assert_int_equal(get_le32(xsdt + 4), 36 + 24);
 	fadt = table(get_le64(xsdt + 36), len, "FACP");
 	madt = table(get_le64(xsdt + 44), len, "APIC");
+	check_mcfg(table(get_le64(xsdt + 52), len, "MCFG"));
 
 	/* FADT 6.0: hardware-reduced, reset register, sleep registers. */
 	assert_int_equal(get_le32(fadt + 4), 276);
@@ -109,6 +152,37 @@ static void check_tables(unsigned int cpus)
 	assert_non_null(
 		memmem(dsdt, get_le32(dsdt + 4), "\x47\x01\xF8\x03", 4));
 	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "\x22\x10\x00", 3));
+
+	/* The pvpanic port: _HID "QEMU0001" as a string, IO 0x505 length 1. */
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "\x0DQEMU0001", 10));
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4),
+			       "\x47\x01\x05\x05\x05\x05\x01\x01\x79", 9));
+	/* The host-notification device: "MNTL0001", IO 0x610 x8, IRQ 5. */
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4), "\x0DMNTL0001", 10));
+	assert_non_null(memmem(dsdt, get_le32(dsdt + 4),
+			       "\x47\x01\x10\x06\x10\x06\x04\x08\x22\x20\x00",
+			       11));
+	check_pci0(dsdt, get_le32(dsdt + 4));
+}
+
+/* Only the devices asked for are described. */
+static void test_device_set(void **state)
+{
+	static uint8_t t[ACPI_TABLES_MAX];
+	struct acpi_config c = { 1, 256ull << 20, ACPI_DEV_COM1 };
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(acpi_build(&c, t, sizeof(t), &len), 0);
+	assert_non_null(memmem(t, len, "COM1", 4));
+	assert_null(memmem(t, len, "QEMU0001", 8));
+	c.devices = ACPI_DEV_PVPANIC;
+	assert_int_equal(acpi_build(&c, t, sizeof(t), &len), 0);
+	assert_null(memmem(t, len, "COM1", 4));
+	assert_non_null(memmem(t, len, "QEMU0001", 8));
+	c.devices = 0;
+	assert_int_equal(acpi_build(&c, t, sizeof(t), &len), 0);
+	assert_null(memmem(t, len, "_SB_", 4));
 }
 
 static void test_one_cpu(void **state)
@@ -143,6 +217,28 @@ static void test_deterministic(void **state)
 	/* Another vCPU count gives other bytes (the MADT grows). */
 	b = build(3);
 	assert_true(b > a);
+}
+
+/* The device set decides the DSDT's devices and the MCFG: COM1 alone has
+ * neither PCI0 nor MCFG. */
+static void test_device_set_pci(void **state)
+{
+	struct acpi_config c = { 1, 256ull << 20, ACPI_DEV_COM1 };
+	struct acpi_layout l;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), 0);
+	acpi_layout(&c, &l);
+	assert_int_equal(l.mcfg, 0);
+	assert_int_equal(get_le32(buf + l.xsdt + 4), 36 + 16);
+	assert_null(memmem(buf + l.dsdt, l.end - l.dsdt, "PCI0", 4));
+	assert_non_null(memmem(buf + l.dsdt, l.end - l.dsdt, "COM1", 4));
+	c.devices = ACPI_DEV_PCI0;
+	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), 0);
+	acpi_layout(&c, &l);
+	assert_null(memmem(buf + l.dsdt, l.end - l.dsdt, "COM1", 4));
+	check_pci0(buf + l.dsdt, l.end - l.dsdt);
 }
 
 static void test_invalid(void **state)
@@ -208,7 +304,9 @@ int main(void)
 		cmocka_unit_test(test_two_cpus),
 		cmocka_unit_test(test_eight_cpus),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_device_set_pci),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_device_set),
 		cmocka_unit_test(test_aml),
 	};
 

@@ -448,6 +448,73 @@ static void test_threads(void **state)
 	free(w);
 }
 
+/* Close, reset and reopen while a vCPU hammers the doorbells and the host
+ * end calls back: nothing is sent or granted on a closed pipe (the fake
+ * aborts), nothing deadlocks. */
+struct churn {
+	struct tg g;
+	int stop;
+};
+
+static void *churn_vcpu(void *arg)
+{
+	struct churn *c = arg;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		pvbus_doorbell(c->g.bus, 1);
+		pvbus_doorbell(c->g.bus, 0);
+	}
+	return NULL;
+}
+
+static void *churn_host(void *arg)
+{
+	struct churn *c = arg;
+	unsigned int i = 0;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		tg_host_call(&c->g.be, 0, 0, 1000);
+		tg_host_call(&c->g.be, 0, 1, 100);
+		if (++i % 97 == 0)
+			tg_host_call(&c->g.be, 0, 2, 0);
+		sched_yield();
+	}
+	return NULL;
+}
+
+static void test_threads_close(void **state)
+{
+	struct churn *c = calloc(1, sizeof(*c));
+	struct tg_chan ch;
+	pthread_t t[2];
+
+	(void)state;
+	assert_non_null(c);
+	tg_init_worker(&c->g, pipes);
+	assert_int_equal(tg_negotiate(&c->g, MTL_F_CHANNEL_RESET, NULL),
+			 MTL_STATUS_OK);
+	assert_int_equal(pthread_create(&t[0], NULL, churn_vcpu, c), 0);
+	assert_int_equal(pthread_create(&t[1], NULL, churn_host, c), 0);
+	for (int i = 0; i < 300; i++) {
+		assert_int_equal(tg_open(&c->g, &ch, 1, A(0), A(1), 4, 512),
+				 MTL_STATUS_OK);
+		tg_pipe_write(&c->g, &ch, 1, "abcdefgh", 8);
+		if (i % 3 == 0)
+			assert_int_equal(
+				tg_chan_msg(&c->g, MTL_MSG_RESET_CHANNEL, 1),
+				MTL_STATUS_OK);
+		assert_int_equal(tg_chan_msg(&c->g, MTL_MSG_CLOSE_CHANNEL, 1),
+				 MTL_STATUS_OK);
+	}
+	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	assert_int_equal(c->g.be.pipe[0].opens, 400);
+	assert_int_equal(c->g.be.pipe[0].closes, 400);
+	tg_fini(&c->g);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +536,7 @@ int main(void)
 		T(test_close_flushes),
 		T(test_teardown_closes),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_threads_close),
 #undef T
 #undef S
 	};
