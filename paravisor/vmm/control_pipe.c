@@ -302,12 +302,15 @@ void pipe_backend_close(struct pipe_backend *b, unsigned idx)
 
 /* --- the control thread ---------------------------------------------------- */
 
+enum cb_kind { CB_RX, CB_TX_READY, CB_CLOSED };
+
 /*
  * Runs a port callback without the lock (held on entry and on return);
- * only if the pipe is still the same open and live.
+ * only if the pipe is still the same open.
  */
 static void callback(struct pipe_backend *b, struct ppipe *p, uint32_t epoch,
-		     int kind, const uint8_t *data, size_t len, const char *why)
+		     enum cb_kind kind, const uint8_t *data, size_t len,
+		     const char *why)
 {
 	const struct pipe_port_ops *ops = p->ops;
 	void *port = p->port;
@@ -316,11 +319,11 @@ static void callback(struct pipe_backend *b, struct ppipe *p, uint32_t epoch,
 		return;
 	p->in_cb++;
 	pthread_mutex_unlock(&b->lock);
-	if (kind == 0 && ops->rx)
+	if (kind == CB_RX && ops->rx)
 		ops->rx(port, data, len);
-	else if (kind == 1 && ops->tx_ready)
+	else if (kind == CB_TX_READY && ops->tx_ready)
 		ops->tx_ready(port);
-	else if (kind == 2 && ops->closed)
+	else if (kind == CB_CLOSED && ops->closed)
 		ops->closed(port, why);
 	pthread_mutex_lock(&b->lock);
 	p->in_cb--;
@@ -340,8 +343,9 @@ static void end_pipe(struct pipe_backend *b, struct ppipe *p, uint32_t reason,
 	if (reason != HOSTIF_PIPE_R_CLOSED) {
 		p->need_close = true;
 		p->close_reason = reason;
+		wake(b); /* the pump tells the host soon */
 	}
-	callback(b, p, epoch, 2, NULL, 0, why);
+	callback(b, p, epoch, CB_CLOSED, NULL, 0, why);
 }
 
 static void on_data(struct pipe_backend *b, struct ppipe *p,
@@ -364,7 +368,7 @@ static void on_data(struct pipe_backend *b, struct ppipe *p,
 	}
 	p->rx_off += m->data_len;
 	b->bytes_in += m->data_len;
-	callback(b, p, p->epoch, 0, m->data, m->data_len, NULL);
+	callback(b, p, p->epoch, CB_RX, m->data, m->data_len, NULL);
 }
 
 /* More room at the host: a sender that was refused may go on. */
@@ -373,7 +377,7 @@ static void maybe_tx_ready(struct pipe_backend *b, struct ppipe *p)
 	if (p->tx_blocked && p->live && p->host_limit > p->taken &&
 	    p->len < CONTROL_PIPE_TX_BUF) {
 		p->tx_blocked = false;
-		callback(b, p, p->epoch, 1, NULL, 0, NULL);
+		callback(b, p, p->epoch, CB_TX_READY, NULL, 0, NULL);
 	}
 }
 
@@ -411,6 +415,8 @@ void control_pipes_on_frame(void *arg, uint16_t type,
 	if (!b)
 		return;
 	pthread_mutex_lock(&b->lock);
+	b->thread = pthread_self(); /* callbacks run here (on_control_thread) */
+	b->have_thread = true;
 	idx = m->pipe < HOSTIF_PIPE_MAX ? b->by_wire[m->pipe] : -1;
 	p = idx >= 0 ? &b->p[idx] : NULL;
 	if (!p) {
@@ -465,6 +471,16 @@ static int send_chunk(struct pipe_backend *b, struct ppipe *p)
 	return send_unlocked(b, HOSTIF_T_PIPE_DATA, &m);
 }
 
+/*
+ * Still the open m was built for? Every send drops the lock, and a vCPU may
+ * close and reopen the pipe meanwhile: then the rest waits for the next
+ * pass (the open woke the pump), which starts with the new PIPE_OPEN.
+ */
+static bool same_open(const struct ppipe *p, const struct hostif_pipe *m)
+{
+	return p->epoch == m->epoch && !p->need_open;
+}
+
 /* Everything one pipe has queued, in stream order (lock held). */
 static int pump_one(struct pipe_backend *b, struct ppipe *p)
 {
@@ -475,22 +491,22 @@ static int pump_one(struct pipe_backend *b, struct ppipe *p)
 		p->need_open = false;
 		r = send_unlocked(b, HOSTIF_T_PIPE_OPEN, &m);
 	}
-	if (!r && p->need_credit && p->live) {
+	if (!r && same_open(p, &m) && p->need_credit && p->live) {
 		p->need_credit = false;
 		m.arg = p->rx_limit;
 		r = send_unlocked(b, HOSTIF_T_PIPE_CREDIT, &m);
 	}
-	while (!r && p->len && (p->live || p->flushing))
+	while (!r && same_open(p, &m) && p->len && (p->live || p->flushing))
 		r = send_chunk(b, p);
-	if (!r && p->live)
+	if (!r && same_open(p, &m) && p->live)
 		maybe_tx_ready(b, p);
-	if (!r && p->flushing && !p->len) {
+	if (!r && same_open(p, &m) && p->flushing && !p->len) {
 		m.arg = HOSTIF_PIPE_R_CLOSED;
 		r = send_unlocked(b, HOSTIF_T_PIPE_CLOSE, &m);
 		p->flushing = false;
 		pthread_cond_broadcast(&b->cond);
 	}
-	if (!r && p->need_close) {
+	if (!r && same_open(p, &m) && p->need_close) {
 		p->need_close = false;
 		m.arg = p->close_reason;
 		r = send_unlocked(b, HOSTIF_T_PIPE_CLOSE, &m);
@@ -529,7 +545,7 @@ void control_pipes_finish(struct pipe_backend *b, const char *why)
 		p->flushing = p->flushing || was_live;
 		p->live = false;
 		if (was_live)
-			callback(b, p, p->epoch, 2, NULL, 0, why);
+			callback(b, p, p->epoch, CB_CLOSED, NULL, 0, why);
 		p->guest_open = false;
 	}
 	pthread_mutex_unlock(&b->lock);
