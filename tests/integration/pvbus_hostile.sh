@@ -55,7 +55,7 @@ cat >"$TESTTMP/10-hostile" <<'EOT'
 good=/dev/mantle-pipe-good
 echo "hb: version=$(cat /sys/bus/mantle/version)"
 for d in /sys/bus/mantle/devices/*; do
-	echo "hb: dev class=$(cat $d/device_class) id=$(cat $d/instance_id) alias=$(cat $d/modalias) chan=$(cat $d/channel_id) driver=$(basename "$(readlink $d/driver)")"
+	echo "hb: dev class=$(cat $d/device_class) id=$(cat $d/instance_id) alias=$(cat $d/modalias) chan=$(cat $d/channel_id) driver=$(basename "$(readlink $d/driver)") $(grep MODALIAS= $d/uevent)"
 	# "victim" NUL-padded, in hex
 	[ "$(cat $d/instance_id)" = 76696374696d00000000000000000000 ] && victim=$(cat $d/channel_id)
 done
@@ -107,9 +107,9 @@ want() {
 }
 want "version=1.0"
 # "good" and "victim" NUL-padded to 16 bytes, as 32 hex digits.
-grep -Eq '^hb: dev class=3 id=676f6f64000000000000000000000000 alias=mantle:c0003 chan=[0-9]+ driver=mantle_pipe$' "$out" ||
+grep -Eq '^hb: dev class=3 id=676f6f64000000000000000000000000 alias=mantle:c0003 chan=[0-9]+ driver=mantle_pipe MODALIAS=mantle:c0003$' "$out" ||
 	fail "no good pipe device with the expected sysfs attributes"
-grep -Eq '^hb: dev class=3 id=76696374696d00000000000000000000 alias=mantle:c0003 chan=[0-9]+ driver=mantle_pipe$' "$out" ||
+grep -Eq '^hb: dev class=3 id=76696374696d00000000000000000000 alias=mantle:c0003 chan=[0-9]+ driver=mantle_pipe MODALIAS=mantle:c0003$' "$out" ||
 	fail "no victim pipe device with the expected sysfs attributes"
 want "before echo=before"
 for m in "ok empty: EAGAIN, POLLOUT only" "ok echo: poll woke, ping came back" \
