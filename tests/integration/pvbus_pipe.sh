@@ -5,7 +5,8 @@
 #  1. 8 MiB each way at once, bit-exact (sha256 on both ends);
 #  2. the host closes its end: the guest's reader sees end of file; the next
 #     open() of the device opens the channel again (a new host connection);
-#  3. the modules unload and reload three times (the host sees a connection
+#  3. bytes written just before an unload reach the host; the modules
+#     unload and reload three times (the host sees a connection
 #     per channel open), then data flows both ways again;
 #  4. the guest's last bytes are written just before power-off: they reach
 #     the host (the driver waits until the paravisor consumed them).
@@ -88,6 +89,8 @@ echo "pipe: eof rc=$? rest=$(wc -c </tmp/rest)"
 # Opening the device after the end of its stream opens the channel again:
 # the host sees a new connection.
 echo "pipe: reopen read=$(timeout 60 head -c 8 $dev | tr '\n' .)"
+# Bytes written right before an unload reach the host (remove drains).
+echo before-unload >$dev
 i=0
 while [ $i -lt 3 ]; do
 	i=$((i + 1))
@@ -131,6 +134,8 @@ for i in 1 2 3; do
 	grep -qx "pipe: reload $i ok" "$out" || fail "unload/reload $i failed"
 done
 grep -qx "pipe: reopen read=hello 2." "$out" || fail "opening the device after EOF did not reconnect"
+grep -qF "host: conn 2 received b'before-unload\\n'" "$hl" ||
+	fail "bytes written before the unload did not reach the host"
 grep -qx "host: conn 5" "$hl" || fail "the host did not see a connection per reload"
 grep -qx "pipe: again read=hello 5." "$out" || fail "no host data after the reloads"
 grep -qx "pipe: pong=pong." "$out" || fail "no answer on an idle channel (a notification was lost)"
