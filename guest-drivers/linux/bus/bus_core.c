@@ -231,23 +231,23 @@ static int ctl_write(struct mbus *b, const void *pkt, u32 len)
 	unsigned long deadline =
 		jiffies + msecs_to_jiffies(MBUS_CTL_TIMEOUT_MS);
 	unsigned long f;
-	int rc, notify;
+	int rc;
 
 	if (READ_ONCE(b->ctl_broken))
 		return -EPIPE;
 	for (;;) {
 		spin_lock_irqsave(&b->tx_lock, f);
 		rc = mtl_ring_write(&b->ctl_tx, pkt, len, NULL, 0);
-		notify = rc == MTL_RING_OK ? mtl_ring_flush(&b->ctl_tx) : 0;
+		if (rc == MTL_RING_OK)
+			mtl_ring_flush(&b->ctl_tx);
 		if (rc == MTL_RING_FULL &&
 		    mtl_ring_want_space(&b->ctl_tx, MTL_RING_SLOTS_FOR(len)))
 			rc = -EAGAIN; /* freed meanwhile: try again now */
 		spin_unlock_irqrestore(&b->tx_lock, f);
 		if (rc == MTL_RING_OK) {
-			/* Always: control requests are rare, and a doorbell
-			 * the paravisor did not ask for costs one exit, while
-			 * one it missed would stall the bus. */
-			(void)notify;
+			/* Whatever the flush says: control requests are rare,
+			 * a doorbell the paravisor did not ask for costs one
+			 * exit, and one it missed would stall the bus. */
 			mbus_doorbell(b, MTL_CHANNEL_CONTROL);
 			return 0;
 		}
