@@ -634,10 +634,39 @@ static void test_ctl_answers_not_read(void **state)
 	assert_true(answers >= 3 * 100);
 }
 
+/* The machine's view: guest RAM from e820 (the bus area not in it), the
+ * high part mapped right after the low part. */
+static void test_config_machine(void **state)
+{
+	uint8_t *ram = (uint8_t *)(uintptr_t)0x10000000u; /* never touched */
+	const uint64_t gib = 1ull << 30;
+	struct pvbus_config cfg;
+
+	(void)state;
+	pvbus_config_machine(&cfg, ram, 5 * gib);
+	assert_int_equal(cfg.nram, 3);
+	assert_int_equal(cfg.ram[0].gpa, 0);
+	assert_int_equal(cfg.ram[0].size, PVBUS_AREA_GPA);
+	assert_ptr_equal(cfg.ram[0].hva, ram);
+	assert_int_equal(cfg.ram[1].gpa, 0x100000);
+	assert_int_equal(cfg.ram[1].size, 3 * gib - 0x100000);
+	assert_ptr_equal(cfg.ram[1].hva, ram + 0x100000);
+	assert_int_equal(cfg.ram[2].gpa, 4 * gib);
+	assert_int_equal(cfg.ram[2].size, 2 * gib);
+	assert_ptr_equal(cfg.ram[2].hva, ram + 3 * gib);
+	assert_int_equal(cfg.area_gpa, PVBUS_AREA_GPA);
+	assert_ptr_equal(cfg.area_hva, ram + PVBUS_AREA_GPA);
+	assert_int_equal(cfg.ring_log2, PVBUS_RING_LOG2);
+	assert_int_equal(cfg.gsi, PVBUS_GSI);
+	pvbus_config_machine(&cfg, ram, 256u << 20);
+	assert_int_equal(cfg.nram, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		cmocka_unit_test(test_config_machine),
 		T(test_area_zeroed),
 		T(test_negotiate),
 		T(test_negotiate_refused_then_ok),
