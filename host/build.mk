@@ -25,8 +25,10 @@ $(BIN)/mantle: $(HOST_OBJS) $(OBJ)/paravisor/measure/measure.o $(HOST_VMM_OBJS) 
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) -lcrypto -lz
 
+$(OBJ)/tests/unit/host/%.o: CPPFLAGS += -Ihostif/include
 $(eval $(call unit_test,host_opts,$(OBJ)/tests/unit/host/test_opts.o \
-	$(OBJ)/host/opts.o $(OBJ)/host/log.o $(OBJ)/host/fileio.o,))
+	$(OBJ)/host/opts.o $(OBJ)/host/log.o $(OBJ)/host/fileio.o \
+	$(BUILD)/lib/libhostif_host.a,))
 $(eval $(call unit_test,host_log,$(OBJ)/tests/unit/host/test_log.o \
 	$(OBJ)/host/log.o $(OBJ)/host/fileio.o,))
 $(eval $(call unit_test,host_payload,$(OBJ)/tests/unit/host/test_payload.o \
@@ -38,8 +40,8 @@ $(eval $(call unit_test,host_status,$(OBJ)/tests/unit/host/test_status.o \
 	$(OBJ)/host/fileio.o,))
 
 $(eval $(call fuzz_target,host_cli,tests/fuzz/host/fuzz_cli.c host/opts.c \
-	host/status.c host/qemu.c host/log.c host/fileio.c,-Ihost \
-	-Iparavisor/measure,))
+	host/status.c host/qemu.c host/log.c host/fileio.c hostif/src/msg.c,-Ihost \
+	-Iparavisor/measure -Ihostif/include,))
 
 
 INTEGRATION_TESTS += tests/integration/paravisor_measure.sh \

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "mantle_hostif.h"
 
 int parse_uint(const char *s, unsigned int min, unsigned int max,
 	       unsigned int *out)
@@ -178,6 +179,43 @@ static int set_hostile(struct mantle_opts *o, const char *arg)
 	return 0;
 }
 
+_Static_assert(MANTLE_MAX_PIPES == HOSTIF_PIPE_MAX, "one pipe limit");
+_Static_assert(MANTLE_PIPE_NAME_MAX == HOSTIF_PIPE_NAME_MAX, "one name limit");
+
+/* --pipe NAME=SOCKET, repeatable: names valid and unique. */
+static int set_pipe(struct mantle_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '='), *why;
+	struct mantle_pipe *p = &o->pipes[o->npipes];
+	size_t n;
+
+	if (!eq)
+		return bad("pipe", arg, "expected NAME=SOCKET");
+	n = (size_t)(eq - arg);
+	if (hostif_pipe_name_check(arg, n, &why)) {
+		mantle_err("invalid --pipe '%s': name %s (1 to 15 of "
+			   "a-z 0-9 _ -)\n",
+			   arg, why);
+		return -1;
+	}
+	if (!eq[1])
+		return bad("pipe", arg, "empty socket path");
+	if (strlen(eq + 1) > MANTLE_PIPE_PATH_MAX)
+		return bad("pipe", arg,
+			   "socket path longer than 107 bytes");
+	for (unsigned int i = 0; i < o->npipes; i++)
+		if (strlen(o->pipes[i].name) == n &&
+		    !memcmp(o->pipes[i].name, arg, n))
+			return bad("pipe", arg, "pipe name given twice");
+	if (o->npipes == MANTLE_MAX_PIPES)
+		return bad("pipe", arg, "more than 16 pipes");
+	memset(p->name, 0, sizeof(p->name));
+	memcpy(p->name, arg, n);
+	p->path = eq + 1;
+	o->npipes++;
+	return 0;
+}
+
 /* Every option with a value, in the order of `mantle run --help`; the
  * getopt_long table is built from it (opts_longopts). */
 static const struct opt_row {
@@ -190,6 +228,7 @@ static const struct opt_row {
 	{ "accel", set_accel },	    { "pv-cpus", set_pv_cpus },
 	{ "log", set_log },	    { "paravisor-image", set_pv_image },
 	{ "vmgs", set_vmgs },	    { "hostile", set_hostile },
+	{ "pipe", set_pipe },
 };
 
 #define N_OPT_ROWS (sizeof(opt_rows) / sizeof(opt_rows[0]))

@@ -16,6 +16,15 @@
 #define MANTLE_DEFAULT_CMDLINE "console=ttyS0"
 #define MANTLE_DEFAULT_LOG "mantle-run.log"
 #define MANTLE_MAX_HOSTILE 1024 /* --hostile SPEC bytes */
+#define MANTLE_MAX_PIPES 16 /* --pipe, as hostif's HOSTIF_PIPE_MAX */
+#define MANTLE_PIPE_NAME_MAX 15
+#define MANTLE_PIPE_PATH_MAX 107 /* a Unix socket path (sun_path - 1) */
+
+/* --pipe NAME=SOCKET: the guest's pipe NAME relayed to the Unix socket. */
+struct mantle_pipe {
+	char name[MANTLE_PIPE_NAME_MAX + 1];
+	const char *path;
+};
 
 enum mantle_accel { ACCEL_TCG, ACCEL_KVM };
 
@@ -32,6 +41,8 @@ struct mantle_opts {
 	const char *pv_image; /* NULL: next to the mantle binary */
 	const char *vmgs; /* NULL: no VMGS served */
 	const char *hostile; /* NULL: the host behaves (grammar: usage) */
+	struct mantle_pipe pipes[MANTLE_MAX_PIPES];
+	unsigned int npipes;
 	int help;
 };
 

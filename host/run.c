@@ -264,7 +264,7 @@ static int prepare_launch(struct run *x)
 			  x->o.cpus, x->o.mem_bytes) ||
 	    relay_open(&x->r, x->w.sock) ||
 	    services_prepare(&x->svc, x->w.control, x->o.vmgs, x->o.hostile,
-			     x->logfd))
+			     x->o.pipes, x->o.npipes, x->logfd))
 		return -1;
 	x->r.svc = x->svc;
 	qp = (struct qemu_paths){ .qemu = x->qemu,

@@ -44,6 +44,8 @@ struct services {
 	atomic_int stop;
 	atomic_int storm_again; /* services_guest_running() asked for it */
 	int result; /* the server's last return, for the log */
+	struct hostif_server_pipe pipes[MANTLE_MAX_PIPES];
+	unsigned npipes;
 	char *pv_logs[MAX_PV_LOGS];
 	unsigned npv_logs, pv_logs_dropped;
 };
@@ -63,13 +65,28 @@ static void on_pv_log(void *arg, unsigned level, const char *text)
 	s->pv_logs[s->npv_logs++] = line;
 }
 
+/* What happened to a pipe (host side), kept with the LOG lines. */
+static void on_pipe_note(void *arg, const char *text)
+{
+	struct services *s = arg;
+	char *line;
+
+	if (s->npv_logs == MAX_PV_LOGS ||
+	    asprintf(&line, "host %s\n", text) < 0) {
+		s->pv_logs_dropped++;
+		return;
+	}
+	s->pv_logs[s->npv_logs++] = line;
+}
+
 void services_hostile_usage(FILE *out)
 {
 	fputs(hostif_hostile_usage, out);
 }
 
 int services_prepare(struct services **out, const char *sock, const char *vmgs,
-		     const char *hostile, int logfd)
+		     const char *hostile, const struct mantle_pipe *pipes,
+		     unsigned int npipes, int logfd)
 {
 	struct services *s = calloc(1, sizeof(*s));
 	char err[256];
@@ -108,6 +125,16 @@ int services_prepare(struct services **out, const char *sock, const char *vmgs,
 	if (hostile)
 		mantle_log(logfd, "hostile host: --hostile %s (seed %llu)\n",
 			   hostile, (unsigned long long)s->plan.seed);
+	for (unsigned int i = 0; i < npipes && i < MANTLE_MAX_PIPES; i++) {
+		s->pipes[i] = (struct hostif_server_pipe){
+			.name = pipes[i].name, .path = pipes[i].path
+		};
+		mantle_log(logfd,
+			   "pipe %s: relayed to the unix socket %s "
+			   "(connected when the guest opens it)\n",
+			   pipes[i].name, pipes[i].path);
+	}
+	s->npipes = npipes < MANTLE_MAX_PIPES ? npipes : MANTLE_MAX_PIPES;
 	*out = s;
 	return 0;
 fail:
@@ -140,6 +167,10 @@ static void *serve(void *arg)
 		.storm_vector = PV_HOST_EVENT_VECTOR,
 		.log_cb = on_pv_log,
 		.log_arg = s,
+		.pipes = s->pipes,
+		.npipes = s->npipes,
+		.note_cb = on_pipe_note,
+		.note_arg = s,
 	};
 	int r;
 
@@ -152,6 +183,12 @@ static void *serve(void *arg)
 		r = hostif_server_step(s->srv, SLICE_MS);
 		if (!r && atomic_exchange(&s->storm_again, 0))
 			r = hostif_server_storm(s->srv);
+	}
+	/* What the paravisor sent before its end reaches the pipe sockets. */
+	if (s->srv && (!r || r == -HOSTIF_E_CLOSED)) {
+		int d = hostif_server_drain(s->srv, SERVICES_DRAIN_MS);
+
+		r = r ? r : d;
 	}
 	s->result = r;
 	return NULL;
@@ -195,14 +232,23 @@ static void log_counters(struct services *s)
 	mantle_log(s->logfd,
 		   "hostif host: frames_ok=%llu frames_bad=%llu "
 		   "refused=%llu reads=%llu writes=%llu flushes=%llu logs=%llu "
-		   "events_sent=%llu end=%s\n",
+		   "events_sent=%llu pipe_opens=%llu pipe_refused=%llu "
+		   "pipe_closes=%llu pipe_stream_errors=%llu pipe_stale=%llu "
+		   "pipe_bytes_from_guest=%llu pipe_bytes_to_guest=%llu "
+		   "end=%s\n",
 		   (unsigned long long)k->frames_ok,
 		   (unsigned long long)k->frames_bad,
 		   (unsigned long long)k->requests_refused,
 		   (unsigned long long)k->reads, (unsigned long long)k->writes,
 		   (unsigned long long)k->flushes, (unsigned long long)k->logs,
 		   (unsigned long long)k->events_sent,
-		   s->result ? hostif_strerror(s->result) : "stopped");
+		   (unsigned long long)k->pipe_opens,
+		   (unsigned long long)k->pipe_refused,
+		   (unsigned long long)k->pipe_closes,
+		   (unsigned long long)k->pipe_stream_errors,
+		   (unsigned long long)k->pipe_stale,
+		   (unsigned long long)k->pipe_bytes_in,
+		   (unsigned long long)k->pipe_bytes_out, s->result ? hostif_strerror(s->result) : "stopped");
 	if (!s->hostile)
 		return;
 	for (int f = 0; f < HOSTIF_FAULT_COUNT && n < sizeof(inj); f++)

@@ -10,22 +10,29 @@
 
 #include <stdio.h>
 
+#include "opts.h"
+
 struct services;
 
 /*
  * Parses the --hostile spec (NULL: none), opens or creates the --vmgs file
- * (NULL: none) and listens on the unix socket sock, which QEMU connects to.
- * Host log lines go to logfd. On error prints a one-line reason on stderr
- * and returns -1.
+ * (NULL: none), takes the --pipe list (checked by opts_parse; the sockets
+ * are connected only when the guest opens a pipe) and listens on the unix
+ * socket sock, which QEMU connects to. Host log lines go to logfd. On error
+ * prints a one-line reason on stderr and returns -1.
  */
 int services_prepare(struct services **out, const char *sock, const char *vmgs,
-		     const char *hostile, int logfd);
+		     const char *hostile, const struct mantle_pipe *pipes,
+		     unsigned int npipes, int logfd);
 /* Starts serving in a thread. 0 or -1. */
 int services_start(struct services *s);
 /*
- * Once QEMU is gone: stops the thread, logs the host's counters (and the
- * faults injected), closes the VMGS file. Accepts NULL.
+ * Once QEMU is gone: stops the thread after it served what the control
+ * socket still held and wrote the pipes' last bytes to their sockets (at
+ * most SERVICES_DRAIN_MS), logs the host's counters (and the faults
+ * injected), closes the VMGS file. Accepts NULL.
  */
+#define SERVICES_DRAIN_MS 3000
 void services_finish(struct services *s);
 
 /*

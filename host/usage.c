@@ -143,6 +143,13 @@ static const struct usage_row run_options[] = {
 	{ "--hostile SPEC",
 	  "misbehave on purpose towards the paravisor, seeded and\n"
 	  "reproducible (grammar below and in host/README.md)" },
+	{ "--pipe NAME=SOCKET",
+	  "offer the guest a pipe NAME (1 to 15 of a-z 0-9 _ -;\n"
+	  "it appears as /dev/mantle-pipe-NAME) relayed to the\n"
+	  "listening Unix socket SOCKET: mantle connects when\n"
+	  "the guest opens the pipe (the open fails if nobody\n"
+	  "listens) and closes the connection when the guest\n"
+	  "closes it. Repeatable, up to 16 pipes (default: none)" },
 	{ "-h, --help", "this text" },
 	{ NULL, NULL },
 };
@@ -192,7 +199,8 @@ static const struct usage_part run_page[] = {
 		  "[--accel tcg|kvm]\n"
 		  "               [--pv-cpus N] [--log FILE] "
 		  "[--paravisor-image DIR]\n"
-		  "               [--vmgs FILE] [--hostile SPEC]\n"
+		  "               [--vmgs FILE] [--hostile SPEC] "
+		  "[--pipe NAME=SOCKET]...\n"
 		  "\n"
 		  "DESCRIPTION\n"
 		  "    Writes the guest payload (kernel, initrd, command "
@@ -219,11 +227,12 @@ static const struct usage_part run_page[] = {
 		  "control channel\n"
 		  "    (hostif/SPEC.md) to the host services in this "
 		  "process: the VMGS block\n"
-		  "    service, host events and the paravisor's LOG lines. "
-		  "Everything the host\n"
-		  "    sends there is hostile input to the paravisor; the "
-		  "counters of what\n"
-		  "    both sides saw go to the log.\n"
+		  "    service, host events, the paravisor's LOG lines and "
+		  "the --pipe byte\n"
+		  "    streams. Everything the host sends there is hostile "
+		  "input to the\n"
+		  "    paravisor; the counters of what both sides saw go to "
+		  "the log.\n"
 		  "\n"
 		  "OPTIONS\n" },
 	{ .rows = run_options, .width = 19 },

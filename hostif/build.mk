@@ -10,7 +10,7 @@ HOSTIF_COMMON := wire msg decoder chan session
 HOSTIF_PV_SRCS := $(addprefix hostif/src/,$(addsuffix .c,$(HOSTIF_COMMON) \
 	client vmgs_io))
 HOSTIF_HOST_SRCS := $(addprefix hostif/src/,$(addsuffix .c,$(HOSTIF_COMMON) \
-	server store hostile))
+	server server_pipe store hostile))
 HOSTIF_PV_A := $(BUILD)/lib/libhostif_pv.a
 HOSTIF_HOST_A := $(BUILD)/lib/libhostif_host.a
 HOSTIF_LDLIBS := $(BUILD)/lib/libvmgs.a -lcrypto -lz -lpthread

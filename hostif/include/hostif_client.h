@@ -2,7 +2,9 @@
 /*
  * Paravisor side (trusted) of the control channel: negotiation, requests
  * with timeouts and retries, event mediation, and a count of every kind of
- * bad input the host sent. Single-threaded: one request at a time.
+ * bad input the host sent. Single-threaded: one request at a time; the
+ * pipe primitives (1.1) are one-way frames on the same thread (the
+ * thread-safe pipe layer of the paravisor is paravisor/vmm/control_pipe.c).
  */
 #ifndef HOSTIF_CLIENT_H
 #define HOSTIF_CLIENT_H
@@ -30,13 +32,15 @@ struct hostif_counters {
 	uint64_t events_delivered;
 	uint64_t events_bogus; /* unknown source/vector, or not negotiated */
 	uint64_t events_storm; /* over the source's rate: dropped */
+	uint64_t pipe_frames; /* pipe frames handed to pipe_cb */
+	uint64_t pipe_bogus; /* pipe frames without PIPES, or PIPE_OPEN */
 };
 
 struct hostif_client_cfg {
 	unsigned timeout_ms; /* per attempt; 0 = 1000 */
 	unsigned attempts; /* 0 = 4 */
 	uint64_t features; /* wanted HOSTIF_F_* */
-	struct hostif_hello range; /* min_major 0 = 1.0 .. 1.0 */
+	struct hostif_hello range; /* min_major 0 = 1.0 .. 1.1 */
 	/* Accepted events go here (after the source and rate checks). */
 	void (*event_cb)(void *arg, uint32_t device, uint16_t vector);
 	void *event_arg;
@@ -44,6 +48,13 @@ struct hostif_client_cfg {
 	unsigned event_rate; /* per source and second; 0 = 1000 */
 	uint64_t (*now_ns)(void *arg); /* NULL = CLOCK_MONOTONIC */
 	void *clock_arg;
+	/*
+	 * 1.1 pipes: PIPE_DATA, PIPE_CREDIT and PIPE_CLOSE from the host,
+	 * validated and in sequence, on the thread that polls (or waits for a
+	 * reply). m->data points into the client's buffer until it returns.
+	 */
+	void (*pipe_cb)(void *arg, uint16_t type, const struct hostif_pipe *m);
+	void *pipe_arg;
 };
 
 struct hostif_client;
@@ -80,6 +91,22 @@ int hostif_client_log(struct hostif_client *c, uint8_t level, const char *text);
 
 /* Handles incoming frames (events) for up to timeout_ms. */
 int hostif_client_poll(struct hostif_client *c, unsigned timeout_ms);
+/* The same, but returns 1 early once wake_fd is readable (not read). */
+int hostif_client_poll_wake(struct hostif_client *c, unsigned timeout_ms,
+			    int wake_fd);
+
+/*
+ * Pipes (needs HOSTIF_F_PIPES, so version 1.1). The host's pipe names as
+ * it sent them (a request, retried like VMGS requests; names unchecked).
+ */
+int hostif_client_pipe_list(struct hostif_client *c,
+			    struct hostif_pipe_list *out);
+/*
+ * One-way PIPE_OPEN, PIPE_DATA (m->data, 1 .. HOSTIF_PIPE_DATA_MAX bytes),
+ * PIPE_CREDIT or PIPE_CLOSE (m->arg the reason). Never retried.
+ */
+int hostif_client_pipe_send(struct hostif_client *c, uint16_t type,
+			    const struct hostif_pipe *m);
 
 const struct hostif_counters *
 hostif_client_counters(const struct hostif_client *c);

@@ -34,10 +34,21 @@ void hostif_store_close(struct hostif_store *st);
 struct hostif_server_counters {
 	uint64_t frames_ok, frames_bad, requests_refused;
 	uint64_t reads, writes, flushes, logs, events_sent;
+	/* Pipes (1.1): opens asked, connects refused, ends, stream errors
+	 * (bad offset or credit from the pv), late frames of ended opens,
+	 * bytes pv -> socket and socket -> pv. */
+	uint64_t pipe_opens, pipe_refused, pipe_closes, pipe_stream_errors;
+	uint64_t pipe_stale, pipe_bytes_in, pipe_bytes_out;
+};
+
+/* One pipe the host offers (mantle run --pipe NAME=SOCKET). */
+struct hostif_server_pipe {
+	const char *name; /* 1..15 of [a-z0-9_-] (hostif_pipe_name_check) */
+	const char *path; /* a listening Unix socket, connected on open */
 };
 
 struct hostif_server_cfg {
-	struct hostif_hello range; /* min_major 0 = 1.0 .. 1.0 */
+	struct hostif_hello range; /* min_major 0 = 1.0 .. 1.1 */
 	uint64_t features; /* offered HOSTIF_F_* */
 	struct hostif_hostile *hostile; /* NULL: behave */
 	uint32_t storm_device; /* what a storm sends (a real source) */
@@ -45,6 +56,13 @@ struct hostif_server_cfg {
 	/* LOG text, already validated printable, NUL-terminated. */
 	void (*log_cb)(void *arg, unsigned level, const char *text);
 	void *log_arg;
+	/* Pipes (with HOSTIF_F_PIPES): at most HOSTIF_PIPE_MAX, names valid
+	 * and unique (else hostif_server_new fails with -HOSTIF_E_INVAL). */
+	const struct hostif_server_pipe *pipes;
+	unsigned npipes;
+	/* What happened to a pipe (connect failed, ended), one line. */
+	void (*note_cb)(void *arg, const char *text);
+	void *note_arg;
 };
 
 struct hostif_server;
@@ -60,6 +78,13 @@ void hostif_server_free(struct hostif_server *s);
  * once the paravisor closed its end, or another -HOSTIF_E_*.
  */
 int hostif_server_step(struct hostif_server *s, int timeout_ms);
+/*
+ * At the end (the paravisor VM is gone or going): serves what the channel
+ * still holds until it closes or timeout_ms pass, then writes what the
+ * pipes' buffers hold to their sockets (within the same time) and closes
+ * them, so bytes the guest wrote before its end reach the sockets.
+ */
+int hostif_server_drain(struct hostif_server *s, int timeout_ms);
 /* Serves until the paravisor closes the channel (returns 0) or an error. */
 int hostif_server_run(struct hostif_server *s);
 int hostif_server_send_event(struct hostif_server *s, uint32_t device,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Mantle host<->paravisor control channel, wire format version 1.0
+ * Mantle host<->paravisor control channel, wire format version 1.1
  * (normative text: hostif/SPEC.md). Frames travel over a virtio-serial
  * byte stream; every field is fixed width and little endian. This header
  * holds the wire constants, the frame codec and the stream decoder that
@@ -14,7 +14,7 @@
 
 #define HOSTIF_MAGIC 0x4649484du /* "MHIF" as bytes on the wire */
 #define HOSTIF_VERSION_MAJOR 1
-#define HOSTIF_VERSION_MINOR 0
+#define HOSTIF_VERSION_MINOR 1 /* 1.1: pipes (SPEC.md §12) */
 
 /*
  * Every layout below names the offset of each field in wire order, and
@@ -66,12 +66,18 @@ enum hostif_type {
 	HOSTIF_T_VMGS_FLUSH = 0x0013,
 	HOSTIF_T_EVENT = 0x0020, /* host -> paravisor, one way */
 	HOSTIF_T_LOG = 0x0021, /* paravisor -> host, one way */
+	HOSTIF_T_PIPE_LIST = 0x0030, /* 1.1: the host's pipes */
+	HOSTIF_T_PIPE_OPEN = 0x0031, /* 1.1: paravisor -> host, one way */
+	HOSTIF_T_PIPE_CLOSE = 0x0032, /* 1.1: both ways, one way */
+	HOSTIF_T_PIPE_DATA = 0x0033, /* 1.1: both ways, one way */
+	HOSTIF_T_PIPE_CREDIT = 0x0034, /* 1.1: both ways, one way */
 	HOSTIF_T_REPLY = 0x8000,
 	HOSTIF_T_HELLO_REPLY = 0x8001,
 	HOSTIF_T_VMGS_INFO_REPLY = 0x8010,
 	HOSTIF_T_VMGS_READ_REPLY = 0x8011,
 	HOSTIF_T_VMGS_WRITE_REPLY = 0x8012,
 	HOSTIF_T_VMGS_FLUSH_REPLY = 0x8013,
+	HOSTIF_T_PIPE_LIST_REPLY = 0x8030,
 };
 
 /* Payload sizes (exact, or the fixed part of a bounded payload). */
@@ -165,10 +171,60 @@ HOSTIF_FOLLOWS(HOSTIF_EVENT_OFF_RSVD, 2, HOSTIF_EVENT_SIZE);
 HOSTIF_FOLLOWS(HOSTIF_LOG_OFF_LEVEL, 1, HOSTIF_LOG_OFF_RSVD);
 HOSTIF_FOLLOWS(HOSTIF_LOG_OFF_RSVD, 3, HOSTIF_LOG_HDR);
 
+/*
+ * Pipes (1.1, SPEC.md §12). Every pipe message but PIPE_LIST(_REPLY) starts
+ * with the same 16 bytes: pipe index, reserved, epoch (which open of the
+ * pipe it belongs to, never 0) and one 64-bit argument (PIPE_DATA: stream
+ * offset of its first byte; PIPE_CREDIT: the limit; PIPE_CLOSE: reason and
+ * reserved; PIPE_OPEN: reserved).
+ */
+#define HOSTIF_PIPE_MAX 16 /* pipes per session (PIPE_MAX of the pv) */
+#define HOSTIF_PIPE_NAME_MAX 15 /* characters; [a-z0-9_-] */
+#define HOSTIF_PIPE_NAME_FIELD 16 /* the name NUL-padded on the wire */
+#define HOSTIF_PIPE_HDR 16u
+#define HOSTIF_PIPE_DATA_MAX (HOSTIF_MAX_PAYLOAD - HOSTIF_PIPE_HDR)
+#define HOSTIF_PIPE_LIST_HDR 8u
+#define HOSTIF_PIPE_LIST_MAX \
+	(HOSTIF_PIPE_LIST_HDR + HOSTIF_PIPE_MAX * HOSTIF_PIPE_NAME_FIELD)
+_Static_assert(HOSTIF_PIPE_DATA_MAX == 65536, "64 KiB of pipe data a frame");
+
+#define HOSTIF_PIPE_OFF_PIPE 0
+#define HOSTIF_PIPE_OFF_RSVD 2 /* 2 bytes */
+#define HOSTIF_PIPE_OFF_EPOCH 4
+#define HOSTIF_PIPE_OFF_ARG 8 /* offset, limit, or reason + reserved */
+#define HOSTIF_PIPE_OFF_REASON 8 /* PIPE_CLOSE: 4 bytes */
+#define HOSTIF_PIPE_OFF_RSVD2 12 /* PIPE_CLOSE: 4 bytes */
+#define HOSTIF_PIPE_OFF_DATA HOSTIF_PIPE_HDR
+HOSTIF_FOLLOWS(HOSTIF_PIPE_OFF_PIPE, 2, HOSTIF_PIPE_OFF_RSVD);
+HOSTIF_FOLLOWS(HOSTIF_PIPE_OFF_RSVD, 2, HOSTIF_PIPE_OFF_EPOCH);
+HOSTIF_FOLLOWS(HOSTIF_PIPE_OFF_EPOCH, 4, HOSTIF_PIPE_OFF_ARG);
+HOSTIF_FOLLOWS(HOSTIF_PIPE_OFF_ARG, 8, HOSTIF_PIPE_HDR);
+HOSTIF_FOLLOWS(HOSTIF_PIPE_OFF_REASON, 4, HOSTIF_PIPE_OFF_RSVD2);
+HOSTIF_FOLLOWS(HOSTIF_PIPE_OFF_RSVD2, 4, HOSTIF_PIPE_HDR);
+_Static_assert(HOSTIF_PIPE_OFF_ARG % 8 == 0, "pipe arg is naturally aligned");
+
+/* PIPE_LIST_REPLY: status, count, then count NUL-padded names. */
+#define HOSTIF_PIPE_LIST_OFF_STATUS 0
+#define HOSTIF_PIPE_LIST_OFF_COUNT 4
+#define HOSTIF_PIPE_LIST_OFF_NAMES HOSTIF_PIPE_LIST_HDR
+HOSTIF_FOLLOWS(HOSTIF_PIPE_LIST_OFF_STATUS, 4, HOSTIF_PIPE_LIST_OFF_COUNT);
+HOSTIF_FOLLOWS(HOSTIF_PIPE_LIST_OFF_COUNT, 4, HOSTIF_PIPE_LIST_HDR);
+
+/* Why a pipe ended (PIPE_CLOSE reason). */
+enum hostif_pipe_reason {
+	HOSTIF_PIPE_R_CLOSED = 0, /* the sender's end closed normally */
+	HOSTIF_PIPE_R_REFUSED = 1, /* host: connecting to the socket failed */
+	HOSTIF_PIPE_R_IO = 2, /* the socket failed */
+	HOSTIF_PIPE_R_STREAM = 3, /* bad offset or credit: stream damaged */
+	HOSTIF_PIPE_R_NO_PIPE = 4, /* no such pipe */
+	HOSTIF_PIPE_R_COUNT
+};
+
 /* Feature bits (HELLO). Zero means the 1.0 baseline: VMGS service only. */
 #define HOSTIF_F_EVENTS (1ull << 0) /* host may send EVENT */
 #define HOSTIF_F_LOG (1ull << 1) /* paravisor may send LOG */
-#define HOSTIF_F_KNOWN (HOSTIF_F_EVENTS | HOSTIF_F_LOG)
+#define HOSTIF_F_PIPES (1ull << 2) /* 1.1 and later: pipe messages */
+#define HOSTIF_F_KNOWN (HOSTIF_F_EVENTS | HOSTIF_F_LOG | HOSTIF_F_PIPES)
 
 /* Status codes in replies. */
 enum hostif_status {
@@ -276,6 +332,23 @@ struct hostif_log {
 	size_t len;
 };
 
+/* PIPE_OPEN, PIPE_DATA, PIPE_CREDIT, PIPE_CLOSE. */
+struct hostif_pipe {
+	uint16_t pipe;
+	uint32_t epoch;
+	uint64_t arg; /* DATA: offset; CREDIT: limit; CLOSE: reason */
+	const uint8_t *data; /* DATA only */
+	size_t data_len;
+};
+
+struct hostif_pipe_list {
+	uint32_t status;
+	uint32_t count;
+	/* Raw name fields as sent (NUL-padded, not validated: see
+	 * hostif_pipe_name_check). */
+	char names[HOSTIF_PIPE_MAX][HOSTIF_PIPE_NAME_FIELD];
+};
+
 /* --- frame codec (wire.c) ---------------------------------------------- */
 
 uint32_t hostif_crc(const uint8_t hdr[HOSTIF_HDR_SIZE], const uint8_t *payload,
@@ -319,6 +392,12 @@ void hostif_status_reply_put(uint8_t out[HOSTIF_STATUS_REPLY_SIZE],
 void hostif_event_put(uint8_t out[HOSTIF_EVENT_SIZE],
 		      const struct hostif_event *m);
 void hostif_log_put(uint8_t out[HOSTIF_LOG_HDR], uint8_t level);
+/* The 16-byte pipe header; for PIPE_CLOSE arg is the reason. */
+void hostif_pipe_put(uint8_t out[HOSTIF_PIPE_HDR], uint16_t type,
+		     const struct hostif_pipe *m);
+/* PIPE_LIST_REPLY's 8 + 16 * count bytes; returns that size. */
+size_t hostif_pipe_list_put(uint8_t out[HOSTIF_PIPE_LIST_MAX],
+			    const struct hostif_pipe_list *m);
 
 /*
  * Typed decoders: each calls hostif_msg_validate and checks the type, so a
@@ -337,6 +416,20 @@ int hostif_status_reply_get(const struct hostif_frame *f,
 			    struct hostif_status_reply *m);
 int hostif_event_get(const struct hostif_frame *f, struct hostif_event *m);
 int hostif_log_get(const struct hostif_frame *f, struct hostif_log *m);
+/* Any of PIPE_OPEN, PIPE_DATA, PIPE_CREDIT, PIPE_CLOSE. */
+int hostif_pipe_get(const struct hostif_frame *f, struct hostif_pipe *m);
+int hostif_pipe_list_get(const struct hostif_frame *f,
+			 struct hostif_pipe_list *m);
+
+/*
+ * A pipe name: 1 .. HOSTIF_PIPE_NAME_MAX characters of [a-z0-9_-] in the
+ * first n bytes of s, up to the first NUL; in a wire field (n = 16) every
+ * byte after the name is NUL. 0, or -1 with *why set to the reason.
+ */
+int hostif_pipe_name_check(const char *s, size_t n, const char **why);
+const char *hostif_pipe_reason_name(uint32_t reason);
+/* The features a session may use at version major.minor (PIPES needs 1.1). */
+uint64_t hostif_features_at(uint64_t features, uint8_t major, uint8_t minor);
 
 /*
  * Version negotiation (SPEC.md §5): the highest version inside both

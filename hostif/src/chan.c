@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,14 +18,18 @@ uint64_t hostif_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * send() only on a socket (no SIGPIPE); a virtio-serial port is a character
+ * device and gets write(): the paravisor's seccomp allowlist has write but
+ * not sendto, and the control thread writes pipe frames after the guard.
+ */
 static ssize_t put(int fd, const void *buf, size_t len)
 {
-	ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+	struct stat st;
 
-	/* A virtio-serial port is a character device, not a socket. */
-	if (n < 0 && errno == ENOTSOCK)
-		n = write(fd, buf, len);
-	return n;
+	if (!fstat(fd, &st) && S_ISSOCK(st.st_mode))
+		return send(fd, buf, len, MSG_NOSIGNAL);
+	return write(fd, buf, len);
 }
 
 int hostif_chan_write(int fd, const void *buf, size_t len, int timeout_ms)
@@ -64,13 +69,20 @@ int hostif_chan_write(int fd, const void *buf, size_t len, int timeout_ms)
 
 int hostif_chan_fill(int fd, struct hostif_dec *d, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	return hostif_chan_fill_wake(fd, -1, d, timeout_ms);
+}
+
+int hostif_chan_fill_wake(int fd, int wake_fd, struct hostif_dec *d,
+			  int timeout_ms)
+{
+	struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN },
+				 { .fd = wake_fd, .events = POLLIN } };
 	size_t space;
 	uint8_t *p;
 	ssize_t n;
 
 	for (;;) {
-		n = poll(&pfd, 1, timeout_ms);
+		n = poll(pfd, wake_fd >= 0 ? 2 : 1, timeout_ms);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -79,6 +91,8 @@ int hostif_chan_fill(int fd, struct hostif_dec *d, int timeout_ms)
 			return 0;
 		break;
 	}
+	if (!pfd[0].revents)
+		return 2; /* only the wake fd */
 	p = hostif_dec_space(d, &space);
 	if (!space) {
 		/* A full buffer with no frame in it is garbage: resync. */

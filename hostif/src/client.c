@@ -171,6 +171,27 @@ static void on_event(struct hostif_client *c, const struct hostif_frame *f)
 		c->cfg.event_cb(c->cfg.event_arg, ev.device, ev.vector);
 }
 
+static int pipe_from_host(uint16_t type)
+{
+	return type == HOSTIF_T_PIPE_DATA || type == HOSTIF_T_PIPE_CREDIT ||
+	       type == HOSTIF_T_PIPE_CLOSE;
+}
+
+/* A valid, in-sequence pipe frame: to the pipe layer if negotiated. */
+static void on_pipe(struct hostif_client *c, const struct hostif_frame *f)
+{
+	struct hostif_pipe m;
+
+	if (!pipe_from_host(f->h.type) ||
+	    !(c->ss.features & HOSTIF_F_PIPES) || hostif_pipe_get(f, &m)) {
+		c->cnt.pipe_bogus++;
+		return;
+	}
+	c->cnt.pipe_frames++;
+	if (c->cfg.pipe_cb)
+		c->cfg.pipe_cb(c->cfg.pipe_arg, f->h.type, &m);
+}
+
 /*
  * Session checks of a sound frame: version, sequence, type. Returns 1 if
  * the frame is a reply worth matching, 0 if it was consumed or dropped,
@@ -200,6 +221,10 @@ static int screen(struct hostif_client *c, const struct hostif_frame *f)
 	c->ss.rx_seq = f->h.seq;
 	if (f->h.type == HOSTIF_T_EVENT) {
 		on_event(c, f);
+		return 0;
+	}
+	if (f->h.type == HOSTIF_T_PIPE_OPEN || pipe_from_host(f->h.type)) {
+		on_pipe(c, f);
 		return 0;
 	}
 	if (!(f->h.type & HOSTIF_T_REPLY)) {
@@ -317,7 +342,8 @@ static int hello_done(struct hostif_client *c, const struct hostif_frame *f,
 		return -HOSTIF_E_REFUSED;
 	c->ss.major = major;
 	c->ss.minor = minor;
-	c->ss.features = c->cfg.range.features & m.range.features;
+	c->ss.features = hostif_features_at(
+		c->cfg.range.features & m.range.features, major, minor);
 	c->ss.negotiated = 1;
 	return 0;
 }
@@ -510,6 +536,12 @@ int hostif_client_log(struct hostif_client *c, uint8_t level, const char *text)
 
 int hostif_client_poll(struct hostif_client *c, unsigned timeout_ms)
 {
+	return hostif_client_poll_wake(c, timeout_ms, -1);
+}
+
+int hostif_client_poll_wake(struct hostif_client *c, unsigned timeout_ms,
+			    int wake_fd)
+{
 	uint64_t end = hostif_mono_ns() + (uint64_t)timeout_ms * 1000000ull;
 
 	for (;;) {
@@ -530,15 +562,57 @@ int hostif_client_poll(struct hostif_client *c, unsigned timeout_ms)
 		t = hostif_mono_ns();
 		if (t >= end)
 			break;
-		r = hostif_chan_fill(c->fd, &c->dec,
-				     (int)((end - t + 999999) / 1000000));
-		if (r < 0) {
+		r = hostif_chan_fill_wake(c->fd, wake_fd, &c->dec,
+					  (int)((end - t + 999999) / 1000000));
+		if (r < 0 || r == 2) {
 			c->cnt.bytes_skipped = c->dec.skipped;
-			return r;
+			return r < 0 ? r : 1;
 		}
 	}
 	c->cnt.bytes_skipped = c->dec.skipped;
 	return 0;
+}
+
+static int list_done(struct hostif_client *c, const struct hostif_frame *f,
+		     void *arg)
+{
+	struct hostif_pipe_list *out = arg;
+
+	(void)c;
+	if (hostif_pipe_list_get(f, out))
+		return -HOSTIF_E_PAYLOAD;
+	return out->status ? -HOSTIF_E_STATUS : 0;
+}
+
+int hostif_client_pipe_list(struct hostif_client *c,
+			    struct hostif_pipe_list *out)
+{
+	struct request rq = { .type = HOSTIF_T_PIPE_LIST,
+			      .reply = HOSTIF_T_PIPE_LIST_REPLY,
+			      .handle = list_done,
+			      .arg = out };
+
+	if (!c->ss.negotiated || !(c->ss.features & HOSTIF_F_PIPES))
+		return -HOSTIF_E_STATE;
+	return transact(c, &rq);
+}
+
+int hostif_client_pipe_send(struct hostif_client *c, uint16_t type,
+			    const struct hostif_pipe *m)
+{
+	uint8_t hdr[HOSTIF_PIPE_HDR];
+	size_t n = type == HOSTIF_T_PIPE_DATA ? m->data_len : 0;
+
+	if (!c->ss.negotiated || !(c->ss.features & HOSTIF_F_PIPES))
+		return -HOSTIF_E_STATE;
+	if ((type != HOSTIF_T_PIPE_OPEN && type != HOSTIF_T_PIPE_CLOSE &&
+	     type != HOSTIF_T_PIPE_DATA && type != HOSTIF_T_PIPE_CREDIT) ||
+	    (type == HOSTIF_T_PIPE_DATA &&
+	     (!n || n > HOSTIF_PIPE_DATA_MAX || !m->data)))
+		return -HOSTIF_E_INVAL;
+	hostif_pipe_put(hdr, type, m);
+	return send_frame(c, type, 0, hdr, sizeof(hdr), n ? m->data : NULL,
+			  n);
 }
 
 int hostif_counters_format(const struct hostif_counters *k, char *buf,
@@ -551,7 +625,7 @@ int hostif_counters_format(const struct hostif_counters *k, char *buf,
 		"replays=%llu gaps=%llu stale=%llu unexpected=%llu "
 		"bad_replies=%llu host_errors=%llu timeouts=%llu "
 		"retries=%llu stalls=%llu events=%llu events_bogus=%llu "
-		"events_storm=%llu",
+		"events_storm=%llu pipe=%llu pipe_bogus=%llu",
 		(unsigned long long)k->frames_ok,
 		(unsigned long long)k->bytes_skipped,
 		(unsigned long long)k->bad_magic,
@@ -570,5 +644,7 @@ int hostif_counters_format(const struct hostif_counters *k, char *buf,
 		(unsigned long long)k->stalls,
 		(unsigned long long)k->events_delivered,
 		(unsigned long long)k->events_bogus,
-		(unsigned long long)k->events_storm);
+		(unsigned long long)k->events_storm,
+		(unsigned long long)k->pipe_frames,
+		(unsigned long long)k->pipe_bogus);
 }

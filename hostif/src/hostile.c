@@ -21,6 +21,8 @@ const char hostif_hostile_usage[] =
 	"  vmgs-torn=P     VMGS read tail zeroed; write stores a prefix and\n"
 	"                  its reply is withheld (as a host crash would)\n"
 	"  vmgs-bitflip=P  flip one bit of VMGS read data\n"
+	"  pipe-replay=P   send a pipe data frame twice, the second time as\n"
+	"                  a fresh frame (the paravisor must end that pipe)\n"
 	"  storm=COUNT     send COUNT events after each HELLO and again once the\n"
 	"                  guest is running (max 1000000)\n"
 	"P is a probability per frame or request: 0, 1 or 0.D with up to 6\n"
@@ -35,6 +37,7 @@ static const char *const names[HOSTIF_FAULT_COUNT] = {
 	[HOSTIF_FAULT_VMGS_SHORT] = "vmgs-short",
 	[HOSTIF_FAULT_VMGS_TORN] = "vmgs-torn",
 	[HOSTIF_FAULT_VMGS_BITFLIP] = "vmgs-bitflip",
+	[HOSTIF_FAULT_PIPE_REPLAY] = "pipe-replay",
 };
 
 const char *hostif_hostile_name(enum hostif_fault f)

@@ -6,6 +6,7 @@
  * mantle_hostif.h, and only after the row's length bounds have held.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "mantle_bytes.h"
 #include "mantle_hostif.h"
@@ -226,6 +227,96 @@ static int log_decode(const uint8_t *p, uint32_t len, void *out)
 	return 0;
 }
 
+/* --- pipes (SPEC.md §12) ------------------------------------------------- */
+
+/* The common header: a pipe index in range, reserved zero, an epoch. */
+static int pipe_hdr_check(const uint8_t *p)
+{
+	if (get_le16(p + HOSTIF_PIPE_OFF_RSVD))
+		return -HOSTIF_E_RESERVED;
+	if (get_le16(p + HOSTIF_PIPE_OFF_PIPE) >= HOSTIF_PIPE_MAX ||
+	    !get_le32(p + HOSTIF_PIPE_OFF_EPOCH))
+		return -HOSTIF_E_PAYLOAD;
+	return 0;
+}
+
+static int pipe_open_check(const uint8_t *p, uint32_t len)
+{
+	(void)len;
+	if (get_le64(p + HOSTIF_PIPE_OFF_ARG))
+		return -HOSTIF_E_RESERVED;
+	return pipe_hdr_check(p);
+}
+
+static int pipe_close_check(const uint8_t *p, uint32_t len)
+{
+	(void)len;
+	if (get_le32(p + HOSTIF_PIPE_OFF_RSVD2))
+		return -HOSTIF_E_RESERVED;
+	if (get_le32(p + HOSTIF_PIPE_OFF_REASON) >= HOSTIF_PIPE_R_COUNT)
+		return -HOSTIF_E_PAYLOAD;
+	return pipe_hdr_check(p);
+}
+
+/* DATA and CREDIT: offsets stay below 2^63 so sums never wrap. */
+static int pipe_stream_check(const uint8_t *p, uint32_t len)
+{
+	uint64_t arg = get_le64(p + HOSTIF_PIPE_OFF_ARG);
+
+	if (arg >> 63 || arg + len > (1ull << 63))
+		return -HOSTIF_E_PAYLOAD;
+	return pipe_hdr_check(p);
+}
+
+static int pipe_list_reply_check(const uint8_t *p, uint32_t len)
+{
+	uint32_t count = get_le32(p + HOSTIF_PIPE_LIST_OFF_COUNT);
+
+	if (count > HOSTIF_PIPE_MAX ||
+	    len != HOSTIF_PIPE_LIST_HDR + count * HOSTIF_PIPE_NAME_FIELD)
+		return -HOSTIF_E_PAYLOAD;
+	if (get_le32(p + HOSTIF_PIPE_LIST_OFF_STATUS) && count)
+		return -HOSTIF_E_PAYLOAD;
+	return 0;
+}
+
+static int pipe_decode(const uint8_t *p, uint32_t len, void *out)
+{
+	struct hostif_pipe *m = out;
+
+	m->pipe = get_le16(p + HOSTIF_PIPE_OFF_PIPE);
+	m->epoch = get_le32(p + HOSTIF_PIPE_OFF_EPOCH);
+	m->arg = get_le64(p + HOSTIF_PIPE_OFF_ARG);
+	m->data = p + HOSTIF_PIPE_OFF_DATA;
+	m->data_len = len - HOSTIF_PIPE_OFF_DATA;
+	return 0;
+}
+
+static int pipe_close_decode(const uint8_t *p, uint32_t len, void *out)
+{
+	struct hostif_pipe *m = out;
+
+	pipe_decode(p, len, out);
+	m->arg = get_le32(p + HOSTIF_PIPE_OFF_REASON);
+	return 0;
+}
+
+static int pipe_list_reply_decode(const uint8_t *p, uint32_t len, void *out)
+{
+	struct hostif_pipe_list *m = out;
+
+	(void)len;
+	memset(m, 0, sizeof(*m));
+	m->status = get_le32(p + HOSTIF_PIPE_LIST_OFF_STATUS);
+	m->count = get_le32(p + HOSTIF_PIPE_LIST_OFF_COUNT);
+	for (uint32_t i = 0; i < m->count; i++)
+		memcpy(m->names[i],
+		       p + HOSTIF_PIPE_LIST_OFF_NAMES +
+			       i * HOSTIF_PIPE_NAME_FIELD,
+		       HOSTIF_PIPE_NAME_FIELD);
+	return 0;
+}
+
 /* --- the table (SPEC.md §6) ---------------------------------------------- */
 
 static const struct msg_desc msgs[] = {
@@ -251,6 +342,17 @@ static const struct msg_desc msgs[] = {
 	  event_decode },
 	{ HOSTIF_T_LOG, HOSTIF_LOG_HDR + 1, HOSTIF_LOG_HDR + HOSTIF_LOG_MAX, 1,
 	  log_check, log_decode },
+	{ HOSTIF_T_PIPE_LIST, 0, 0, 0, NULL, NULL },
+	{ HOSTIF_T_PIPE_LIST_REPLY, HOSTIF_PIPE_LIST_HDR, HOSTIF_PIPE_LIST_MAX,
+	  0, pipe_list_reply_check, pipe_list_reply_decode },
+	{ HOSTIF_T_PIPE_OPEN, HOSTIF_PIPE_HDR, HOSTIF_PIPE_HDR, 1,
+	  pipe_open_check, pipe_decode },
+	{ HOSTIF_T_PIPE_CLOSE, HOSTIF_PIPE_HDR, HOSTIF_PIPE_HDR, 1,
+	  pipe_close_check, pipe_close_decode },
+	{ HOSTIF_T_PIPE_DATA, HOSTIF_PIPE_HDR + 1, HOSTIF_MAX_PAYLOAD, 1,
+	  pipe_stream_check, pipe_decode },
+	{ HOSTIF_T_PIPE_CREDIT, HOSTIF_PIPE_HDR, HOSTIF_PIPE_HDR, 1,
+	  pipe_stream_check, pipe_decode },
 };
 
 static const struct msg_desc *msg_find(uint16_t type)
@@ -358,6 +460,25 @@ int hostif_log_get(const struct hostif_frame *f, struct hostif_log *m)
 	return msg_get(f, HOSTIF_T_LOG, m);
 }
 
+int hostif_pipe_get(const struct hostif_frame *f, struct hostif_pipe *m)
+{
+	switch (f->h.type) {
+	case HOSTIF_T_PIPE_OPEN:
+	case HOSTIF_T_PIPE_CLOSE:
+	case HOSTIF_T_PIPE_DATA:
+	case HOSTIF_T_PIPE_CREDIT:
+		return msg_get(f, f->h.type, m);
+	default:
+		return -HOSTIF_E_TYPE;
+	}
+}
+
+int hostif_pipe_list_get(const struct hostif_frame *f,
+			 struct hostif_pipe_list *m)
+{
+	return msg_get(f, HOSTIF_T_PIPE_LIST_REPLY, m);
+}
+
 /* --- fixed-part encoders ------------------------------------------------- */
 
 void hostif_hello_put(uint8_t out[HOSTIF_HELLO_SIZE],
@@ -423,6 +544,86 @@ void hostif_log_put(uint8_t out[HOSTIF_LOG_HDR], uint8_t level)
 	out[HOSTIF_LOG_OFF_LEVEL] = level;
 	for (unsigned int i = HOSTIF_LOG_OFF_RSVD; i < HOSTIF_LOG_OFF_TEXT; i++)
 		out[i] = 0;
+}
+
+void hostif_pipe_put(uint8_t out[HOSTIF_PIPE_HDR], uint16_t type,
+		     const struct hostif_pipe *m)
+{
+	put_le16(out + HOSTIF_PIPE_OFF_PIPE, m->pipe);
+	put_le16(out + HOSTIF_PIPE_OFF_RSVD, 0);
+	put_le32(out + HOSTIF_PIPE_OFF_EPOCH, m->epoch);
+	if (type == HOSTIF_T_PIPE_CLOSE) {
+		put_le32(out + HOSTIF_PIPE_OFF_REASON, (uint32_t)m->arg);
+		put_le32(out + HOSTIF_PIPE_OFF_RSVD2, 0);
+	} else {
+		put_le64(out + HOSTIF_PIPE_OFF_ARG, m->arg);
+	}
+}
+
+size_t hostif_pipe_list_put(uint8_t out[HOSTIF_PIPE_LIST_MAX],
+			    const struct hostif_pipe_list *m)
+{
+	uint32_t n = m->count > HOSTIF_PIPE_MAX ? HOSTIF_PIPE_MAX : m->count;
+
+	put_le32(out + HOSTIF_PIPE_LIST_OFF_STATUS, m->status);
+	put_le32(out + HOSTIF_PIPE_LIST_OFF_COUNT, n);
+	for (uint32_t i = 0; i < n; i++)
+		memcpy(out + HOSTIF_PIPE_LIST_OFF_NAMES +
+			       i * HOSTIF_PIPE_NAME_FIELD,
+		       m->names[i], HOSTIF_PIPE_NAME_FIELD);
+	return HOSTIF_PIPE_LIST_HDR + (size_t)n * HOSTIF_PIPE_NAME_FIELD;
+}
+
+int hostif_pipe_name_check(const char *s, size_t n, const char **why)
+{
+	size_t len = 0;
+
+	while (len < n && s[len])
+		len++;
+	if (!len) {
+		*why = "empty name";
+		return -1;
+	}
+	if (len > HOSTIF_PIPE_NAME_MAX) {
+		*why = "longer than 15 characters";
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-')) {
+			*why = "characters other than [a-z0-9_-]";
+			return -1;
+		}
+	}
+	for (size_t i = len; i < n; i++) {
+		if (s[i]) {
+			*why = "bytes after the name's NUL";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *const pipe_reasons[HOSTIF_PIPE_R_COUNT] = {
+	[HOSTIF_PIPE_R_CLOSED] = "closed",
+	[HOSTIF_PIPE_R_REFUSED] = "connect refused",
+	[HOSTIF_PIPE_R_IO] = "socket error",
+	[HOSTIF_PIPE_R_STREAM] = "stream damaged",
+	[HOSTIF_PIPE_R_NO_PIPE] = "no such pipe",
+};
+
+const char *hostif_pipe_reason_name(uint32_t reason)
+{
+	return reason < HOSTIF_PIPE_R_COUNT ? pipe_reasons[reason] : "?";
+}
+
+uint64_t hostif_features_at(uint64_t features, uint8_t major, uint8_t minor)
+{
+	if (major == 1 && minor < 1)
+		features &= ~HOSTIF_F_PIPES;
+	return features;
 }
 
 /* --- version negotiation (SPEC.md §5) ------------------------------------ */

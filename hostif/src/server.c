@@ -5,10 +5,13 @@
  * damages what it sends according to the fault plan.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chan.h"
+#include "server_pipe.h"
 #include "session.h"
 #include "store.h"
 
@@ -30,16 +33,21 @@ struct hostif_server {
 	unsigned nhist, hist_next;
 	struct held *hist; /* HISTORY entries */
 	struct held *reorder; /* frame held back, if len != 0 */
+	struct srv_pipes *pipes; /* the host end of pipes (server_pipe.c) */
 	uint8_t tx[HOSTIF_MAX_FRAME];
 	uint8_t data[HOSTIF_MAX_DATA];
 	struct hostif_dec dec;
 };
+
+static int send_pipe(void *srv, uint16_t type, const struct hostif_pipe *m);
 
 int hostif_server_new(int fd, struct hostif_store *store,
 		      const struct hostif_server_cfg *cfg,
 		      struct hostif_server **out)
 {
 	struct hostif_server *s;
+	struct srv_pipes_env env;
+	int r;
 
 	if (fd < 0 || !out)
 		return -HOSTIF_E_INVAL;
@@ -60,6 +68,16 @@ int hostif_server_new(int fd, struct hostif_store *store,
 			return -HOSTIF_E_NOMEM;
 		}
 	}
+	env = (struct srv_pipes_env){ .send = send_pipe,
+				      .srv = s,
+				      .cnt = &s->cnt,
+				      .note_cb = s->cfg.note_cb,
+				      .note_arg = s->cfg.note_arg };
+	r = srv_pipes_new(&s->pipes, &s->cfg, &env);
+	if (r) {
+		hostif_server_free(s);
+		return r;
+	}
 	hostif_dec_init(&s->dec);
 	*out = s;
 	return 0;
@@ -69,6 +87,7 @@ void hostif_server_free(struct hostif_server *s)
 {
 	if (!s)
 		return;
+	srv_pipes_free(s->pipes);
 	free(s->hist);
 	free(s->reorder);
 	free(s);
@@ -138,6 +157,48 @@ static int send_frame(struct hostif_server *s, uint16_t type, uint32_t req_id,
 	return len ? emit(s, len) : -HOSTIF_E_INVAL;
 }
 
+/*
+ * A pipe frame to the pv. With pipe-replay, a PIPE_DATA is sent once more
+ * as a fresh frame (new seq, same stream offset): it passes every session
+ * check, and only the pv's offset check can catch it.
+ */
+static int send_pipe(void *srv, uint16_t type, const struct hostif_pipe *m)
+{
+	struct hostif_server *s = srv;
+	uint8_t hdr[HOSTIF_PIPE_HDR];
+	size_t n = type == HOSTIF_T_PIPE_DATA ? m->data_len : 0;
+	int r;
+
+	hostif_pipe_put(hdr, type, m);
+	r = send_frame(s, type, 0, hdr, sizeof(hdr), n ? m->data : NULL, n);
+	if (!r && n && hostif_hostile_roll(s->hh, HOSTIF_FAULT_PIPE_REPLAY))
+		r = send_frame(s, type, 0, hdr, sizeof(hdr), m->data, n);
+	return r;
+}
+
+static int on_pipe_list(struct hostif_server *s, const struct hostif_frame *f)
+{
+	struct hostif_pipe_list m;
+	uint8_t p[HOSTIF_PIPE_LIST_MAX];
+	size_t n;
+
+	srv_pipes_list(s->pipes, &m);
+	n = hostif_pipe_list_put(p, &m);
+	return send_frame(s, HOSTIF_T_PIPE_LIST_REPLY, f->h.req_id, p, n, NULL,
+			  0);
+}
+
+static int on_pipe(struct hostif_server *s, const struct hostif_frame *f)
+{
+	struct hostif_pipe m;
+
+	if (!(s->ss.features & HOSTIF_F_PIPES) || hostif_pipe_get(f, &m)) {
+		s->cnt.frames_bad++;
+		return 0;
+	}
+	return srv_pipes_frame(s->pipes, f->h.type, &m);
+}
+
 int hostif_server_send_event(struct hostif_server *s, uint32_t device,
 			     uint16_t vector)
 {
@@ -186,7 +247,9 @@ static int on_hello(struct hostif_server *s, const struct hostif_frame *f)
 	} else {
 		s->ss.negotiated =
 			0; /* the reply goes out in the HELLO version */
-		s->ss.features = s->cfg.range.features & peer.features;
+		s->ss.features = hostif_features_at(
+			s->cfg.range.features & peer.features, m.major,
+			m.minor);
 	}
 	hostif_hello_reply_put(p, &m);
 	r = send_frame(s, HOSTIF_T_HELLO_REPLY, f->h.req_id, p, sizeof(p), NULL,
@@ -354,8 +417,8 @@ static int handle(struct hostif_server *s, const struct hostif_frame *f)
 	if (!s->ss.negotiated || f->h.major != s->ss.major ||
 	    f->h.minor != s->ss.minor) {
 		s->cnt.requests_refused++;
-		if (f->h.type & HOSTIF_T_REPLY || f->h.type == HOSTIF_T_EVENT)
-			return 0;
+		if (f->h.type & HOSTIF_T_REPLY || !f->h.req_id)
+			return 0; /* replies and one-way frames get no answer */
 		return reply_status(s, (uint16_t)(f->h.type | HOSTIF_T_REPLY),
 				    f->h.req_id, HOSTIF_S_NOT_READY, 0);
 	}
@@ -373,6 +436,16 @@ static int handle(struct hostif_server *s, const struct hostif_frame *f)
 				    hostif_store_flush(s->store) ? HOSTIF_S_IO :
 								   HOSTIF_S_OK,
 				    0);
+	case HOSTIF_T_PIPE_LIST:
+		if (s->ss.features & HOSTIF_F_PIPES)
+			return on_pipe_list(s, f);
+		s->cnt.frames_bad++;
+		return 0;
+	case HOSTIF_T_PIPE_OPEN:
+	case HOSTIF_T_PIPE_DATA:
+	case HOSTIF_T_PIPE_CREDIT:
+	case HOSTIF_T_PIPE_CLOSE:
+		return on_pipe(s, f);
 	default:
 		/* Replies and events have no business coming from the guest. */
 		s->cnt.frames_bad++;
@@ -380,16 +453,13 @@ static int handle(struct hostif_server *s, const struct hostif_frame *f)
 	}
 }
 
-int hostif_server_step(struct hostif_server *s, int timeout_ms)
+/* Answers every complete frame the decoder holds. */
+static int handle_all(struct hostif_server *s)
 {
-	int r = hostif_chan_fill(s->fd, &s->dec, timeout_ms);
-
-	if (r < 0)
-		return r;
 	for (;;) {
 		struct hostif_frame f;
+		int r = hostif_dec_next(&s->dec, &f);
 
-		r = hostif_dec_next(&s->dec, &f);
 		if (r == 0)
 			return 0;
 		if (r < 0) {
@@ -400,6 +470,56 @@ int hostif_server_step(struct hostif_server *s, int timeout_ms)
 		if (r)
 			return r;
 	}
+}
+
+int hostif_server_step(struct hostif_server *s, int timeout_ms)
+{
+	struct pollfd pfd[1 + HOSTIF_PIPE_MAX];
+	int r;
+
+	pfd[0] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
+	srv_pipes_pollfds(s->pipes, pfd + 1);
+	r = poll(pfd, 1 + HOSTIF_PIPE_MAX, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : -HOSTIF_E_IO;
+	if (pfd[0].revents) {
+		r = hostif_chan_fill(s->fd, &s->dec, 0);
+		if (r < 0)
+			return r;
+		r = handle_all(s);
+		if (r)
+			return r;
+	}
+	return srv_pipes_events(s->pipes, pfd + 1);
+}
+
+int hostif_server_drain(struct hostif_server *s, int timeout_ms)
+{
+	uint64_t end = hostif_mono_ns() + (uint64_t)timeout_ms * 1000000ull;
+	int r = 0, closed = 0;
+
+	/* The channel first: pipe data and closes the pv sent at its end. */
+	while (hostif_mono_ns() < end) {
+		if (!closed) {
+			r = hostif_server_step(s, 50);
+			closed = r == -HOSTIF_E_CLOSED || r == -HOSTIF_E_IO;
+			if (r && !closed)
+				break;
+		} else if (!srv_pipes_pending(s->pipes)) {
+			break;
+		} else {
+			struct pollfd pfd[HOSTIF_PIPE_MAX];
+
+			srv_pipes_pollfds(s->pipes, pfd);
+			for (unsigned i = 0; i < HOSTIF_PIPE_MAX; i++)
+				if (!(pfd[i].events & POLLOUT))
+					pfd[i].fd = -1;
+			if (poll(pfd, HOSTIF_PIPE_MAX, 50) > 0)
+				srv_pipes_events(s->pipes, pfd);
+		}
+	}
+	srv_pipes_close_all(s->pipes);
+	return closed ? 0 : r;
 }
 
 int hostif_server_run(struct hostif_server *s)

@@ -21,8 +21,10 @@ size_t hostif_session_encode(struct hostif_session *ss, uint8_t *out,
 void hostif_range_default(struct hostif_hello *range, uint64_t features)
 {
 	if (!range->min_major) {
+		/* 1.0 .. this library's version: 1.0 peers still talk. */
 		range->min_major = range->max_major = HOSTIF_VERSION_MAJOR;
-		range->min_minor = range->max_minor = HOSTIF_VERSION_MINOR;
+		range->min_minor = 0;
+		range->max_minor = HOSTIF_VERSION_MINOR;
 	}
 	range->features = features & HOSTIF_F_KNOWN;
 }

@@ -24,7 +24,7 @@ size_t hostif_session_encode(struct hostif_session *ss, uint8_t *out,
 			     size_t cap, uint16_t type, uint32_t req_id,
 			     const void *p1, size_t n1, const void *p2,
 			     size_t n2);
-/* A configured version range: min_major 0 means 1.0 .. 1.0; the features
+/* A configured version range: min_major 0 means 1.0 .. 1.1; the features
  * offered are the wanted ones this library knows. */
 void hostif_range_default(struct hostif_hello *range, uint64_t features);
 

@@ -2,9 +2,12 @@
 /*
  * The control channel of mantle-paravisor (control.h). The hostif client is
  * not thread-safe: main() uses it alone until control_start(), then only
- * the control thread touches it.
+ * the control thread touches it. Pipes (control_pipe.c) are the one part
+ * other threads reach: they queue and wake the control thread, which
+ * sends.
  */
 #include "control.h"
+#include "control_pipe.h"
 #include "control_vmgs.h"
 #include "hostif_client.h"
 #include "log.h"
@@ -25,6 +28,7 @@ struct control {
 	int fd;
 	struct hostif_client *c;
 	struct vmgs *vmgs;
+	struct pipe_backend *pipes; /* NULL: the host offers no pipes */
 	pthread_t thread;
 	int running;
 	atomic_int stop;
@@ -41,11 +45,21 @@ static void log_counters(struct control *ctl, const char *when)
 	ctl->logged = *k;
 }
 
+/* Pipe frames from the host: the pipes exist before the thread runs. */
+static void on_pipe_frame(void *arg, uint16_t type, const struct hostif_pipe *m)
+{
+	struct control *ctl = arg;
+
+	control_pipes_on_frame(ctl->pipes, type, m);
+}
+
 struct control *control_open(const char *path, const struct control_events *ev,
 			     char *err, size_t errlen)
 {
 	struct hostif_client_cfg cfg = { .features = HOSTIF_F_EVENTS |
-						     HOSTIF_F_LOG };
+						     HOSTIF_F_LOG |
+						     HOSTIF_F_PIPES,
+					 .pipe_cb = on_pipe_frame };
 	struct control *ctl = calloc(1, sizeof(*ctl));
 	uint8_t major, minor;
 	int r;
@@ -65,6 +79,7 @@ struct control *control_open(const char *path, const struct control_events *ev,
 		free(ctl);
 		return NULL;
 	}
+	cfg.pipe_arg = ctl;
 	r = hostif_client_new(ctl->fd, &cfg, &ctl->c);
 	for (unsigned i = 0; !r && ev && i < ev->nallow; i++)
 		r = hostif_client_allow_event(ctl->c, ev->allow[i].device,
@@ -86,7 +101,13 @@ struct control *control_open(const char *path, const struct control_events *ev,
 	pv_log("control: session on %s, version %u.%u, features 0x%llx", path,
 	       major, minor,
 	       (unsigned long long)hostif_client_features(ctl->c));
+	ctl->pipes = control_pipes_new(ctl->c);
 	return ctl;
+}
+
+struct pipe_backend *control_pipes(struct control *ctl)
+{
+	return ctl ? ctl->pipes : NULL;
 }
 
 int control_vmgs_start(struct control *ctl)
@@ -116,13 +137,19 @@ static void *control_thread(void *arg)
 	struct control *ctl = arg;
 	uint64_t next = pv_uptime_ms() + CONTROL_COUNTERS_PERIOD_S * 1000;
 
-	while (!atomic_load(&ctl->stop)) {
-		int r = hostif_client_poll(ctl->c, POLL_SLICE_MS);
+	int wake = ctl->pipes ? control_pipes_wake_fd(ctl->pipes) : -1;
+	const char *end = "the paravisor is stopping";
 
-		if (r) {
+	while (!atomic_load(&ctl->stop)) {
+		int r = hostif_client_poll_wake(ctl->c, POLL_SLICE_MS, wake);
+
+		if (r >= 0)
+			r = control_pipes_pump(ctl->pipes);
+		if (r < 0) {
 			/* Host gone: the guest does not depend on it. */
 			pv_log("control: channel ended: %s",
 			       hostif_strerror(r));
+			end = "the control channel ended";
 			break;
 		}
 		if (pv_uptime_ms() >= next) {
@@ -133,6 +160,8 @@ static void *control_thread(void *arg)
 				log_counters(ctl, "periodic");
 		}
 	}
+	/* Bytes the guest wrote go out before the pipes close. */
+	control_pipes_finish(ctl->pipes, end);
 	return NULL;
 }
 
@@ -157,6 +186,8 @@ void control_close(struct control *ctl)
 		pthread_join(ctl->thread, NULL);
 	}
 	log_counters(ctl, "at exit");
+	control_pipes_log(ctl->pipes, "at exit");
+	control_pipes_free(ctl->pipes);
 	if (ctl->vmgs)
 		vmgs_close(ctl->vmgs);
 	hostif_client_free(ctl->c);

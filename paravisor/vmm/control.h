@@ -47,10 +47,22 @@ struct control *control_open(const char *path, const struct control_events *ev,
  */
 int control_vmgs_start(struct control *c);
 
+/*
+ * The host's pipes (pipe_backend.h, over hostif 1.1 pipe messages; listed
+ * by control_open), or NULL when the host offers none. Valid until
+ * control_close(); the pipe device class must be done with it (every pipe
+ * closed, no call in progress) before control_close().
+ */
+struct pipe_backend *control_pipes(struct control *c);
+
 /* Starts the thread that serves the channel while the guest runs. */
 int control_start(struct control *c);
 
-/* Stops the thread, logs the final counters, closes everything. */
+/*
+ * Stops the thread (bytes the guest wrote into pipes go to the host first,
+ * then every open pipe is closed), logs the final counters, closes
+ * everything.
+ */
 void control_close(struct control *c);
 
 #endif

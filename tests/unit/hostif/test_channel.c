@@ -50,7 +50,7 @@ static void test_clean_session(void **state)
 	assert_int_equal(hostif_client_hello(c), 0);
 	hostif_client_version(c, &major, &minor);
 	assert_int_equal(major, 1);
-	assert_int_equal(minor, 0);
+	assert_int_equal(minor, 1);
 	assert_int_equal(hostif_client_features(c), HOSTIF_F_KNOWN);
 	assert_int_equal(hostif_client_vmgs_info(c, &ss, &n), 0);
 	assert_int_equal(ss, 512);
@@ -110,7 +110,8 @@ static void test_version_newer_client(void **state)
 	/* A client that also speaks 1.3 meets a 1.0 host: 1.0, no features. */
 	struct hostif_client_cfg cfg = { .range = { 1, 0, 1, 3, 0 },
 					 .features = HOSTIF_F_KNOWN };
-	struct hostif_server_cfg scfg = { .features = 0 };
+	struct hostif_server_cfg scfg = { .range = { 1, 0, 1, 0, 0 },
+					  .features = 0 };
 	struct pair p;
 	struct hostif_client *c;
 	uint8_t major, minor;

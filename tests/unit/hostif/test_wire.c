@@ -460,7 +460,12 @@ static void test_negotiation_matrix(void **state)
 	assert_int_equal(v, 0x100);
 	/* Both claim 1.0-1.5: capped at what this library implements. */
 	assert_int_equal(neg(1, 0, 1, 5, 1, 0, 1, 5, &v), 0);
+	assert_int_equal(v, 0x101);
+	/* A 1.1 peer and a 1.0 peer: 1.0 (no pipes). */
+	assert_int_equal(neg(1, 0, 1, 1, 1, 0, 1, 0, &v), 0);
 	assert_int_equal(v, 0x100);
+	assert_int_equal(neg(1, 1, 1, 1, 1, 0, 1, 4, &v), 0);
+	assert_int_equal(v, 0x101);
 	/* Incompatible majors: clean refusal. */
 	assert_int_equal(neg(1, 0, 1, 0, 2, 0, 2, 3, &v), -HOSTIF_E_REFUSED);
 	assert_int_equal(neg(2, 0, 2, 0, 2, 0, 2, 0, &v), -HOSTIF_E_REFUSED);
