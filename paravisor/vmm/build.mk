@@ -141,6 +141,16 @@ $(eval $(call unit_test,paravisor_control_vmgs,\
 	$(BUILD)/lib/libhostif_host.a $(BUILD)/lib/libvmgs.a,\
 	-pthread -lcrypto -lz))
 
+# The pipe backend over the control channel: a fake pipe device, the real
+# hostif server and real Unix sockets (tests/unit/hostif/pair.c).
+$(VMM_UT)/test_control_pipe.o: CPPFLAGS += -Ihostif/include \
+	-Ivmgs-tools/include -Itests/unit/hostif
+$(eval $(call unit_test,paravisor_control_pipe,\
+	$(VMM_UT)/test_control_pipe.o $(OBJ)/$(VMM_DIR)/control_pipe.o \
+	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/tests/unit/hostif/pair.o \
+	$(BUILD)/lib/libhostif_pv.a $(BUILD)/lib/libhostif_host.a \
+	$(BUILD)/lib/libvmgs.a,-pthread -lcrypto -lz))
+
 # Fuzz targets for the two parsers of hostile input.
 $(eval $(call fuzz_target,paravisor_payload,\
 	tests/fuzz/paravisor/fuzz_payload.c $(VMM_DIR)/payload.c \
