@@ -258,12 +258,13 @@ static int pipe_close_check(const uint8_t *p, uint32_t len)
 	return pipe_hdr_check(p);
 }
 
-/* DATA and CREDIT: offsets stay below 2^63 so sums never wrap. */
+/* DATA and CREDIT: offsets (and a DATA's end) stay within 2^63, so sums
+ * never wrap. */
 static int pipe_stream_check(const uint8_t *p, uint32_t len)
 {
 	uint64_t arg = get_le64(p + HOSTIF_PIPE_OFF_ARG);
 
-	if (arg >> 63 || arg + len > (1ull << 63))
+	if (arg >> 63 || arg + (len - HOSTIF_PIPE_HDR) > (1ull << 63))
 		return -HOSTIF_E_PAYLOAD;
 	return pipe_hdr_check(p);
 }

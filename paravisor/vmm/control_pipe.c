@@ -71,14 +71,17 @@ static void wake(struct pipe_backend *b)
 	}
 }
 
-/* A name as the host sent it, printable for the log. */
+/* A name as the host sent it, printable for the log (up to its last
+ * non-NUL byte; anything unprintable, NUL included, as '?'). */
 static void printable(char out[HOSTIF_PIPE_NAME_FIELD + 1], const char *raw)
 {
-	for (int i = 0; i < HOSTIF_PIPE_NAME_FIELD; i++)
-		out[i] = raw[i] >= 0x20 && raw[i] < 0x7f ? raw[i] :
-			 raw[i]			  ? '?' :
-						    ' ';
-	out[HOSTIF_PIPE_NAME_FIELD] = '\0';
+	int end = HOSTIF_PIPE_NAME_FIELD;
+
+	while (end > 0 && !raw[end - 1])
+		end--;
+	for (int i = 0; i < end; i++)
+		out[i] = raw[i] >= 0x20 && raw[i] < 0x7f ? raw[i] : '?';
+	out[end] = '\0';
 }
 
 /* The host's list: each name valid and unique, else not offered. */

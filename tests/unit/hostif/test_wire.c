@@ -542,6 +542,9 @@ static void test_len_bounds_spec(void **state)
 		{ 0x0012, 528, 65552 }, { 0x8012, 8, 8 },
 		{ 0x0013, 0, 0 },	{ 0x8013, 8, 8 },
 		{ 0x0020, 8, 8 },	{ 0x0021, 5, 1028 },
+		{ 0x0030, 0, 0 },	{ 0x8030, 8, 264 },
+		{ 0x0031, 16, 16 },	{ 0x0032, 16, 16 },
+		{ 0x0033, 17, 65552 },	{ 0x0034, 16, 16 },
 	};
 	uint32_t lo, hi;
 
@@ -556,6 +559,175 @@ static void test_len_bounds_spec(void **state)
 			 -HOSTIF_E_TYPE);
 	assert_int_equal(hostif_type_len_bounds(0x0002, NULL, NULL),
 			 -HOSTIF_E_TYPE);
+}
+
+/* Pipe messages (SPEC.md §12): layout, round trip, every malformed case. */
+static void pipe_enc(uint16_t type, uint32_t id, const struct hostif_pipe *m,
+		     const void *data, size_t n)
+{
+	uint8_t h[HOSTIF_PIPE_HDR];
+
+	hostif_pipe_put(h, type, m);
+	enc(type, 1, id, h, sizeof(h), data, n);
+}
+
+static void test_pipe_messages(void **state)
+{
+	struct hostif_pipe m = { .pipe = 3, .epoch = 0x11223344, .arg = 9 };
+	struct hostif_pipe out;
+	struct hostif_frame f;
+	uint8_t *p = frame + HOSTIF_HDR_SIZE;
+
+	(void)state;
+	f.payload = p;
+	/* DATA: field offsets, round trip. */
+	pipe_enc(HOSTIF_T_PIPE_DATA, 0, &m, "abc", 3);
+	assert_int_equal(get_le16(p + 0), 3);
+	assert_int_equal(get_le16(p + 2), 0);
+	assert_int_equal(get_le32(p + 4), 0x11223344);
+	assert_int_equal(get_le64(p + 8), 9);
+	assert_memory_equal(p + 16, "abc", 3);
+	hostif_hdr_decode(frame, &f.h);
+	assert_int_equal(hostif_pipe_get(&f, &out), 0);
+	assert_int_equal(out.pipe, 3);
+	assert_int_equal(out.epoch, 0x11223344);
+	assert_int_equal(out.arg, 9);
+	assert_int_equal(out.data_len, 3);
+	assert_memory_equal(out.data, "abc", 3);
+	/* A DATA with a request id; an empty DATA. */
+	pipe_enc(HOSTIF_T_PIPE_DATA, 7, &m, "abc", 3);
+	assert_int_equal(validate(), -HOSTIF_E_RESERVED);
+	pipe_enc(HOSTIF_T_PIPE_DATA, 0, &m, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_LENGTH);
+	/* Offsets that could wrap. */
+	m.arg = 1ull << 63;
+	pipe_enc(HOSTIF_T_PIPE_DATA, 0, &m, "a", 1);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	pipe_enc(HOSTIF_T_PIPE_CREDIT, 0, &m, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	m.arg = (1ull << 63) - 1;
+	pipe_enc(HOSTIF_T_PIPE_DATA, 0, &m, "ab", 2);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	pipe_enc(HOSTIF_T_PIPE_CREDIT, 0, &m, NULL, 0);
+	assert_int_equal(validate(), 0);
+	/* Pipe index out of range, epoch 0, reserved bits. */
+	m.arg = 0;
+	m.pipe = HOSTIF_PIPE_MAX;
+	pipe_enc(HOSTIF_T_PIPE_CREDIT, 0, &m, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	m.pipe = 0;
+	m.epoch = 0;
+	pipe_enc(HOSTIF_T_PIPE_OPEN, 0, &m, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	m.epoch = 1;
+	pipe_enc(HOSTIF_T_PIPE_OPEN, 0, &m, NULL, 0);
+	assert_int_equal(validate(), 0);
+	put_le16(p + HOSTIF_PIPE_OFF_RSVD, 1);
+	reseal(frame);
+	assert_int_equal(validate(), -HOSTIF_E_RESERVED);
+	m.arg = 5; /* OPEN's argument is reserved */
+	pipe_enc(HOSTIF_T_PIPE_OPEN, 0, &m, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_RESERVED);
+	/* CLOSE: the reason at 8, reserved at 12, unknown reasons. */
+	m.arg = HOSTIF_PIPE_R_STREAM;
+	pipe_enc(HOSTIF_T_PIPE_CLOSE, 0, &m, NULL, 0);
+	assert_int_equal(get_le32(p + 8), HOSTIF_PIPE_R_STREAM);
+	assert_int_equal(get_le32(p + 12), 0);
+	hostif_hdr_decode(frame, &f.h);
+	assert_int_equal(hostif_pipe_get(&f, &out), 0);
+	assert_int_equal(out.arg, HOSTIF_PIPE_R_STREAM);
+	put_le32(p + 12, 1);
+	reseal(frame);
+	assert_int_equal(validate(), -HOSTIF_E_RESERVED);
+	m.arg = HOSTIF_PIPE_R_COUNT;
+	pipe_enc(HOSTIF_T_PIPE_CLOSE, 0, &m, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	assert_string_equal(hostif_pipe_reason_name(HOSTIF_PIPE_R_REFUSED),
+			    "connect refused");
+	assert_string_equal(hostif_pipe_reason_name(99), "?");
+	/* The typed decoder refuses other types. */
+	enc(HOSTIF_T_VMGS_INFO, 1, 1, NULL, 0, NULL, 0);
+	hostif_hdr_decode(frame, &f.h);
+	assert_int_equal(hostif_pipe_get(&f, &out), -HOSTIF_E_TYPE);
+	/* A CREDIT with a damaged length: resync before waiting for it. */
+	{
+		struct hostif_dec *d = dec_new();
+		struct hostif_frame g;
+
+		m.arg = 1;
+		pipe_enc(HOSTIF_T_PIPE_CREDIT, 0, &m, NULL, 0);
+		put_le32(frame + HOSTIF_OFF_LEN, 17);
+		hostif_dec_feed(d, frame, HOSTIF_HDR_SIZE + 16);
+		assert_int_equal(hostif_dec_next(d, &g), -HOSTIF_E_LENGTH);
+		free(d);
+	}
+}
+
+static void test_pipe_list(void **state)
+{
+	struct hostif_pipe_list l = { .count = 2 }, out;
+	uint8_t p[HOSTIF_PIPE_LIST_MAX];
+	struct hostif_frame f;
+	size_t n;
+
+	(void)state;
+	memcpy(l.names[0], "alpha", 5);
+	memcpy(l.names[1], "b-2_x", 5);
+	n = hostif_pipe_list_put(p, &l);
+	assert_int_equal(n, 8 + 32);
+	assert_int_equal(get_le32(p + 4), 2);
+	assert_memory_equal(p + 8, "alpha\0\0\0\0\0\0\0\0\0\0\0", 16);
+	enc(HOSTIF_T_PIPE_LIST_REPLY, 1, 1, p, n, NULL, 0);
+	f.payload = frame + HOSTIF_HDR_SIZE;
+	hostif_hdr_decode(frame, &f.h);
+	assert_int_equal(hostif_pipe_list_get(&f, &out), 0);
+	assert_int_equal(out.count, 2);
+	assert_string_equal(out.names[1], "b-2_x");
+	/* count disagrees with the length; more than 16; status and names. */
+	enc(HOSTIF_T_PIPE_LIST_REPLY, 1, 1, p, n - 16, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	put_le32(p + 4, 17);
+	enc(HOSTIF_T_PIPE_LIST_REPLY, 1, 1, p, 8, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	put_le32(p + 4, 2);
+	put_le32(p, HOSTIF_S_IO);
+	enc(HOSTIF_T_PIPE_LIST_REPLY, 1, 1, p, n, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	/* A reply needs its request id; the request has no payload. */
+	put_le32(p, 0);
+	enc(HOSTIF_T_PIPE_LIST_REPLY, 1, 0, p, n, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	enc(HOSTIF_T_PIPE_LIST, 1, 1, p, 1, NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_LENGTH);
+}
+
+static void test_pipe_names(void **state)
+{
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(hostif_pipe_name_check("log", 4, &why), 0);
+	assert_int_equal(hostif_pipe_name_check("a-b_9", 5, &why), 0);
+	assert_int_equal(hostif_pipe_name_check("abcdefghijklmno", 16, &why),
+			 0);
+	assert_int_equal(
+		hostif_pipe_name_check("abcdefghijklmnop", 16, &why), -1);
+	assert_string_equal(why, "longer than 15 characters");
+	assert_int_equal(hostif_pipe_name_check("", 1, &why), -1);
+	assert_string_equal(why, "empty name");
+	assert_int_equal(hostif_pipe_name_check("Log", 4, &why), -1);
+	assert_int_equal(hostif_pipe_name_check("a b", 4, &why), -1);
+	assert_int_equal(hostif_pipe_name_check("a/b", 4, &why), -1);
+	assert_int_equal(hostif_pipe_name_check("a\x1b", 3, &why), -1);
+	assert_string_equal(why, "characters other than [a-z0-9_-]");
+	/* A wire field: bytes after the NUL must be NUL too. */
+	assert_int_equal(hostif_pipe_name_check("ab\0c", 4, &why), -1);
+	assert_string_equal(why, "bytes after the name's NUL");
+	/* Features at 1.0 never include pipes. */
+	assert_int_equal(hostif_features_at(HOSTIF_F_KNOWN, 1, 0),
+			 HOSTIF_F_EVENTS | HOSTIF_F_LOG);
+	assert_int_equal(hostif_features_at(HOSTIF_F_KNOWN, 1, 1),
+			 HOSTIF_F_KNOWN);
 }
 
 static void test_strerror(void **state)
@@ -584,6 +756,9 @@ int main(void)
 		cmocka_unit_test(test_negotiation_matrix),
 		cmocka_unit_test(test_payload_offsets_spec),
 		cmocka_unit_test(test_len_bounds_spec),
+		cmocka_unit_test(test_pipe_messages),
+		cmocka_unit_test(test_pipe_list),
+		cmocka_unit_test(test_pipe_names),
 		cmocka_unit_test(test_strerror),
 	};
 

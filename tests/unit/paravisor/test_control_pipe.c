@@ -561,6 +561,165 @@ static void test_hostile_ctl(void **state)
 	hostile_prefix("seed=8,ctl-replay=0.2", 0);
 }
 
+/* --- a scripted host: frames written by hand ----------------------------- */
+
+struct script {
+	int fd; /* the host's end of the socketpair */
+	uint64_t seq;
+	uint8_t f[HOSTIF_MAX_FRAME];
+};
+
+static void put_frame(struct script *sc, uint16_t type, uint32_t id,
+		      const void *p1, size_t n1, const void *p2, size_t n2)
+{
+	struct hostif_hdr h = { .type = type,
+				.major = 1,
+				.minor = type == HOSTIF_T_HELLO_REPLY ? 0 : 1,
+				.seq = ++sc->seq,
+				.req_id = id };
+	size_t n = hostif_frame_encode(sc->f, sizeof(sc->f), &h, p1, n1, p2,
+				       n2);
+
+	assert_true(n > 0);
+	assert_int_equal(write(sc->fd, sc->f, n), (ssize_t)n);
+}
+
+static void put_pipe(struct script *sc, uint16_t type, uint16_t wire,
+		     uint32_t epoch, uint64_t arg, const char *data)
+{
+	struct hostif_pipe m = { .pipe = wire, .epoch = epoch, .arg = arg };
+	uint8_t h[HOSTIF_PIPE_HDR];
+
+	hostif_pipe_put(h, type, &m);
+	put_frame(sc, type, 0, h, sizeof(h), data, data ? strlen(data) : 0);
+}
+
+/* Drops what the paravisor sent (OPEN, CREDIT, CLOSE frames). */
+static void drain_pv(struct script *sc)
+{
+	char buf[4096];
+
+	while (recv(sc->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+/* HELLO and PIPE_LIST answered before they are asked (ids 1 and 2). */
+static void script_session(struct script *sc, struct harness *h)
+{
+	static const char names[6][HOSTIF_PIPE_NAME_FIELD] = {
+		"good", "BAD", "good", "x y", "ab\0c", "ok2",
+	};
+	struct hostif_hello_reply hr = { .range = { 1, 0, 1, 1,
+						    HOSTIF_F_KNOWN },
+					 .major = 1,
+					 .minor = 1 };
+	struct hostif_pipe_list l = { .count = 6 };
+	struct hostif_client_cfg cfg = { .features = HOSTIF_F_KNOWN,
+					 .timeout_ms = 2000,
+					 .pipe_cb = on_frame,
+					 .pipe_arg = h };
+	uint8_t p[HOSTIF_PIPE_LIST_MAX];
+	int sv[2];
+
+	memcpy(l.names, names, sizeof(names));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	sc->fd = sv[1];
+	h->p.pv_fd = sv[0];
+	hostif_hello_reply_put(p, &hr);
+	put_frame(sc, HOSTIF_T_HELLO_REPLY, 1, p, HOSTIF_HELLO_REPLY_SIZE,
+		  NULL, 0);
+	put_frame(sc, HOSTIF_T_PIPE_LIST_REPLY, 2, p,
+		  hostif_pipe_list_put(p, &l), NULL, 0);
+	assert_int_equal(hostif_client_new(sv[0], &cfg, &h->c), 0);
+	assert_int_equal(hostif_client_hello(h->c), 0);
+	h->b = control_pipes_new(h->c);
+	assert_non_null(h->b);
+	assert_int_equal(pthread_create(&h->thr, NULL, control_thread, h), 0);
+}
+
+/* Opens our pipe idx afresh with a grant; returns after the OPEN left. */
+static void script_open(struct script *sc, struct harness *h,
+			struct fport *f, unsigned idx, size_t grant)
+{
+	port_free(f);
+	port_init(f, h->b, idx);
+	assert_int_equal(pipe_backend_open(h->b, idx, &ops, f), 0);
+	port_grant(f, grant);
+	usleep(50000);
+	drain_pv(sc);
+}
+
+static void test_scripted_faults(void **state)
+{
+	struct harness h;
+	struct script sc = { 0 };
+	struct fport f;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	script_session(&sc, &h);
+	/* Bad names, a duplicate, bytes after a NUL: not offered. */
+	assert_int_equal(pipe_backend_count(h.b), 2);
+	assert_string_equal(pipe_backend_name(h.b, 0), "good");
+	assert_string_equal(pipe_backend_name(h.b, 1), "ok2");
+	port_init(&f, h.b, 0);
+	/* Epoch 1: data, then a frame for a pipe not offered, one of an
+	 * old open, then the first data again (repeated): the pipe ends
+	 * and the guest has the first copy only. */
+	script_open(&sc, &h, &f, 0, 10);
+	put_pipe(&sc, HOSTIF_T_PIPE_CREDIT, 0, 1, 100, NULL);
+	put_pipe(&sc, HOSTIF_T_PIPE_DATA, 0, 1, 0, "hello");
+	put_pipe(&sc, HOSTIF_T_PIPE_DATA, 1, 1, 0, "zz");
+	put_pipe(&sc, HOSTIF_T_PIPE_DATA, 0, 7, 5, "zz");
+	put_pipe(&sc, HOSTIF_T_PIPE_DATA, 0, 1, 0, "hello");
+	assert_true(port_wait(&f, &f.closed, 1));
+	assert_int_equal(port_rx_len(&f), 5);
+	assert_memory_equal(f.rx, "hello", 5);
+	assert_non_null(strstr(f.why, "repeated"));
+	/* After the end nothing more reaches the port. */
+	put_pipe(&sc, HOSTIF_T_PIPE_DATA, 0, 1, 5, "more");
+	usleep(50000);
+	assert_int_equal(port_rx_len(&f), 5);
+	pipe_backend_close(h.b, 0);
+	/* Epoch 2: more data than granted. */
+	script_open(&sc, &h, &f, 0, 4);
+	put_pipe(&sc, HOSTIF_T_PIPE_DATA, 0, 2, 0, "abcdef");
+	assert_true(port_wait(&f, &f.closed, 1));
+	assert_int_equal(port_rx_len(&f), 0);
+	assert_non_null(strstr(f.why, "beyond the credit"));
+	pipe_backend_close(h.b, 0);
+	/* Epoch 3: credit that goes backwards. */
+	script_open(&sc, &h, &f, 0, 10);
+	put_pipe(&sc, HOSTIF_T_PIPE_CREDIT, 0, 3, 50, NULL);
+	put_pipe(&sc, HOSTIF_T_PIPE_CREDIT, 0, 3, 10, NULL);
+	assert_true(port_wait(&f, &f.closed, 1));
+	assert_non_null(strstr(f.why, "backwards"));
+	pipe_backend_close(h.b, 0);
+	/* Epoch 4: a gap (data lost or held back). */
+	script_open(&sc, &h, &f, 0, 10);
+	put_pipe(&sc, HOSTIF_T_PIPE_DATA, 0, 4, 3, "x");
+	assert_true(port_wait(&f, &f.closed, 1));
+	assert_int_equal(port_rx_len(&f), 0);
+	assert_non_null(strstr(f.why, "lost or reordered"));
+	pipe_backend_close(h.b, 0);
+	/* The host's pipe 5 is our pipe 1. */
+	script_open(&sc, &h, &f, 1, 5);
+	put_pipe(&sc, HOSTIF_T_PIPE_DATA, 5, 1, 0, "hi");
+	for (int i = 0; i < 200 && port_rx_len(&f) < 2; i++)
+		usleep(10000);
+	assert_int_equal(port_rx_len(&f), 2);
+	assert_memory_equal(f.rx, "hi", 2);
+	assert_int_equal(f.closed, 0);
+	pipe_backend_close(h.b, 1);
+	atomic_store(&h.stop, 1);
+	pthread_join(h.thr, NULL);
+	control_pipes_free(h.b);
+	hostif_client_free(h.c);
+	close(sc.fd);
+	close(h.p.pv_fd);
+	port_free(&f);
+}
+
 /* A 1.0 host: the session is 1.0, no pipes at all. */
 static void test_old_host(void **state)
 {
@@ -596,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_no_credit_no_read),
 		cmocka_unit_test(test_hostile_pipe_replay),
 		cmocka_unit_test(test_hostile_ctl),
+		cmocka_unit_test(test_scripted_faults),
 		cmocka_unit_test(test_old_host),
 	};
 
