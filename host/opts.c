@@ -193,7 +193,7 @@ static int set_pipe(struct mantle_opts *o, const char *arg)
 		return bad("pipe", arg, "expected NAME=SOCKET");
 	n = (size_t)(eq - arg);
 	if (hostif_pipe_name_check(arg, n, &why)) {
-		mantle_err("invalid --pipe '%s': name %s (1 to 15 of "
+		mantle_err("invalid --pipe '%s': pipe name: %s (1 to 15 of "
 			   "a-z 0-9 _ -)\n",
 			   arg, why);
 		return -1;

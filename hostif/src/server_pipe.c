@@ -8,7 +8,9 @@
  * while that credit allows: no credit, no read, which is the back-pressure
  * towards the host's writer.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -26,6 +26,9 @@ static void use(const struct hostif_frame *f)
 	struct hostif_status_reply sr;
 	struct hostif_event ev;
 	struct hostif_log lg;
+	struct hostif_pipe pp;
+	struct hostif_pipe_list pl;
+	const char *why;
 	uint8_t major, minor;
 
 	if (hostif_msg_validate(f))
@@ -49,6 +52,13 @@ static void use(const struct hostif_frame *f)
 		sink += ev.vector;
 	if (!hostif_log_get(f, &lg) && lg.len)
 		sink += (uint8_t)lg.text[lg.len - 1];
+	if (!hostif_pipe_get(f, &pp) && pp.data_len && f->h.type ==
+	    HOSTIF_T_PIPE_DATA)
+		sink += pp.data[pp.data_len - 1] + pp.arg;
+	if (!hostif_pipe_list_get(f, &pl))
+		for (uint32_t i = 0; i < pl.count; i++)
+			sink += !hostif_pipe_name_check(
+				pl.names[i], HOSTIF_PIPE_NAME_FIELD, &why);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -164,6 +165,68 @@ static void test_opts_vmgs_hostile(void **state)
 	assert_int_equal(parse(&o, 3, b), -1);
 }
 
+static void test_opts_pipe(void **state)
+{
+	static const char *bad[] = {
+		"log",		       /* no '=' */
+		"=/tmp/s",	       /* empty name */
+		"Log=/tmp/s",	       /* upper case */
+		"a b=/tmp/s",	       /* space */
+		"a/b=/tmp/s",	       /* slash */
+		"abcdefghijklmnop=/s", /* 16 characters */
+		"log=",		       /* empty path */
+	};
+	static char long_path[160];
+	const char *two[] = { "run", "--pipe", "log=/tmp/a.sock", "--pipe",
+			      "x-1_z=/tmp/b=c.sock" };
+	const char *dup[] = { "run", "--pipe", "log=/tmp/a", "--pipe",
+			      "log=/tmp/b" };
+	const char *lp[] = { "run", "--pipe", long_path };
+	const char *many[2 + 2 * MANTLE_MAX_PIPES + 2];
+	char names[MANTLE_MAX_PIPES + 1][24];
+	struct mantle_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 5, two), 0);
+	assert_int_equal(o.npipes, 2);
+	assert_string_equal(o.pipes[0].name, "log");
+	assert_string_equal(o.pipes[0].path, "/tmp/a.sock");
+	/* The name ends at the first '=': the path may hold more. */
+	assert_string_equal(o.pipes[1].name, "x-1_z");
+	assert_string_equal(o.pipes[1].path, "/tmp/b=c.sock");
+	assert_int_equal(parse(&o, 1, two), 0);
+	assert_int_equal(o.npipes, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *a[] = { "run", "--pipe", bad[i] };
+
+		assert_int_equal(parse(&o, 3, a), -1);
+	}
+	assert_int_equal(parse(&o, 5, dup), -1);
+	/* 15 characters is the longest name. */
+	{
+		const char *a[] = { "run", "--pipe", "abcdefghijklmno=/s" };
+
+		assert_int_equal(parse(&o, 3, a), 0);
+		assert_string_equal(o.pipes[0].name, "abcdefghijklmno");
+	}
+	/* A socket path longer than sun_path holds. */
+	memcpy(long_path, "p=/", 3);
+	memset(long_path + 3, 'a', 107);
+	assert_int_equal(parse(&o, 3, lp), -1);
+	long_path[2 + 107] = '\0';
+	assert_int_equal(parse(&o, 3, lp), 0);
+	/* At most 16. */
+	many[0] = "run";
+	for (int i = 0; i <= MANTLE_MAX_PIPES; i++) {
+		snprintf(names[i], sizeof(names[i]), "p%d=/tmp/s%d", i, i);
+		many[1 + 2 * i] = "--pipe";
+		many[2 + 2 * i] = names[i];
+	}
+	assert_int_equal(parse(&o, 1 + 2 * MANTLE_MAX_PIPES, many), 0);
+	assert_int_equal(o.npipes, MANTLE_MAX_PIPES);
+	assert_int_equal(parse(&o, 3 + 2 * MANTLE_MAX_PIPES, many), -1);
+}
+
 static void test_opts_cmdline_limit(void **state)
 {
 	static char long_cmd[MANTLE_MAX_CMDLINE + 2];
@@ -198,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_opts_defaults_and_values),
 		cmocka_unit_test(test_opts_rejects),
 		cmocka_unit_test(test_opts_cmdline_limit),
+		cmocka_unit_test(test_opts_pipe),
 		cmocka_unit_test(test_opts_vmgs_hostile),
 		cmocka_unit_test(test_opts_help),
 	};
