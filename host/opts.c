@@ -201,8 +201,7 @@ static int set_pipe(struct mantle_opts *o, const char *arg)
 	if (!eq[1])
 		return bad("pipe", arg, "empty socket path");
 	if (strlen(eq + 1) > MANTLE_PIPE_PATH_MAX)
-		return bad("pipe", arg,
-			   "socket path longer than 107 bytes");
+		return bad("pipe", arg, "socket path longer than 107 bytes");
 	for (unsigned int i = 0; i < o->npipes; i++)
 		if (strlen(o->pipes[i].name) == n &&
 		    !memcmp(o->pipes[i].name, arg, n))

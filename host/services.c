@@ -126,9 +126,9 @@ int services_prepare(struct services **out, const char *sock, const char *vmgs,
 		mantle_log(logfd, "hostile host: --hostile %s (seed %llu)\n",
 			   hostile, (unsigned long long)s->plan.seed);
 	for (unsigned int i = 0; i < npipes && i < MANTLE_MAX_PIPES; i++) {
-		s->pipes[i] = (struct hostif_server_pipe){
-			.name = pipes[i].name, .path = pipes[i].path
-		};
+		s->pipes[i] =
+			(struct hostif_server_pipe){ .name = pipes[i].name,
+						     .path = pipes[i].path };
 		mantle_log(logfd,
 			   "pipe %s: relayed to the unix socket %s "
 			   "(connected when the guest opens it)\n",
@@ -248,7 +248,8 @@ static void log_counters(struct services *s)
 		   (unsigned long long)k->pipe_stream_errors,
 		   (unsigned long long)k->pipe_stale,
 		   (unsigned long long)k->pipe_bytes_in,
-		   (unsigned long long)k->pipe_bytes_out, s->result ? hostif_strerror(s->result) : "stopped");
+		   (unsigned long long)k->pipe_bytes_out,
+		   s->result ? hostif_strerror(s->result) : "stopped");
 	if (!s->hostile)
 		return;
 	for (int f = 0; f < HOSTIF_FAULT_COUNT && n < sizeof(inj); f++)

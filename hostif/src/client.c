@@ -182,8 +182,8 @@ static void on_pipe(struct hostif_client *c, const struct hostif_frame *f)
 {
 	struct hostif_pipe m;
 
-	if (!pipe_from_host(f->h.type) ||
-	    !(c->ss.features & HOSTIF_F_PIPES) || hostif_pipe_get(f, &m)) {
+	if (!pipe_from_host(f->h.type) || !(c->ss.features & HOSTIF_F_PIPES) ||
+	    hostif_pipe_get(f, &m)) {
 		c->cnt.pipe_bogus++;
 		return;
 	}
@@ -611,8 +611,7 @@ int hostif_client_pipe_send(struct hostif_client *c, uint16_t type,
 	     (!n || n > HOSTIF_PIPE_DATA_MAX || !m->data)))
 		return -HOSTIF_E_INVAL;
 	hostif_pipe_put(hdr, type, m);
-	return send_frame(c, type, 0, hdr, sizeof(hdr), n ? m->data : NULL,
-			  n);
+	return send_frame(c, type, 0, hdr, sizeof(hdr), n ? m->data : NULL, n);
 }
 
 int hostif_counters_format(const struct hostif_counters *k, char *buf,

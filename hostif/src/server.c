@@ -247,9 +247,9 @@ static int on_hello(struct hostif_server *s, const struct hostif_frame *f)
 	} else {
 		s->ss.negotiated =
 			0; /* the reply goes out in the HELLO version */
-		s->ss.features = hostif_features_at(
-			s->cfg.range.features & peer.features, m.major,
-			m.minor);
+		s->ss.features = hostif_features_at(s->cfg.range.features &
+							    peer.features,
+						    m.major, m.minor);
 	}
 	hostif_hello_reply_put(p, &m);
 	r = send_frame(s, HOSTIF_T_HELLO_REPLY, f->h.req_id, p, sizeof(p), NULL,

@@ -153,6 +153,8 @@ static int end_pipe(struct srv_pipes *ps, unsigned idx, uint32_t reason)
 	return send_msg(ps, HOSTIF_T_PIPE_CLOSE, idx, p->epoch, reason);
 }
 
+static int flush_ring(struct srv_pipes *ps, unsigned idx);
+
 static int connect_path(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -176,12 +178,32 @@ static int connect_path(const char *path)
 	return fd;
 }
 
+/*
+ * A reopen while the previous connection still flushes what the guest wrote
+ * before its close: those bytes go out first (bounded wait), then it ends.
+ */
+static void finish_old(struct srv_pipes *ps, unsigned idx)
+{
+	struct spipe *p = &ps->p[idx];
+
+	for (int i = 0; i < HOSTIF_REOPEN_FLUSH_MS / 10 && p->fd >= 0 &&
+			p->closing && p->len;
+	     i++) {
+		struct pollfd pfd = { .fd = p->fd, .events = POLLOUT };
+
+		if (poll(&pfd, 1, 10) > 0 && flush_ring(ps, idx))
+			break;
+	}
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+}
+
 static int on_open(struct srv_pipes *ps, const struct hostif_pipe *m)
 {
 	struct spipe *p = &ps->p[m->pipe];
 
-	if (p->fd >= 0) /* reopened without a close: the old one ends */
-		close(p->fd);
+	finish_old(ps, m->pipe);
 	p->fd = -1;
 	p->epoch = m->epoch;
 	p->closing = 0;
@@ -229,10 +251,10 @@ static int flush_ring(struct srv_pipes *ps, unsigned idx)
 		ps->env.cnt->pipe_closes++;
 		return 0;
 	}
-	/* Grant in quarters of the ring, or all of it once it is empty. */
-	if (!p->closing &&
-	    p->written + HOSTIF_HOST_PIPE_BUF >=
-		    p->granted + (p->len ? HOSTIF_HOST_PIPE_BUF / 4 : 1)) {
+	/* Grant in quarters of the ring: fewer frames, never a deadlock (a
+	 * pv out of credit has filled the ring; draining it frees 4/4). */
+	if (!p->closing && p->written + HOSTIF_HOST_PIPE_BUF >=
+				   p->granted + HOSTIF_HOST_PIPE_BUF / 4) {
 		p->granted = p->written + HOSTIF_HOST_PIPE_BUF;
 		return send_msg(ps, HOSTIF_T_PIPE_CREDIT, idx, p->epoch,
 				p->granted);

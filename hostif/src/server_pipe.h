@@ -14,6 +14,8 @@
 /* Per-pipe buffer of bytes from the paravisor not yet written to the
  * socket: the credit the host grants. */
 #define HOSTIF_HOST_PIPE_BUF 65536u
+/* A reopen waits this long for the previous connection's last bytes. */
+#define HOSTIF_REOPEN_FLUSH_MS 2000
 
 struct srv_pipes;
 

@@ -72,7 +72,9 @@ struct control *control_open(const char *path, const struct control_events *ev,
 		cfg.event_cb = ev->cb;
 		cfg.event_arg = ev->arg;
 	}
-	ctl->fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	/* Non-blocking: every write (pipe frames from the control thread
+	 * too) is bounded by hostif's timeout, whatever the host does. */
+	ctl->fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (ctl->fd < 0) {
 		snprintf(err, errlen, "control port %s: %s", path,
 			 strerror(errno));

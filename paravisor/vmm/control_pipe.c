@@ -190,8 +190,7 @@ static int wait_flushed(struct pipe_backend *b, struct ppipe *p)
 	clock_gettime(CLOCK_REALTIME, &t);
 	t.tv_sec += CONTROL_PIPE_REOPEN_WAIT_MS / 1000;
 	while (p->flushing && !b->dead && !on_control_thread(b))
-		if (pthread_cond_timedwait(&b->cond, &b->lock, &t) ==
-		    ETIMEDOUT)
+		if (pthread_cond_timedwait(&b->cond, &b->lock, &t) == ETIMEDOUT)
 			break;
 	return p->flushing ? -EBUSY : 0;
 }
@@ -231,8 +230,8 @@ int pipe_backend_open(struct pipe_backend *b, unsigned idx,
 	return r;
 }
 
-size_t pipe_backend_send(struct pipe_backend *b, unsigned idx,
-			 const void *buf, size_t len)
+size_t pipe_backend_send(struct pipe_backend *b, unsigned idx, const void *buf,
+			 size_t len)
 {
 	struct ppipe *p;
 	size_t room, take = 0, tail, first;

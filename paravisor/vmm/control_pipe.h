@@ -31,7 +31,8 @@ void control_pipes_free(struct pipe_backend *b);
 /* Readable when the pump has work (the control thread polls it). */
 int control_pipes_wake_fd(const struct pipe_backend *b);
 /* The client's pipe_cb (arg is the backend): runs port callbacks. */
-void control_pipes_on_frame(void *b, uint16_t type, const struct hostif_pipe *m);
+void control_pipes_on_frame(void *b, uint16_t type,
+			    const struct hostif_pipe *m);
 /* Control thread: sends what the other threads queued. 0 or -HOSTIF_E_*. */
 int control_pipes_pump(struct pipe_backend *b);
 /*

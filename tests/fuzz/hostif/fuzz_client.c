@@ -46,8 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 .now_ns = fixed_clock,
 					 .pipe_cb = on_pipe };
 	struct hostif_pipe_list pl;
-	struct hostif_pipe pm = { .pipe = 0, .epoch = 1, .arg = 0,
-				  .data = (const uint8_t *)"x", .data_len = 1 };
+	struct hostif_pipe pm = { .pipe = 0,
+				  .epoch = 1,
+				  .arg = 0,
+				  .data = (const uint8_t *)"x",
+				  .data_len = 1 };
 	static uint8_t buf[4 * 512];
 	struct hostif_client *c;
 	uint32_t ss;

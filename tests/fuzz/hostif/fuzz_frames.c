@@ -52,8 +52,8 @@ static void use(const struct hostif_frame *f)
 		sink += ev.vector;
 	if (!hostif_log_get(f, &lg) && lg.len)
 		sink += (uint8_t)lg.text[lg.len - 1];
-	if (!hostif_pipe_get(f, &pp) && pp.data_len && f->h.type ==
-	    HOSTIF_T_PIPE_DATA)
+	if (!hostif_pipe_get(f, &pp) && pp.data_len &&
+	    f->h.type == HOSTIF_T_PIPE_DATA)
 		sink += pp.data[pp.data_len - 1] + pp.arg;
 	if (!hostif_pipe_list_get(f, &pl))
 		for (uint32_t i = 0; i < pl.count; i++)

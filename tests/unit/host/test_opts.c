@@ -168,13 +168,13 @@ static void test_opts_vmgs_hostile(void **state)
 static void test_opts_pipe(void **state)
 {
 	static const char *bad[] = {
-		"log",		       /* no '=' */
-		"=/tmp/s",	       /* empty name */
-		"Log=/tmp/s",	       /* upper case */
-		"a b=/tmp/s",	       /* space */
-		"a/b=/tmp/s",	       /* slash */
+		"log", /* no '=' */
+		"=/tmp/s", /* empty name */
+		"Log=/tmp/s", /* upper case */
+		"a b=/tmp/s", /* space */
+		"a/b=/tmp/s", /* slash */
 		"abcdefghijklmnop=/s", /* 16 characters */
-		"log=",		       /* empty path */
+		"log=", /* empty path */
 	};
 	static char long_path[160];
 	const char *two[] = { "run", "--pipe", "log=/tmp/a.sock", "--pipe",

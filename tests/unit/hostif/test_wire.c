@@ -710,8 +710,8 @@ static void test_pipe_names(void **state)
 	assert_int_equal(hostif_pipe_name_check("a-b_9", 5, &why), 0);
 	assert_int_equal(hostif_pipe_name_check("abcdefghijklmno", 16, &why),
 			 0);
-	assert_int_equal(
-		hostif_pipe_name_check("abcdefghijklmnop", 16, &why), -1);
+	assert_int_equal(hostif_pipe_name_check("abcdefghijklmnop", 16, &why),
+			 -1);
 	assert_string_equal(why, "longer than 15 characters");
 	assert_int_equal(hostif_pipe_name_check("", 1, &why), -1);
 	assert_string_equal(why, "empty name");

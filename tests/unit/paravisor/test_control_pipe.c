@@ -87,8 +87,7 @@ static void port_closed(void *arg, const char *why)
 	pthread_mutex_unlock(&f->mu);
 }
 
-static const struct pipe_port_ops ops = { port_rx, port_tx_ready,
-					  port_closed };
+static const struct pipe_port_ops ops = { port_rx, port_tx_ready, port_closed };
 
 static void port_init(struct fport *f, struct pipe_backend *b, unsigned idx)
 {
@@ -577,8 +576,8 @@ static void put_frame(struct script *sc, uint16_t type, uint32_t id,
 				.minor = type == HOSTIF_T_HELLO_REPLY ? 0 : 1,
 				.seq = ++sc->seq,
 				.req_id = id };
-	size_t n = hostif_frame_encode(sc->f, sizeof(sc->f), &h, p1, n1, p2,
-				       n2);
+	size_t n =
+		hostif_frame_encode(sc->f, sizeof(sc->f), &h, p1, n1, p2, n2);
 
 	assert_true(n > 0);
 	assert_int_equal(write(sc->fd, sc->f, n), (ssize_t)n);
@@ -609,10 +608,9 @@ static void script_session(struct script *sc, struct harness *h)
 	static const char names[6][HOSTIF_PIPE_NAME_FIELD] = {
 		"good", "BAD", "good", "x y", "ab\0c", "ok2",
 	};
-	struct hostif_hello_reply hr = { .range = { 1, 0, 1, 1,
-						    HOSTIF_F_KNOWN },
-					 .major = 1,
-					 .minor = 1 };
+	struct hostif_hello_reply hr = {
+		.range = { 1, 0, 1, 1, HOSTIF_F_KNOWN }, .major = 1, .minor = 1
+	};
 	struct hostif_pipe_list l = { .count = 6 };
 	struct hostif_client_cfg cfg = { .features = HOSTIF_F_KNOWN,
 					 .timeout_ms = 2000,
@@ -626,8 +624,8 @@ static void script_session(struct script *sc, struct harness *h)
 	sc->fd = sv[1];
 	h->p.pv_fd = sv[0];
 	hostif_hello_reply_put(p, &hr);
-	put_frame(sc, HOSTIF_T_HELLO_REPLY, 1, p, HOSTIF_HELLO_REPLY_SIZE,
-		  NULL, 0);
+	put_frame(sc, HOSTIF_T_HELLO_REPLY, 1, p, HOSTIF_HELLO_REPLY_SIZE, NULL,
+		  0);
 	put_frame(sc, HOSTIF_T_PIPE_LIST_REPLY, 2, p,
 		  hostif_pipe_list_put(p, &l), NULL, 0);
 	assert_int_equal(hostif_client_new(sv[0], &cfg, &h->c), 0);
@@ -638,8 +636,8 @@ static void script_session(struct script *sc, struct harness *h)
 }
 
 /* Opens our pipe idx afresh with a grant; returns after the OPEN left. */
-static void script_open(struct script *sc, struct harness *h,
-			struct fport *f, unsigned idx, size_t grant)
+static void script_open(struct script *sc, struct harness *h, struct fport *f,
+			unsigned idx, size_t grant)
 {
 	port_free(f);
 	port_init(f, h->b, idx);
