@@ -4,6 +4,8 @@
 # without its footer, formatted by the paravisor through hostif; a second
 # run opens it without writing a byte; a damaged one is refused (exit 5),
 # never reformatted. vmgstool checks the file offline after every run.
+# Run a also offers two --pipe pipes (hostif 1.1): the paravisor lists them
+# at start-up; no guest opens them (no guest driver in this image).
 . tests/integration/lib.sh
 . tests/integration/paravisor_common.sh
 . tests/integration/vmgs_common.sh
@@ -12,12 +14,21 @@ probe_initrd
 v=$TESTTMP/guest.vmgs
 
 # 1. Missing file: created, formatted by the paravisor, guest runs.
-pv_run a $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs "$v"
+pv_run a $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs "$v" \
+	--pipe demo="$TESTTMP/demo.sock" --pipe ctl-2="$TESTTMP/ctl.sock"
 [ "$rc" -eq 0 ] || { pv_show_log a; fail "run a: exit $rc, expected 0"; }
 console_intact a
 [ "$(stat -c %s "$v")" -eq 4194816 ] || fail "the new VMGS is not 4194816 bytes"
-grep -aq 'mantle-paravisor: control: session on /dev/vport[0-9]*p[0-9]*, version 1.0, features 0x3' "$TESTTMP/a.log" ||
-	{ pv_show_log a; fail "no negotiated control session (version 1.0, EVENTS|LOG)"; }
+grep -aq 'mantle-paravisor: control: session on /dev/vport[0-9]*p[0-9]*, version 1.1, features 0x7' "$TESTTMP/a.log" ||
+	{ pv_show_log a; fail "no negotiated control session (version 1.1, EVENTS|LOG|PIPES)"; }
+grep -aq "mantle-paravisor: pipe 0: 'demo' (the host's pipe 0)" "$TESTTMP/a.log" &&
+	grep -aq "mantle-paravisor: pipe 1: 'ctl-2' (the host's pipe 1)" "$TESTTMP/a.log" ||
+	{ pv_show_log a; fail "the paravisor did not list the host's pipes"; }
+grep -aq '^mantle: pipe demo: relayed to the unix socket' "$TESTTMP/a.log" ||
+	fail "the host did not log its pipe"
+grep -aq 'mantle-paravisor: pipes: opens=0 .*(at exit)' "$TESTTMP/a.log" &&
+	grep -aq '^mantle: hostif host: .*pipe_opens=0 ' "$TESTTMP/a.log" ||
+	fail "no pipe counters at exit"
 grep -aq 'mantle-paravisor: vmgs: formatted: formatted an all-zero VMGS of 4194304 bytes' "$TESTTMP/a.log" ||
 	{ pv_show_log a; fail "the paravisor did not format the new VMGS"; }
 grep -aq '^mantle: paravisor (hostif LOG 0): vmgs: formatted' "$TESTTMP/a.log" ||
