@@ -85,7 +85,9 @@ int hostif_server_step(struct hostif_server *s, int timeout_ms);
  * them, so bytes the guest wrote before its end reach the sockets.
  */
 int hostif_server_drain(struct hostif_server *s, int timeout_ms);
-/* Serves until the paravisor closes the channel (returns 0) or an error. */
+/* Serves until the paravisor closes the channel (returns 0, after a drain
+ * of at most HOSTIF_RUN_DRAIN_MS) or an error. */
+#define HOSTIF_RUN_DRAIN_MS 3000
 int hostif_server_run(struct hostif_server *s);
 int hostif_server_send_event(struct hostif_server *s, uint32_t device,
 			     uint16_t vector);

@@ -527,8 +527,9 @@ int hostif_server_run(struct hostif_server *s)
 	for (;;) {
 		int r = hostif_server_step(s, -1);
 
+		/* The pipes' last bytes still go to their sockets. */
 		if (r == -HOSTIF_E_CLOSED)
-			return 0;
+			return hostif_server_drain(s, HOSTIF_RUN_DRAIN_MS);
 		if (r)
 			return r;
 	}

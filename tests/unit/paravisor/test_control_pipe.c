@@ -415,6 +415,41 @@ static void test_close_flush_reopen(void **state)
 	port_free(&f);
 }
 
+/*
+ * Power-off with a pipe open: the control thread's end sends what the guest
+ * wrote, then CLOSE; the host writes it all to the socket, then closes it.
+ */
+static void test_power_off_flush(void **state)
+{
+	struct harness h;
+	struct fport f;
+	enum { N = 100 * 1024 };
+	uint8_t *out = malloc(N), *in = malloc(N);
+	int s;
+
+	(void)state;
+	assert_non_null(out);
+	assert_non_null(in);
+	pattern(out, N, 9);
+	harness_start(&h, NULL);
+	port_init(&f, h.b, 0);
+	assert_int_equal(pipe_backend_open(h.b, 0, &ops, &f), 0);
+	s = accept_one(h.lfd[0]);
+	assert_true(s >= 0);
+	/* Nobody reads the socket yet: the host's buffer and the socket's
+	 * hold it all (100 KiB), so the guest's writes complete. */
+	guest_send_all(&f, out, N);
+	harness_stop(&h); /* no pipe_backend_close: the guest just ends */
+	read_exactly(s, in, N);
+	assert_memory_equal(in, out, N);
+	expect_eof(s);
+	assert_int_equal(f.closed, 1); /* the port heard the end */
+	close(s);
+	port_free(&f);
+	free(out);
+	free(in);
+}
+
 /* Nobody listens: the open fails at the host, the port hears why. */
 static void test_refused_and_host_close(void **state)
 {
@@ -750,6 +785,7 @@ int main(void)
 		cmocka_unit_test(test_both_ways),
 		cmocka_unit_test(test_close_flush_reopen),
 		cmocka_unit_test(test_refused_and_host_close),
+		cmocka_unit_test(test_power_off_flush),
 		cmocka_unit_test(test_no_credit_no_read),
 		cmocka_unit_test(test_hostile_pipe_replay),
 		cmocka_unit_test(test_hostile_ctl),
