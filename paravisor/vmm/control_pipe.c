@@ -411,6 +411,8 @@ void control_pipes_on_frame(void *arg, uint16_t type,
 	if (!b)
 		return;
 	pthread_mutex_lock(&b->lock);
+	b->thread = pthread_self(); /* callbacks run here (on_control_thread) */
+	b->have_thread = true;
 	idx = m->pipe < HOSTIF_PIPE_MAX ? b->by_wire[m->pipe] : -1;
 	p = idx >= 0 ? &b->p[idx] : NULL;
 	if (!p) {
