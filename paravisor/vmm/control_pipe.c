@@ -340,6 +340,7 @@ static void end_pipe(struct pipe_backend *b, struct ppipe *p, uint32_t reason,
 	if (reason != HOSTIF_PIPE_R_CLOSED) {
 		p->need_close = true;
 		p->close_reason = reason;
+		wake(b); /* the pump tells the host soon */
 	}
 	callback(b, p, epoch, 2, NULL, 0, why);
 }
