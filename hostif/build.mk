@@ -52,6 +52,12 @@ $(eval $(call fuzz_target,hostif_client,tests/fuzz/hostif/fuzz_client.c \
 	hostif/src/chan.c hostif/src/session.c hostif/src/client.c,\
 	-Ihostif/include,-lz))
 
+# The host's server fed by a hostile (compromised) paravisor, pipes included.
+$(eval $(call fuzz_target,hostif_server,tests/fuzz/hostif/fuzz_server.c \
+	$(HOSTIF_HOST_SRCS) $(sort $(wildcard vmgs-tools/lib/*.c)),\
+	-D_GNU_SOURCE -Ihostif/include -Ihostif/src -Ivmgs-tools/include,\
+	-lcrypto -lz))
+
 # make bench-hostif: channel VMGS reads vs direct file reads; codec vs memcpy.
 $(OBJ)/hostif/bench/%.o: CPPFLAGS += -Itests/unit/hostif
 $(BUILD)/bench/hostif_bench: $(OBJ)/hostif/bench/hostif_bench.o \
