@@ -753,6 +753,64 @@ static void test_scripted_faults(void **state)
 	port_free(&f);
 }
 
+static void count_frame(void *arg, uint16_t type, const struct hostif_pipe *m)
+{
+	(void)type;
+	(void)m;
+	(*(int *)arg)++;
+}
+
+/* VMGS requests while pipe frames arrive: those go to the pipe layer, the
+ * request gets its reply. */
+static void test_vmgs_with_pipes(void **state)
+{
+	char *dir = pair_tmpdir(), vmgs[128], sock[128];
+	struct hostif_server_pipe pipes[1] = { { "v", sock } };
+	struct hostif_server_cfg scfg = { .features = HOSTIF_F_KNOWN,
+					  .pipes = pipes,
+					  .npipes = 1 };
+	int frames = 0;
+	struct hostif_client_cfg cfg = { .features = HOSTIF_F_KNOWN,
+					 .pipe_cb = count_frame,
+					 .pipe_arg = &frames };
+	struct hostif_pipe m = { .pipe = 0, .epoch = 1 };
+	struct hostif_client *c;
+	struct pair p;
+	uint8_t w[512], r[512];
+	int lfd, s;
+
+	(void)state;
+	assert_non_null(dir);
+	snprintf(vmgs, sizeof(vmgs), "%s/t.vmgs", dir);
+	snprintf(sock, sizeof(sock), "%s/v.sock", dir);
+	lfd = listen_at(sock);
+	assert_int_equal(pair_start(&p, vmgs, NULL, &scfg), 0);
+	assert_int_equal(hostif_client_new(p.pv_fd, &cfg, &c), 0);
+	assert_int_equal(hostif_client_hello(c), 0);
+	assert_int_equal(hostif_client_pipe_send(c, HOSTIF_T_PIPE_OPEN, &m), 0);
+	s = accept_one(lfd);
+	m.arg = 64;
+	assert_int_equal(hostif_client_pipe_send(c, HOSTIF_T_PIPE_CREDIT, &m),
+			 0);
+	assert_int_equal(write(s, "xyz", 3), 3);
+	usleep(100000); /* the host's CREDIT and DATA are on their way */
+	memset(w, 0x5a, sizeof(w));
+	assert_int_equal(hostif_client_vmgs_write(c, 3, 1, w), 0);
+	assert_int_equal(hostif_client_vmgs_read(c, 3, 1, r), 0);
+	assert_memory_equal(w, r, sizeof(w));
+	/* CREDIT and DATA, seen meanwhile (or now, on a slow machine). */
+	for (int i = 0; i < 250 && frames < 2; i++)
+		assert_int_equal(hostif_client_poll(c, 20), 0);
+	assert_int_equal(frames, 2);
+	assert_int_equal(hostif_client_counters(c)->unexpected, 0);
+	assert_int_equal(hostif_client_counters(c)->pipe_frames, 2);
+	hostif_client_free(c);
+	pair_stop(&p);
+	close(s);
+	close(lfd);
+	pair_rmdir(dir);
+}
+
 /* A 1.0 host: the session is 1.0, no pipes at all. */
 static void test_old_host(void **state)
 {
@@ -790,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_pipe_replay),
 		cmocka_unit_test(test_hostile_ctl),
 		cmocka_unit_test(test_scripted_faults),
+		cmocka_unit_test(test_vmgs_with_pipes),
 		cmocka_unit_test(test_old_host),
 	};
 
