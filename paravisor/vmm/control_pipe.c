@@ -468,6 +468,16 @@ static int send_chunk(struct pipe_backend *b, struct ppipe *p)
 	return send_unlocked(b, HOSTIF_T_PIPE_DATA, &m);
 }
 
+/*
+ * Still the open m was built for? Every send drops the lock, and a vCPU may
+ * close and reopen the pipe meanwhile: then the rest waits for the next
+ * pass (the open woke the pump), which starts with the new PIPE_OPEN.
+ */
+static bool same_open(const struct ppipe *p, const struct hostif_pipe *m)
+{
+	return p->epoch == m->epoch && !p->need_open;
+}
+
 /* Everything one pipe has queued, in stream order (lock held). */
 static int pump_one(struct pipe_backend *b, struct ppipe *p)
 {
@@ -478,22 +488,22 @@ static int pump_one(struct pipe_backend *b, struct ppipe *p)
 		p->need_open = false;
 		r = send_unlocked(b, HOSTIF_T_PIPE_OPEN, &m);
 	}
-	if (!r && p->need_credit && p->live) {
+	if (!r && same_open(p, &m) && p->need_credit && p->live) {
 		p->need_credit = false;
 		m.arg = p->rx_limit;
 		r = send_unlocked(b, HOSTIF_T_PIPE_CREDIT, &m);
 	}
-	while (!r && p->len && (p->live || p->flushing))
+	while (!r && same_open(p, &m) && p->len && (p->live || p->flushing))
 		r = send_chunk(b, p);
-	if (!r && p->live)
+	if (!r && same_open(p, &m) && p->live)
 		maybe_tx_ready(b, p);
-	if (!r && p->flushing && !p->len) {
+	if (!r && same_open(p, &m) && p->flushing && !p->len) {
 		m.arg = HOSTIF_PIPE_R_CLOSED;
 		r = send_unlocked(b, HOSTIF_T_PIPE_CLOSE, &m);
 		p->flushing = false;
 		pthread_cond_broadcast(&b->cond);
 	}
-	if (!r && p->need_close) {
+	if (!r && same_open(p, &m) && p->need_close) {
 		p->need_close = false;
 		m.arg = p->close_reason;
 		r = send_unlocked(b, HOSTIF_T_PIPE_CLOSE, &m);
