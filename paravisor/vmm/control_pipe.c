@@ -302,12 +302,15 @@ void pipe_backend_close(struct pipe_backend *b, unsigned idx)
 
 /* --- the control thread ---------------------------------------------------- */
 
+enum cb_kind { CB_RX, CB_TX_READY, CB_CLOSED };
+
 /*
  * Runs a port callback without the lock (held on entry and on return);
- * only if the pipe is still the same open and live.
+ * only if the pipe is still the same open.
  */
 static void callback(struct pipe_backend *b, struct ppipe *p, uint32_t epoch,
-		     int kind, const uint8_t *data, size_t len, const char *why)
+		     enum cb_kind kind, const uint8_t *data, size_t len,
+		     const char *why)
 {
 	const struct pipe_port_ops *ops = p->ops;
 	void *port = p->port;
@@ -316,11 +319,11 @@ static void callback(struct pipe_backend *b, struct ppipe *p, uint32_t epoch,
 		return;
 	p->in_cb++;
 	pthread_mutex_unlock(&b->lock);
-	if (kind == 0 && ops->rx)
+	if (kind == CB_RX && ops->rx)
 		ops->rx(port, data, len);
-	else if (kind == 1 && ops->tx_ready)
+	else if (kind == CB_TX_READY && ops->tx_ready)
 		ops->tx_ready(port);
-	else if (kind == 2 && ops->closed)
+	else if (kind == CB_CLOSED && ops->closed)
 		ops->closed(port, why);
 	pthread_mutex_lock(&b->lock);
 	p->in_cb--;
@@ -342,7 +345,7 @@ static void end_pipe(struct pipe_backend *b, struct ppipe *p, uint32_t reason,
 		p->close_reason = reason;
 		wake(b); /* the pump tells the host soon */
 	}
-	callback(b, p, epoch, 2, NULL, 0, why);
+	callback(b, p, epoch, CB_CLOSED, NULL, 0, why);
 }
 
 static void on_data(struct pipe_backend *b, struct ppipe *p,
@@ -365,7 +368,7 @@ static void on_data(struct pipe_backend *b, struct ppipe *p,
 	}
 	p->rx_off += m->data_len;
 	b->bytes_in += m->data_len;
-	callback(b, p, p->epoch, 0, m->data, m->data_len, NULL);
+	callback(b, p, p->epoch, CB_RX, m->data, m->data_len, NULL);
 }
 
 /* More room at the host: a sender that was refused may go on. */
@@ -374,7 +377,7 @@ static void maybe_tx_ready(struct pipe_backend *b, struct ppipe *p)
 	if (p->tx_blocked && p->live && p->host_limit > p->taken &&
 	    p->len < CONTROL_PIPE_TX_BUF) {
 		p->tx_blocked = false;
-		callback(b, p, p->epoch, 1, NULL, 0, NULL);
+		callback(b, p, p->epoch, CB_TX_READY, NULL, 0, NULL);
 	}
 }
 
@@ -542,7 +545,7 @@ void control_pipes_finish(struct pipe_backend *b, const char *why)
 		p->flushing = p->flushing || was_live;
 		p->live = false;
 		if (was_live)
-			callback(b, p, p->epoch, 2, NULL, 0, why);
+			callback(b, p, p->epoch, CB_CLOSED, NULL, 0, why);
 		p->guest_open = false;
 	}
 	pthread_mutex_unlock(&b->lock);
