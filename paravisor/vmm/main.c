@@ -254,11 +254,10 @@ static int run_guest(void *arg)
 	m->o.mem_max = mem_limit();
 	m->o.after_setup = guard_after_setup;
 	m->o.notify = &m->notify;
-	/* TODO(issue 12, lead): the host end of pipes from the control
-	 * channel, once control_pipe.c (branch wt-hpipe) is on main:
-	 * m->o.pipes = <its getter>(m->ctl) when m->ctl is open. Until then
-	 * the pv bus offers no pipe. */
-	m->o.pipes = NULL;
+	/* The host end of pipes (control_pipe.c): NULL without --control
+	 * or when the host offers none; then the pv bus offers no pipe. It
+	 * outlives the bus: control_close() comes after vmm_run(). */
+	m->o.pipes = control_pipes(m->ctl);
 	test_hooks_setup(&m->hooks, &m->o);
 	code = vmm_run(&m->o);
 	hostnotify_log(&m->notify, "at exit");
