@@ -254,8 +254,9 @@ static int run_guest(void *arg)
 	m->o.mem_max = mem_limit();
 	m->o.after_setup = guard_after_setup;
 	m->o.notify = &m->notify;
-	/* The host end of pipes from the control channel (NULL without
-	 * one: the pv bus then offers no pipe). */
+	/* The host end of pipes (control_pipe.c): NULL without --control
+	 * or when the host offers none; then the pv bus offers no pipe. It
+	 * outlives the bus: control_close() comes after vmm_run(). */
 	m->o.pipes = control_pipes(m->ctl);
 	test_hooks_setup(&m->hooks, &m->o);
 	code = vmm_run(&m->o);
