@@ -21,11 +21,11 @@ build/guest-tools/mantle-memscan: guest-drivers/linux/tools/mantle-memscan.c
 
 # Kbuild modules (guest-drivers/linux/Kbuild), built out of tree against the
 # fetched Debian kernel headers by kbuild.sh: the driver pack (mantle_bus.ko,
-# mantle_pipe.ko; /init loads it before rc.d) in build/guest-pack, and the
+# mantle_pipe.ko, mantle_notify.ko; /init loads it before rc.d) in build/guest-pack, and the
 # test-only modules in build/guest-test-pack (tests add them to the image:
 # tests/integration/lib.sh guest_initrd_with_test_pack).
 GUEST_KO_DIRS := guest-drivers/linux/include guest-drivers/linux/bus \
-	guest-drivers/linux/pipe guest-drivers/linux/test
+	guest-drivers/linux/pipe guest-drivers/linux/notify guest-drivers/linux/test
 GUEST_KO_SRCS := $(foreach d,$(GUEST_KO_DIRS),$(wildcard $(d)/*.[ch])) \
 	guest-drivers/linux/Kbuild guest-drivers/linux/kbuild.sh \
 	$(wildcard protocol/include/*.h protocol/src/*.c) \

@@ -15,7 +15,7 @@ top=$(cd "$here/../.." && pwd)
 rm -rf "$out"
 mkdir -p "$out/protocol" "$pack" "$testpack"
 cp "$here/Kbuild" "$out/"
-cp -r "$here/include" "$here/bus" "$here/pipe" "$here/test" "$out/"
+cp -r "$here/include" "$here/bus" "$here/pipe" "$here/notify" "$here/test" "$out/"
 cp -r "$top/protocol/include" "$top/protocol/src" "$out/protocol/"
 mkdir -p "$out/protocol/glue"
 cp -r "$top/protocol/glue/linux" "$out/protocol/glue/"
@@ -34,8 +34,8 @@ make -s -C "$kreal" -f "$mk" M="$abs" modules >"$out/build.log" 2>&1 || {
 	echo "kbuild: FAILED" >&2
 	exit 1
 }
-for m in mantle_bus mantle_pipe; do
+for m in mantle_bus mantle_pipe mantle_notify; do
 	strip --strip-debug -o "$pack/$m.ko" "$abs/$m.ko"
 done
 strip --strip-debug -o "$testpack/mantle_bus_hostile.ko" "$abs/mantle_bus_hostile.ko"
-echo "kbuild: mantle_bus.ko mantle_pipe.ko -> $pack, mantle_bus_hostile.ko -> $testpack"
+echo "kbuild: mantle_bus.ko mantle_pipe.ko mantle_notify.ko -> $pack, mantle_bus_hostile.ko -> $testpack"
