@@ -222,3 +222,19 @@ $(BUILD)/bench/guard_bench: $(OBJ)/tests/bench/guard_bench.o \
 	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) -lseccomp
 ALL_TARGETS += $(BUILD)/bench/guard_bench
 $(eval $(call bench,guard,$(BUILD)/bench/guard_bench,$(BUILD)/bench/guard_bench))
+
+# make bench-pipe (tests/bench/pipe.sh): the reference path's L1 relay,
+# linked with the paravisor's own control-channel and pipe-backend objects,
+# so both runs reach the host through the same code. Bench image only.
+$(OBJ)/tests/bench/pipe_relay.o: CPPFLAGS += -D_GNU_SOURCE -I$(VMM_DIR) \
+	-Ihostif/include -Ivmgs-tools/include
+$(OBJ)/tests/bench/pipe_relay.o: CFLAGS += -pthread
+ALL_TARGETS += $(BUILD)/bench-tools/pipe-relay
+$(BUILD)/bench-tools/pipe-relay: $(OBJ)/tests/bench/pipe_relay.o \
+		$(VMM_CTL_OBJS) $(OBJ)/$(VMM_DIR)/log.o $(VMM_CTL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) -lcrypto -lz
+$(eval $(call bench,pipe,@BUILD=$(BUILD) tests/bench/pipe.sh,\
+	$(BIN)/mantle $(BUILD)/bench-tools/pipe-relay \
+	$(BUILD)/test-tools/pipe-peer $(BUILD)/test-tools/pipe-probe \
+	paravisor-image guest-image))
