@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "mantle_discovery.h"
+#include "mantle_pipe.h"
 #include "mantle_proto.h"
 #include "mantle_ring.h"
 
@@ -156,6 +157,118 @@ static void open_unknown(void)
 		printf("pvbus-probe: open 77: no result\n");
 }
 
+/*
+ * End to end through a host pipe, when the script offers one and a peer
+ * echoes on its socket: open channel id, send a line as PIPE_DATA, read it
+ * back from P2G, close. The rings live in this process's locked memory:
+ * two physically consecutive pages each, found through /proc/self/pagemap.
+ */
+#define PIPE_LOG2 4u
+#define PIPE_MSG "hello through the mantle pipe"
+#define POOL_PAGES 256u
+
+static uint64_t pfn_of(int pm, const void *va)
+{
+	uint64_t e = 0;
+
+	if (pread(pm, &e, sizeof(e), (off_t)((uintptr_t)va / 4096 * 8)) != 8 ||
+	    !(e >> 63))
+		return 0;
+	return e & ((1ull << 55) - 1);
+}
+
+/* Two rings' memory (each 2 consecutive physical pages): 0 or -1. */
+static int ring_pages(uint8_t **va, uint64_t *gpa)
+{
+	uint8_t *pool = mmap(
+		NULL, POOL_PAGES * 4096, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
+	int pm = open("/proc/self/pagemap", O_RDONLY), found = 0;
+
+	if (pool == MAP_FAILED || pm < 0)
+		return -1;
+	for (unsigned i = 0; i + 1 < POOL_PAGES && found < 2; i++) {
+		uint64_t a = pfn_of(pm, pool + i * 4096);
+		uint64_t b = pfn_of(pm, pool + (i + 1) * 4096);
+
+		if (a && b == a + 1) {
+			va[found] = pool + i * 4096;
+			gpa[found++] = a * 4096;
+			i++;
+		}
+	}
+	close(pm);
+	return found == 2 ? 0 : -1;
+}
+
+static void pipe_echo(uint32_t id)
+{
+	static uint64_t buf[4096 / 8];
+	struct mtl_msg_open_channel m;
+	struct mtl_msg_channel c;
+	struct mtl_pipe_data *pd = (void *)buf;
+	const struct mtl_msg_result *r = (const void *)pkt;
+	struct mtl_ring ptx, prx;
+	char got[64] = "";
+	size_t n = 0;
+	uint32_t len,
+		size = (uint32_t)((sizeof(*pd) + strlen(PIPE_MSG) + 7) & ~7u);
+	uint8_t *va[2];
+	uint64_t gpa[2];
+
+	if (ring_pages(va, gpa)) {
+		printf("pvbus-probe: pipe %u: no ring memory\n", id);
+		return;
+	}
+	mtl_ring_area_init(va[0], PIPE_LOG2);
+	mtl_ring_area_init(va[1], PIPE_LOG2);
+	mtl_ring_init(&ptx, va[0], PIPE_LOG2, 512, MTL_RING_PRODUCER, 0);
+	mtl_ring_init(&prx, va[1], PIPE_LOG2, 512, MTL_RING_CONSUMER, 0);
+	memset(&m, 0, sizeof(m));
+	m.channel_id = id;
+	m.class_version = MTL_VERSION_1_0;
+	m.g2p_ring_gpa = gpa[0];
+	m.p2g_ring_gpa = gpa[1];
+	m.g2p_log2 = m.p2g_log2 = PIPE_LOG2;
+	m.max_record = 512;
+	ctl_send(&m, MTL_MSG_OPEN_CHANNEL, sizeof(m));
+	if (ctl_recv(&len) || r->hdr.type != MTL_MSG_OPEN_RESULT) {
+		printf("pvbus-probe: pipe %u: no open result\n", id);
+		return;
+	}
+	printf("pvbus-probe: pipe %u: open status %u\n", id, r->status);
+	memset(buf, 0, sizeof(buf));
+	pd->hdr.type = MTL_MSG_PIPE_DATA;
+	pd->hdr.len8 = (uint16_t)(size / 8);
+	pd->byte_count = (uint32_t)strlen(PIPE_MSG);
+	memcpy(pd->data, PIPE_MSG, strlen(PIPE_MSG));
+	mtl_ring_write(&ptx, pd, size, NULL, 0);
+	mtl_ring_flush(&ptx);
+	doorbell(id);
+	/* Poll P2G for the echo (no interrupt handler here): 10 s at most. */
+	for (int i = 0; i < 1000 && n < strlen(PIPE_MSG); i++) {
+		while (mtl_ring_read(&prx, buf, sizeof(buf), &len) ==
+		       MTL_RING_OK) {
+			if (pd->hdr.type != MTL_MSG_PIPE_DATA ||
+			    mtl_pipe_data_check(pd, len) != MTL_STATUS_OK ||
+			    pd->byte_count > sizeof(got) - 1 - n)
+				continue;
+			memcpy(got + n, pd->data, pd->byte_count);
+			n += pd->byte_count;
+		}
+		if (mtl_ring_done(&prx))
+			doorbell(id);
+		usleep(10000);
+	}
+	printf("pvbus-probe: pipe %u: echo '%s'\n", id, got);
+	memset(&c, 0, sizeof(c));
+	c.channel_id = id;
+	ctl_send(&c, MTL_MSG_CLOSE_CHANNEL, sizeof(c));
+	while (ctl_recv(&len) == 0 && r->hdr.type != MTL_MSG_CLOSE_RESULT)
+		;
+	printf("pvbus-probe: pipe %u: closed\n", id);
+}
+
 /* Hostile bits: a doorbell for no channel, an unknown control type. */
 static void hostile(void)
 {
@@ -169,7 +282,7 @@ static void hostile(void)
 	       ctl_recv(&len) == 0 ? "yes" : "no");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int fd;
 
@@ -196,6 +309,8 @@ int main(void)
 	rings_init();
 	negotiate("first");
 	offers();
+	if (argc == 2) /* pvbus-probe CHANNEL: a pipe echo on it */
+		pipe_echo((uint32_t)strtoul(argv[1], NULL, 0));
 	open_unknown();
 	hostile();
 	doorbell(MTL_DOORBELL_BUS_RESET);
