@@ -29,7 +29,7 @@ VMM_OBJS += $(OBJ)/$(VMM_DIR)/pci_host.o
 PVBUS_OBJS := $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,pvbus pvbus_chan pvbus_stat \
 	pvbus_work pvbus_pipe)
 # Weak no-pipe definitions until the host end of pipes is linked in.
-VMM_OBJS += $(PVBUS_OBJS) $(OBJ)/$(VMM_DIR)/pipe_backend_none.o
+VMM_OBJS += $(PVBUS_OBJS)
 $(PVBUS_OBJS): CFLAGS += -pthread
 
 # The host control channel (control*.c) links the paravisor side of hostif

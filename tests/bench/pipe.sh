@@ -11,8 +11,8 @@ set -eu
 BUILD=${BUILD:-build}
 OUT=$BUILD/bench-pipe
 LOGS=$BUILD/logs/bench
-BYTES=${PIPE_BENCH_BYTES:-8388608}
-COUNT=${PIPE_BENCH_COUNT:-300}
+BYTES=${PIPE_BENCH_BYTES:-67108864}
+COUNT=${PIPE_BENCH_COUNT:-1000}
 mkdir -p "$OUT" "$LOGS"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mantle-bench-pipe.XXXXXX")
 peers=

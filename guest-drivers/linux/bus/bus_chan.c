@@ -201,8 +201,8 @@ static void chan_broke(struct mantle_channel *c, const struct mtl_ring *r)
 			    mtl_ring_fault(r));
 }
 
-int mantle_channel_send(struct mantle_device *md, const void *hdr, u32 hdr_len,
-			const void *data, u32 data_len)
+static int chan_send(struct mantle_device *md, const void *hdr, u32 hdr_len,
+		     const void *data, u32 data_len, bool more)
 {
 	struct mantle_channel *c = md->chan;
 	int rc, notify = 0;
@@ -216,8 +216,10 @@ int mantle_channel_send(struct mantle_device *md, const void *hdr, u32 hdr_len,
 			break;
 		}
 		rc = mtl_ring_write(&c->tx, hdr, hdr_len, data, data_len);
-		if (rc == MTL_RING_OK)
-			notify = mtl_ring_flush(&c->tx);
+		/* A full ring ends the batch: the paravisor can only drain
+		 * what it was told about. */
+		if ((rc == MTL_RING_OK && !more) || rc == MTL_RING_FULL)
+			notify |= mtl_ring_flush(&c->tx);
 		if (rc != MTL_RING_FULL ||
 		    !mtl_ring_want_space(
 			    &c->tx, MTL_RING_SLOTS_FOR(hdr_len + data_len)))
@@ -239,7 +241,35 @@ int mantle_channel_send(struct mantle_device *md, const void *hdr, u32 hdr_len,
 		return -EINVAL;
 	}
 }
+
+int mantle_channel_send(struct mantle_device *md, const void *hdr, u32 hdr_len,
+			const void *data, u32 data_len)
+{
+	return chan_send(md, hdr, hdr_len, data, data_len, false);
+}
 EXPORT_SYMBOL_GPL(mantle_channel_send);
+
+int mantle_channel_send_more(struct mantle_device *md, const void *hdr,
+			     u32 hdr_len, const void *data, u32 data_len)
+{
+	return chan_send(md, hdr, hdr_len, data, data_len, true);
+}
+EXPORT_SYMBOL_GPL(mantle_channel_send_more);
+
+void mantle_channel_kick(struct mantle_device *md)
+{
+	struct mantle_channel *c = md->chan;
+	int notify;
+
+	if (!c)
+		return;
+	spin_lock(&c->tx_lock);
+	notify = c->broken ? 0 : mtl_ring_flush(&c->tx);
+	spin_unlock(&c->tx_lock);
+	if (notify)
+		mbus_doorbell(mbus_the, md->channel_id);
+}
+EXPORT_SYMBOL_GPL(mantle_channel_kick);
 
 int mantle_channel_recv(struct mantle_device *md, void *buf, u32 cap, u32 *len)
 {

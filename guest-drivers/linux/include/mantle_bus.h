@@ -92,6 +92,16 @@ void mantle_channel_close(struct mantle_device *mdev);
 int mantle_channel_send(struct mantle_device *mdev, const void *hdr,
 			u32 hdr_len, const void *data, u32 data_len);
 /*
+ * The same, but the packet may stay unpublished as part of a batch that
+ * mantle_channel_kick() ends (one doorbell for the batch, not one per
+ * packet). A full ring ends the batch itself, so -EAGAIN is waited on as
+ * with mantle_channel_send().
+ */
+int mantle_channel_send_more(struct mantle_device *mdev, const void *hdr,
+			     u32 hdr_len, const void *data, u32 data_len);
+/* Publish what mantle_channel_send_more() queued; doorbell if wanted. */
+void mantle_channel_kick(struct mantle_device *mdev);
+/*
  * Copy the next P2G packet into buf (cap >= p2g_max_record), checked with
  * mtl_pkt_check(). Returns 0 and sets *len; -EAGAIN when the ring is empty
  * (a notification is armed); -EPIPE broken; -ENOTCONN not open.

@@ -35,7 +35,9 @@
 #include "mantle_bus.h"
 #include "pipe_msg.h"
 
-#define MPIPE_RING_LOG2 10 /* 1024 slots, 56 KiB per direction */
+/* 2048 slots, 112 KiB per direction: a 64 KiB write fits whole, so a
+ * writer that keeps up never waits for a space interrupt. */
+#define MPIPE_RING_LOG2 11
 #define MPIPE_PKT_MAX 16384u /* largest packet, both directions */
 #define MPIPE_DRAIN_MS 10000 /* how long close/remove wait for the host */
 
@@ -246,15 +248,21 @@ static ssize_t mpipe_read(struct file *f, char __user *buf, size_t count,
 	return rc == 1 ? 0 : rc;
 }
 
-/* Send tx_pkt (len bytes), waiting for room unless nonblocking. */
-static int tx_send(struct mpipe *p, u32 len, bool nonblock)
+/*
+ * Send tx_pkt (len bytes), waiting for room unless nonblocking; more: the
+ * write has more packets, so this one may wait for mantle_channel_kick().
+ */
+static int tx_send(struct mpipe *p, u32 len, bool nonblock, bool more)
 {
 	int rc;
 
 	for (;;) {
 		if (READ_ONCE(p->stopping))
 			return -EPIPE;
-		rc = mantle_channel_send(p->mdev, p->tx_pkt, len, NULL, 0);
+		rc = more ? mantle_channel_send_more(p->mdev, p->tx_pkt, len,
+						     NULL, 0) :
+			    mantle_channel_send(p->mdev, p->tx_pkt, len, NULL,
+						0);
 		if (rc != -EAGAIN || nonblock)
 			return rc;
 		rc = wait_event_interruptible(
@@ -286,11 +294,14 @@ static ssize_t mpipe_write(struct file *f, const char __user *buf, size_t count,
 			break;
 		}
 		len = mpipe_pack(pkt, n);
-		rc = tx_send(p, len, f->f_flags & O_NONBLOCK);
+		/* One doorbell per write() call, not per packet. */
+		rc = tx_send(p, len, f->f_flags & O_NONBLOCK, done + n < count);
 		if (rc)
 			break;
 		done += n;
 	}
+	if (rc)
+		mantle_channel_kick(p->mdev); /* what was queued goes out */
 	mutex_unlock(&p->wr_lock);
 	if (done > 0)
 		return done;
