@@ -191,13 +191,14 @@ static int relay_start(struct relay *r, struct pipe_backend *b,
 		return -1;
 	r->b = b;
 	for (r->idx = 0; r->idx < n; r->idx++)
-		if (strlen(pipe_backend_name(b, r->idx)) == (size_t)(eq - spec) &&
+		if (strlen(pipe_backend_name(b, r->idx)) ==
+			    (size_t)(eq - spec) &&
 		    !strncmp(pipe_backend_name(b, r->idx), spec,
 			     (size_t)(eq - spec)))
 			break;
 	if (r->idx == n) {
-		pv_log("pipe-relay: the host has no pipe %.*s", (int)(eq - spec),
-		       spec);
+		pv_log("pipe-relay: the host has no pipe %.*s",
+		       (int)(eq - spec), spec);
 		return -1;
 	}
 	pthread_mutex_init(&r->lock, NULL);
