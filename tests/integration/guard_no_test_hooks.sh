@@ -32,4 +32,22 @@ mkdir -p "$TESTTMP/img"
 cmp -s "$TESTTMP/img/bin/mantle-paravisor" "$PV" ||
 	fail "the product image's mantle-paravisor is not $PV"
 ! grep -q -- "--test-" "$TESTTMP/img/init" || fail "the product image's /init passes a test option"
-echo "PASS: no test hooks in $PV or the product image; the test build has them"
+
+# The guest's driver pack likewise: its mantle_bus.ko exports no test entry
+# point (mantle_bus_test_*, mantle_channel_test_*); the test pack's build has
+# them, and the product guest image carries the driver pack's.
+ko_hooks() {
+	strings "$1" | grep -cE 'mantle_(bus|channel)_test_' || true
+}
+[ "$(ko_hooks build/guest-test-pack/mantle_bus.ko)" -ge 4 ] ||
+	fail "the test pack's mantle_bus.ko lacks its entry points: the check is blind"
+n=$(ko_hooks build/guest-pack/mantle_bus.ko)
+[ "$n" -eq 0 ] || fail "the driver pack's mantle_bus.ko carries $n test entry-point strings"
+mkdir -p "$TESTTMP/guest"
+(cd "$TESTTMP/guest" && zcat "$OLDPWD/$BUILD/guest/initramfs.cpio.gz" | cpio -id --quiet) ||
+	fail "cannot unpack the guest image"
+cmp -s "$TESTTMP/guest/lib/mantle/mantle_bus.ko" build/guest-pack/mantle_bus.ko ||
+	fail "the guest image's mantle_bus.ko is not the driver pack's"
+[ ! -e "$TESTTMP/guest/lib/mantle/mantle_bus_hostile.ko" ] ||
+	fail "the guest image carries the hostile test module"
+echo "PASS: no test hooks in $PV, the product image or the guest driver pack; the test builds have them"

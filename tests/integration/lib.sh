@@ -32,8 +32,9 @@ guest_initrd_with() {
 }
 
 # guest_initrd_with_test_pack OUT FILE...: as guest_initrd_with, plus the
-# test-only guest modules (build/guest-test-pack/*.ko, e.g.
-# mantle_bus_hostile.ko) in /lib/mantle-test/ and the test tools
+# test-only guest modules (build/guest-test-pack/*.ko: mantle_bus.ko built
+# with test entry points replaces the driver pack's in /lib/mantle/;
+# mantle_bus_hostile.ko and the rest in /lib/mantle-test/) and the test tools
 # (build/guest-test-pack/bin/*, e.g. mantle-pipe-test) in /usr/bin (never in
 # the driver pack or the product image).
 guest_initrd_with_test_pack() {
@@ -42,8 +43,14 @@ guest_initrd_with_test_pack() {
 	rcd_overlay "$TESTTMP/overlay.cpio.gz" "$@"
 	_gt_d=$TESTTMP/testpack.$$
 	rm -rf "$_gt_d"
-	mkdir -p "$_gt_d/lib/mantle-test" "$_gt_d/usr/bin"
-	cp "${GUEST_TEST_PACK:-build/guest-test-pack}"/*.ko "$_gt_d/lib/mantle-test/"
+	mkdir -p "$_gt_d/lib/mantle-test" "$_gt_d/lib/mantle" "$_gt_d/usr/bin"
+	# The test build of mantle_bus.ko (its test entry points) replaces the
+	# driver pack's: this archive comes last, so its file wins.
+	cp "${GUEST_TEST_PACK:-build/guest-test-pack}"/mantle_bus.ko "$_gt_d/lib/mantle/"
+	for _gt_m in "${GUEST_TEST_PACK:-build/guest-test-pack}"/*.ko; do
+		[ "$(basename "$_gt_m")" = mantle_bus.ko ] ||
+			cp "$_gt_m" "$_gt_d/lib/mantle-test/"
+	done
 	cp "${GUEST_TEST_PACK:-build/guest-test-pack}"/bin/* "$_gt_d/usr/bin/"
 	scripts/mkcpio.sh "$_gt_d" "$TESTTMP/testpack.cpio.gz"
 	cat "$BUILD/guest/initramfs.cpio.gz" "$TESTTMP/overlay.cpio.gz" \

@@ -389,8 +389,10 @@ void mbus_channels_notify(struct mbus *b)
 	spin_unlock(&b->chan_lock);
 }
 
+#ifdef MANTLE_BUS_TEST_HOOKS
 /* --- test-only entry points (mantle_bus_hostile.ko) -------------------------
- * Exported in the MANTLE_BUS_TEST namespace; no product driver imports it. */
+ * Only in the test pack's build of this module (kbuild.sh's second pass);
+ * exported in the MANTLE_BUS_TEST namespace. */
 
 void mantle_bus_test_doorbell(u32 value)
 {
@@ -408,3 +410,4 @@ void *mantle_channel_test_area(struct mantle_device *md, bool g2p)
 	return g2p ? c->g2p_area : c->p2g_area;
 }
 EXPORT_SYMBOL_NS_GPL(mantle_channel_test_area, MANTLE_BUS_TEST);
+#endif /* MANTLE_BUS_TEST_HOOKS */

@@ -307,8 +307,10 @@ int mbus_ctl_request(struct mbus *b, void *pkt, u32 len, void *resp,
 	return rc;
 }
 
+#ifdef MANTLE_BUS_TEST_HOOKS
 /* --- test-only entry points (mantle_bus_hostile.ko) -------------------------
- * Exported in the MANTLE_BUS_TEST namespace; no product driver imports it. */
+ * Only in the test pack's build of this module (kbuild.sh's second pass);
+ * exported in the MANTLE_BUS_TEST namespace. */
 
 /* Any bytes as one control-ring record (valid ring framing, any packet). */
 int mantle_bus_test_ctl_raw(const void *pkt, u32 len)
@@ -347,6 +349,7 @@ void mantle_bus_test_ctl_corrupt(void)
 	mutex_unlock(&b->req_mutex);
 }
 EXPORT_SYMBOL_NS_GPL(mantle_bus_test_ctl_corrupt, MANTLE_BUS_TEST);
+#endif /* MANTLE_BUS_TEST_HOOKS */
 
 /* --- interrupt ------------------------------------------------------------ */
 

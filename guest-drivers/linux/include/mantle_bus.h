@@ -123,7 +123,9 @@ bool mantle_channel_g2p_drained(struct mantle_device *mdev);
 bool mantle_channel_broken(struct mantle_device *mdev);
 
 /*
- * Test-only (namespace MANTLE_BUS_TEST, used by mantle_bus_hostile.ko): ring
+ * Test-only, in the test pack's build of mantle_bus.ko alone (built with
+ * MANTLE_BUS_TEST_HOOKS; the driver pack's has none of them). Namespace
+ * MANTLE_BUS_TEST, used by mantle_bus_hostile.ko: ring
  * the doorbell with any value; send any bytes as a control-ring record; break
  * the control ring; the ring areas of an open channel.
  */
