@@ -91,8 +91,8 @@ int hostif_server_drain(struct hostif_server *s, int timeout_ms);
 int hostif_server_run(struct hostif_server *s);
 int hostif_server_send_event(struct hostif_server *s, uint32_t device,
 			     uint16_t vector);
-/* Sends the hostile spec's storm now (also sent after each HELLO); the
- * launcher calls it again once the guest is running. */
+/* Sends the hostile spec's storm now (also sent after each HELLO and each
+ * PIPE_OPEN); the launcher calls it again once the guest is running. */
 int hostif_server_storm(struct hostif_server *s);
 const struct hostif_server_counters *
 hostif_server_counters(const struct hostif_server *s);

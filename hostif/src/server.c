@@ -191,12 +191,19 @@ static int on_pipe_list(struct hostif_server *s, const struct hostif_frame *f)
 static int on_pipe(struct hostif_server *s, const struct hostif_frame *f)
 {
 	struct hostif_pipe m;
+	int r;
 
 	if (!(s->ss.features & HOSTIF_F_PIPES) || hostif_pipe_get(f, &m)) {
 		s->cnt.frames_bad++;
 		return 0;
 	}
-	return srv_pipes_frame(s->pipes, f->h.type, &m);
+	r = srv_pipes_frame(s->pipes, f->h.type, &m);
+	/* A hostile storm also follows each pipe open: a moment when the
+	 * guest's drivers are up (the storm test proves delivery to them). */
+	if (!r && f->h.type == HOSTIF_T_PIPE_OPEN &&
+	    (s->ss.features & HOSTIF_F_EVENTS))
+		r = hostif_server_storm(s);
+	return r;
 }
 
 int hostif_server_send_event(struct hostif_server *s, uint32_t device,
