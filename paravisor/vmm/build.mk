@@ -13,7 +13,7 @@ VMM_PURE := errf payload bzimage e820 boot cpuid uart iobus kvm_stats
 VMM_PURE_OBJS := $(ACPI_OBJS) $(VMM_PURE:%=$(OBJ)/$(VMM_DIR)/%.o)
 VMM_OBJS := $(VMM_PURE_OBJS) $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,\
 	main vmm platform platform_nested host_nested serial pm log memstat \
-	guard hostnotify stall kvm_wait)
+	guard hostnotify stall kvm_wait wake_check)
 
 # The machine core around vmm.c (machine.h), the i8042 reset device and the
 # pvpanic port.

@@ -19,6 +19,7 @@
 #define APIC_LVTT 0x320
 #define APIC_TMICT 0x380
 #define APIC_TMCCT 0x390
+#define MSR_IA32_TSC 0x10
 #define MSR_IA32_TSC_DEADLINE 0x6E0
 
 static const char *const mp_names[] = {
@@ -73,6 +74,7 @@ static int read_mp_state(int fd, struct vcpu_wait *w)
 		     mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
 		     mp.mp_state == KVM_MP_STATE_INIT_RECEIVED ||
 		     mp.mp_state == KVM_MP_STATE_AP_RESET_HOLD;
+	w->halted = mp.mp_state == KVM_MP_STATE_HALTED;
 	return 0;
 }
 
@@ -96,17 +98,20 @@ static void read_lapic(int fd, struct vcpu_wait *w)
 	struct kvm_lapic_state l;
 	struct {
 		struct kvm_msrs m;
-		struct kvm_msr_entry e;
+		struct kvm_msr_entry e[2];
 	} msr;
 
 	if (ioctl(fd, KVM_GET_LAPIC, &l) < 0)
 		return;
 	lapic_wait_parse((const uint8_t *)l.regs, w);
 	memset(&msr, 0, sizeof(msr));
-	msr.m.nmsrs = 1;
-	msr.e.index = MSR_IA32_TSC_DEADLINE;
-	if (ioctl(fd, KVM_GET_MSRS, &msr) == 1)
-		w->tsc_deadline = msr.e.data;
+	msr.m.nmsrs = 2;
+	msr.e[0].index = MSR_IA32_TSC_DEADLINE;
+	msr.e[1].index = MSR_IA32_TSC;
+	if (ioctl(fd, KVM_GET_MSRS, &msr) == 2) {
+		w->tsc_deadline = msr.e[0].data;
+		w->tsc = msr.e[1].data;
+	}
 }
 
 int kvm_vcpu_wait_state(int fd, struct vcpu_wait *w)

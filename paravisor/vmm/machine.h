@@ -11,6 +11,7 @@
 #define MANTLE_VMM_MACHINE_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,8 +24,12 @@
 #include "pci_host.h"
 #include "platform.h"
 #include "stall.h"
+#include "wake_check.h"
 
 #define MAX_CPUS PAYLOAD_MAX_CPUS
+/* Interrupts a vCPU thread's KVM_RUN (vcpu.c installs a no-op handler
+ * without SA_RESTART). */
+#define VCPU_KICK_SIGNAL SIGUSR1
 
 /* How a boot ended; the first one set wins. */
 enum outcome {
@@ -75,6 +80,7 @@ struct machine {
 	int (*after_setup)(void *arg);
 	void *after_setup_arg;
 	struct stall stall; /* the guest-stall watchdog of this boot */
+	struct wake_check wake; /* its second look at blocked vCPUs */
 	unsigned int stall_timeout_s; /* 0: off */
 };
 

@@ -45,9 +45,12 @@ enum stall_verdict stall_decide(struct stall_clock *c,
 	uint64_t step = now_ms > c->last_ms ? now_ms - c->last_ms : 0;
 
 	c->progressed = 0;
+	c->held = 0;
 	for (unsigned int i = 0; i < c->n; i++) {
 		if (c->primed && vcpu_progressed(c->prev[i], v[i]))
 			c->progressed |= 1u << i;
+		else if (c->primed && v[i][KVM_STAT_BLOCKING])
+			c->held |= 1u << i;
 		memcpy(c->prev[i], v[i], sizeof(c->prev[i]));
 	}
 	c->last_ms = now_ms;
@@ -163,6 +166,35 @@ int vcpu_wait_wakeable(const struct vcpu_wait *w)
 	       (w->irr >= 0 || vcpu_wait_timer_armed(w));
 }
 
+/* Overdue by this many TSC cycles (0.1 s at 2.7 GHz, more on slower TSCs):
+ * a deadline that passed an instant ago is KVM about to act, not a miss. */
+#define TSC_OVERDUE_CYCLES (1ull << 28)
+
+static int timer_overdue(const struct vcpu_wait *w)
+{
+	return vcpu_wait_timer_armed(w) &&
+	       LVTT_MODE(w->lvtt) == LVTT_TSC_DEADLINE && w->tsc &&
+	       w->tsc > w->tsc_deadline &&
+	       w->tsc - w->tsc_deadline > TSC_OVERDUE_CYCLES;
+}
+
+int vcpu_wait_missed_wakeup(const struct vcpu_wait *w)
+{
+	int if1 = (w->rflags & RFLAGS_IF) != 0;
+
+	if (!w->halted)
+		return 0;
+	if (w->irq_injected || w->nmi_pending || w->nmi_injected ||
+	    w->exc_pending)
+		return 1;
+	if (!if1 || !w->lapic || !w->apic_enabled)
+		return 0;
+	/* Deliverable only above the priority class in service. */
+	if (w->irr >= 0 && (w->isr < 0 || (w->irr >> 4) > (w->isr >> 4)))
+		return 1;
+	return timer_overdue(w);
+}
+
 void vcpu_wait_summary(const struct vcpu_wait *w, unsigned int n, char *buf,
 		       size_t len)
 {
@@ -257,8 +289,11 @@ static void log_stall(const struct stall *s)
 		       (unsigned long long)s->v[i][KVM_STAT_BLOCKING]);
 }
 
-int stall_tick(struct stall *s, uint64_t now_ms)
+int stall_tick(struct stall *s, uint64_t now_ms, uint32_t *held)
 {
+	enum stall_verdict v;
+
+	*held = 0;
 	if (!s->on || now_ms < s->next_ms)
 		return 0;
 	s->next_ms = now_ms + STALL_SAMPLE_MS;
@@ -271,8 +306,10 @@ int stall_tick(struct stall *s, uint64_t now_ms)
 			return 0;
 		}
 	}
-	if (stall_decide(&s->clock, (const uint64_t(*)[KVM_STAT_COUNT])s->v,
-			 now_ms, s->timeout_ms) != STALL_STALLED)
+	v = stall_decide(&s->clock, (const uint64_t(*)[KVM_STAT_COUNT])s->v,
+			 now_ms, s->timeout_ms);
+	*held = s->clock.held;
+	if (v != STALL_STALLED)
 		return 0;
 	log_stall(s);
 	return 1;

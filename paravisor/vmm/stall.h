@@ -45,6 +45,10 @@ struct stall_clock {
 	uint64_t max_quiet_ms; /* the longest quiet_ms seen: the margin */
 	uint64_t prev[STALL_MAX_CPUS][KVM_STAT_COUNT];
 	uint32_t progressed; /* bit i: vCPU i progressed in the last sample */
+	/* bit i: vCPU i sat blocked in KVM for the whole last sample: it did
+	 * not progress and is blocking now (halting again would have counted
+	 * a halt exit). wake_check.h looks at these. */
+	uint32_t held;
 };
 
 void stall_clock_init(struct stall_clock *c, unsigned int n);
@@ -61,6 +65,7 @@ enum stall_verdict stall_decide(struct stall_clock *c,
 struct vcpu_wait {
 	const char *mp_state; /* "halted", "runnable", "uninitialized"... */
 	int blocked; /* halted, or waiting for INIT/SIPI */
+	int halted; /* halted: waiting for an interrupt (HLT) */
 	uint64_t rip, rflags;
 	int irq_injected, nmi_pending, nmi_injected, exc_pending;
 	uint8_t irq_nr, exc_nr;
@@ -70,6 +75,7 @@ struct vcpu_wait {
 	uint32_t lvtt; /* LVT timer: vector, mask (bit 16), mode (17-18) */
 	uint32_t tmict, tmcct; /* initial and current count */
 	uint64_t tsc_deadline; /* MSR 0x6E0 in TSC-deadline mode */
+	uint64_t tsc; /* the guest's TSC when read; 0: unknown */
 };
 
 /* Is the vCPU's LAPIC timer going to fire (unmasked, armed)? */
@@ -82,6 +88,13 @@ void vcpu_wait_format(const struct vcpu_wait *w, unsigned int id, char *buf,
 /* Could an interrupt, NMI or held event still end the vCPU's wait? A vCPU
  * that is not blocked counts as wakeable. */
 int vcpu_wait_wakeable(const struct vcpu_wait *w);
+
+/* Should KVM already have woken this halted vCPU? Something it must act
+ * on is there: an NMI or event KVM holds, with IF=1 an interrupt requested
+ * above the one in service, or a TSC-deadline timer long overdue. A vCPU
+ * found like this after sitting blocked for a whole sample lost a wake-up
+ * (wake_check.h). */
+int vcpu_wait_missed_wakeup(const struct vcpu_wait *w);
 
 /* The verdict over all vCPUs, e.g. "every vCPU halted or waiting for SIPI
  * (2 of 2), IF=1 on 0, ..., wakeable 0: nothing can wake the guest". */
@@ -114,8 +127,9 @@ void stall_attach(struct stall *s, const struct platform_ops *ops,
 		  unsigned int timeout_s);
 
 /* Called often from the main thread; samples every STALL_SAMPLE_MS. 1 when
- * the guest is stalled (logged), else 0. */
-int stall_tick(struct stall *s, uint64_t now_ms);
+ * the guest is stalled (logged), else 0. *held: the vCPUs that sat blocked
+ * through the sample just taken (stall_clock.held), 0 without a sample. */
+int stall_tick(struct stall *s, uint64_t now_ms, uint32_t *held);
 
 /* Once the vCPUs have left KVM_RUN: what each waits on, and the verdict. */
 void stall_report(struct stall *s);

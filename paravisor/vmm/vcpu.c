@@ -14,8 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define KICK_SIGNAL SIGUSR1
-
 static void kick_handler(int sig)
 {
 	(void)sig; /* only interrupts KVM_RUN */
@@ -28,7 +26,7 @@ int vcpu_kick_init(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = kick_handler; /* no SA_RESTART: KVM_RUN returns */
 	sigemptyset(&sa.sa_mask);
-	return sigaction(KICK_SIGNAL, &sa, NULL);
+	return sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
 }
 
 void machine_stop(struct machine *m, int outcome)
@@ -46,7 +44,7 @@ void machine_stop(struct machine *m, int outcome)
 			continue;
 		m->ops->vcpu_stop(m->vcpu[i]);
 		if (m->started[i])
-			pthread_kill(m->thread[i], KICK_SIGNAL);
+			pthread_kill(m->thread[i], VCPU_KICK_SIGNAL);
 	}
 	pthread_mutex_unlock(&m->lock);
 	if (write(m->event_fd, &one, sizeof(one)) < 0)
@@ -145,6 +143,7 @@ static void *vcpu_thread(void *p)
 			break;
 		}
 		handle_exit(m, a->id, v, &e);
+		wake_check_run(m, a->id);
 	}
 	return NULL;
 }

@@ -44,6 +44,7 @@ static const struct {
 static void machine_teardown(struct machine *m)
 {
 	stall_detach(&m->stall);
+	wake_check_log(m);
 	devices_unplug(m);
 	for (unsigned int i = 0; i < MAX_CPUS; i++) {
 		if (m->vcpu[i])
@@ -138,6 +139,7 @@ static void wait_outcome(struct machine *m, int sig_fd)
 {
 	struct pollfd fds[2] = { { .fd = m->event_fd, .events = POLLIN },
 				 { .fd = sig_fd, .events = POLLIN } };
+	uint32_t held;
 
 	while (machine_outcome(m) == RUNNING) {
 		int r = poll(fds, 2, 200);
@@ -163,8 +165,10 @@ static void wait_outcome(struct machine *m, int sig_fd)
 			machine_stop(m, OUT_SIGNAL);
 		}
 		serial_flush(&m->serial);
-		if (stall_tick(&m->stall, pv_uptime_ms()))
+		if (stall_tick(&m->stall, pv_uptime_ms(), &held))
 			machine_stop(m, OUT_STALL);
+		else if (held)
+			wake_check_ask(m, held);
 	}
 }
 

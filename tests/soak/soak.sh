@@ -34,6 +34,8 @@ now() { date +%s.%N; }
 
 # The boot-time distribution of the boots that passed.
 summary() {
+	[ -s "$TMP/repaired" ] &&
+		echo "soak: the wake check repaired missed wake-ups in $(wc -l <"$TMP/repaired") boot(s): $(tr '\n' ' ' <"$TMP/repaired")"
 	sort -n "$TMP/times" | awk -v n="$N" '
 		{ t[NR] = $1 }
 		END {
@@ -46,6 +48,7 @@ summary() {
 
 i=0
 : >"$TMP/times"
+: >"$TMP/repaired"
 while [ "$i" -lt "$N" ]; do
 	i=$((i + 1))
 	token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
@@ -76,6 +79,13 @@ while [ "$i" -lt "$N" ]; do
 		exit 1
 	fi
 	echo "$secs" >>"$TMP/times"
+	# The paravisor's wake check (paravisor/vmm/wake_check.h): how often
+	# it found a vCPU that L1 KVM had left asleep with a wake-up due.
+	if grep -aq 'wake check: KVM left' "$log"; then
+		echo "soak: boot $i: the wake check repaired a missed wake-up:"
+		grep -a 'wake check:' "$log" | head -n 3 | sed 's/^/  log| /'
+		echo "$i" >>"$TMP/repaired"
+	fi
 	rm -f "$log" "$out"
 	[ $((i % 10)) -eq 0 ] && echo "soak: $i of $N boots ok"
 done

@@ -279,6 +279,75 @@ static void test_decide_one_vcpu_progresses(void **state)
 	}
 }
 
+/* held: blocked in KVM for a whole sample, not merely blocking now. */
+static void test_decide_held(void **state)
+{
+	struct stall_clock c;
+
+	(void)state;
+	memset(sample, 0, sizeof(sample));
+	stall_clock_init(&c, 3);
+	sample[0][KVM_STAT_BLOCKING] = 1;
+	assert_int_equal(at(&c, 0), STALL_PROGRESS);
+	assert_int_equal(c.held, 0u); /* the priming sample holds nothing */
+	/* vCPU 0 blocked throughout, 1 woke and halted again, 2 runs. */
+	sample[1][KVM_STAT_BLOCKING] = 1;
+	sample[1][KVM_STAT_HALT_WAKEUP]++;
+	sample[1][KVM_STAT_HALT_EXITS]++;
+	sample[2][KVM_STAT_EXITS]++;
+	assert_int_equal(at(&c, 1000), STALL_PROGRESS);
+	assert_int_equal(c.held, 1u << 0);
+	assert_int_equal(c.progressed, (1u << 1) | (1u << 2));
+	/* Next sample: 1 now held too; 0 woke and runs. */
+	sample[0][KVM_STAT_BLOCKING] = 0;
+	sample[0][KVM_STAT_EXITS]++;
+	assert_int_equal(at(&c, 2000), STALL_PROGRESS);
+	assert_int_equal(c.held, 1u << 1);
+	/* Nobody progresses: still held, whatever the verdict. */
+	assert_int_equal(at(&c, 3000), STALL_QUIET);
+	assert_int_equal(c.held, 1u << 1);
+}
+
+static void test_missed_wakeup(void **state)
+{
+	struct vcpu_wait w;
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	w.halted = w.blocked = w.lapic = w.apic_enabled = 1;
+	w.irr = w.isr = -1;
+	w.rflags = 1u << 9;
+	w.lvtt = 0x000400ecu; /* tsc-deadline, vector 0xec */
+	assert_false(vcpu_wait_missed_wakeup(&w)); /* idle, nothing due */
+	w.irr = 0xfd; /* an IPI requested, nothing in service */
+	assert_true(vcpu_wait_missed_wakeup(&w));
+	w.isr = 0xf0; /* same priority class in service: not deliverable */
+	assert_false(vcpu_wait_missed_wakeup(&w));
+	w.isr = 0xec;
+	assert_true(vcpu_wait_missed_wakeup(&w));
+	w.rflags = 0; /* HLT with IF=0 waits for NMI/INIT only */
+	assert_false(vcpu_wait_missed_wakeup(&w));
+	w.nmi_pending = 1;
+	assert_true(vcpu_wait_missed_wakeup(&w));
+	w.halted = 0; /* running, or waiting for SIPI: not a halt */
+	assert_false(vcpu_wait_missed_wakeup(&w));
+	/* The timer: due long ago is a miss, due an instant ago is not. */
+	memset(&w, 0, sizeof(w));
+	w.halted = w.blocked = w.lapic = w.apic_enabled = 1;
+	w.irr = w.isr = -1;
+	w.rflags = 1u << 9;
+	w.lvtt = 0x000400ecu;
+	w.tsc_deadline = 1000;
+	w.tsc = 1000 + 5;
+	assert_false(vcpu_wait_missed_wakeup(&w));
+	w.tsc = 1000 + (1ull << 30);
+	assert_true(vcpu_wait_missed_wakeup(&w));
+	w.tsc = 0; /* unknown TSC */
+	assert_false(vcpu_wait_missed_wakeup(&w));
+	w.tsc = 500; /* not due yet */
+	assert_false(vcpu_wait_missed_wakeup(&w));
+}
+
 static void test_decide_counter_wrap(void **state)
 {
 	struct stall_clock c;
@@ -450,6 +519,8 @@ int main(void)
 		cmocka_unit_test(test_decide_stalled),
 		cmocka_unit_test(test_decide_idle_with_wakeups),
 		cmocka_unit_test(test_decide_one_vcpu_progresses),
+		cmocka_unit_test(test_decide_held),
+		cmocka_unit_test(test_missed_wakeup),
 		cmocka_unit_test(test_decide_counter_wrap),
 		cmocka_unit_test(test_decide_gap),
 		cmocka_unit_test(test_decide_off),
