@@ -22,8 +22,7 @@ void wake_check_ask(struct machine *m, uint32_t mask)
 	pthread_mutex_unlock(&m->lock);
 }
 
-static void log_missed(const struct vcpu_wait *w, unsigned int id,
-		       uint64_t n)
+static void log_missed(const struct vcpu_wait *w, unsigned int id, uint64_t n)
 {
 	char line[512];
 
@@ -32,8 +31,8 @@ static void log_missed(const struct vcpu_wait *w, unsigned int id,
 	vcpu_wait_format(w, id, line, sizeof(line));
 	pv_log("wake check: KVM left a vCPU halted with a wake-up due; "
 	       "running it again: %s%s",
-	       line, n == WAKE_CHECK_LOG_MAX ? " (further ones counted only)" :
-					       "");
+	       line,
+	       n == WAKE_CHECK_LOG_MAX ? " (further ones counted only)" : "");
 }
 
 void wake_check_run(struct machine *m, unsigned int id)
