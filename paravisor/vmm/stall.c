@@ -295,7 +295,7 @@ int stall_tick(struct stall *s, uint64_t now_ms, uint32_t *held)
 
 	*held = 0;
 	if (!s->on || now_ms < s->next_ms)
-		return 0;
+		return -1;
 	s->next_ms = now_ms + STALL_SAMPLE_MS;
 	for (unsigned int i = 0; i < s->n; i++) {
 		if (kvm_stats_sample(s->fd[i], &s->layout[i], s->v[i]) < 0) {
@@ -303,7 +303,7 @@ int stall_tick(struct stall *s, uint64_t now_ms, uint32_t *held)
 			       "statistics: %s",
 			       i, strerror(errno));
 			s->on = 0;
-			return 0;
+			return -1;
 		}
 	}
 	v = stall_decide(&s->clock, (const uint64_t(*)[KVM_STAT_COUNT])s->v,

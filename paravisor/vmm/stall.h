@@ -127,8 +127,10 @@ void stall_attach(struct stall *s, const struct platform_ops *ops,
 		  unsigned int timeout_s);
 
 /* Called often from the main thread; samples every STALL_SAMPLE_MS. 1 when
- * the guest is stalled (logged), else 0. *held: the vCPUs that sat blocked
- * through the sample just taken (stall_clock.held), 0 without a sample. */
+ * the guest is stalled (logged), 0 after a sample that found it not
+ * stalled, -1 when no sample was due (or the watchdog is off). *held: the
+ * vCPUs that sat blocked through the sample just taken (stall_clock.held),
+ * 0 without a sample. */
 int stall_tick(struct stall *s, uint64_t now_ms, uint32_t *held);
 
 /* Once the vCPUs have left KVM_RUN: what each waits on, and the verdict. */

@@ -165,10 +165,14 @@ static void wait_outcome(struct machine *m, int sig_fd)
 			machine_stop(m, OUT_SIGNAL);
 		}
 		serial_flush(&m->serial);
-		if (stall_tick(&m->stall, pv_uptime_ms(), &held))
+		switch (stall_tick(&m->stall, pv_uptime_ms(), &held)) {
+		case 1:
 			machine_stop(m, OUT_STALL);
-		else if (held)
-			wake_check_ask(m, held);
+			break;
+		case 0: /* sampled: the wake check looks at held vCPUs */
+			wake_check_sample(m, held);
+			break;
+		}
 	}
 }
 

@@ -24,14 +24,23 @@ struct machine;
 
 #define WAKE_CHECK_LOG_MAX 4 /* missed wake-ups logged one by one */
 
+#define WAKE_CHECK_REPORT_S 30
+
 struct wake_check {
 	uint32_t asked; /* bit i: vCPU i is to look (atomic) */
+	uint32_t report; /* bit i: vCPU i is to log its state (atomic) */
+	int reported; /* the once-per-boot report was asked for */
+	unsigned int held_for[32]; /* samples each vCPU was held in a row */
 	uint64_t kicks; /* vCPUs kicked to look (atomic) */
 	uint64_t missed; /* looks that found a missed wake-up (atomic) */
 };
 
-/* Main thread: ask every vCPU in mask (stall_clock.held) to look. */
-void wake_check_ask(struct machine *m, uint32_t mask);
+/* Main thread, after each stall-watchdog sample: asks every vCPU in held
+ * (stall_clock.held) to look, and once a vCPU has been held for
+ * WAKE_CHECK_REPORT_S samples in a row, asks every vCPU once per boot to
+ * log what it waits on (the state of a guest that may hang, which a hang
+ * bounded only by `mantle run --timeout` would otherwise take with it). */
+void wake_check_sample(struct machine *m, uint32_t held);
 
 /* vCPU thread, after every return from KVM_RUN: look if asked. */
 void wake_check_run(struct machine *m, unsigned int id);

@@ -30,6 +30,19 @@ for cpu in 0 1; do
 done
 grep -q "stall: every vCPU halted .*: nothing can wake the guest" "$log" ||
 	fail "no verdict line in the log"
+# The wake check (paravisor/vmm/wake_check.h) looked at the blocked vCPUs
+# every second, found nothing KVM should have woken (HLT with IF=0 waits for
+# NMI or INIT only), and after 30 s had each vCPU log what it waits on.
+grep -q "wake check: a vCPU sat blocked for 30 s" "$log" ||
+	fail "the wake check did not report a vCPU blocked for 30 s"
+for cpu in 0 1; do
+	grep -q "wake check: vCPU $cpu: halted rip=0x[0-9a-f]* IF=0;" "$log" ||
+		fail "the wake check did not log vCPU $cpu's wait state"
+done
+grep -q "wake check: KVM left" "$log" &&
+	fail "the wake check took a halt with IF=0 for a missed wake-up"
+grep -Eq "wake check: [0-9]+ look\(s\) at vCPUs blocked a second or more, 0 missed" "$log" ||
+	fail "no wake check summary with 0 missed wake-ups"
 grep -q "result=stalled exit=7" "$log" || fail "the paravisor's summary does not say stalled, exit 7"
 grep -q "mantle-pvinit: mantle-paravisor exit 7" "$log" || fail "/init did not report status 7"
 echo "a halted guest ends mantle run with exit 8 after the 120 s stall timeout"
