@@ -30,6 +30,12 @@ cat "$BUILD/guest/initramfs.cpio.gz" "$TMP/ov.cpio.gz" >"$TMP/initrd"
 # kernel parameter, not a panic.
 BAD='Oops|BUG|[Pp]anic([^=]|$)|KVM internal error|[Cc]all [Tt]race'
 
+# Guest watchdogs that only act once the guest is already stuck: a task
+# blocked 30 s, a soft lockup or an RCU stall panics the guest with its
+# stack on the console (pvpanic: mantle run exit 2), where a silent hang
+# would only end at the outer bound and show nothing of where it waits.
+WATCH="hung_task_timeout_secs=30 hung_task_panic=1 softlockup_panic=1 rcupdate.rcu_cpu_stall_timeout=30 panic_print=0x7f"
+
 now() { date +%s.%N; }
 
 # The boot-time distribution of the boots that passed.
@@ -56,7 +62,7 @@ while [ "$i" -lt "$N" ]; do
 	out=$OUT/boot-$i.out
 	t0=$(now)
 	timeout -k 10 "$OUTER" "$BUILD/bin/mantle" run --kernel "$BUILD/guest/vmlinuz" \
-		--initrd "$TMP/initrd" --cmdline "console=ttyS0 quiet mantle.soak=$token" \
+		--initrd "$TMP/initrd" --cmdline "console=ttyS0 quiet $WATCH mantle.soak=$token" \
 		--cpus 2 --mem 256M --log "$log" </dev/null >"$out" 2>&1
 	rc=$?
 	t1=$(now)
