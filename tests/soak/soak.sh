@@ -26,9 +26,9 @@ install -m 0755 tests/soak/soak-rcd "$TMP/ov/etc/mantle/rc.d/50-soak"
 scripts/mkcpio.sh "$TMP/ov" "$TMP/ov.cpio.gz" || exit 1
 cat "$BUILD/guest/initramfs.cpio.gz" "$TMP/ov.cpio.gz" >"$TMP/initrd"
 
-# Lines that mean some kernel (L1 or L2) or KVM went wrong. "panic=-1" is a
-# kernel parameter, not a panic.
-BAD='Oops|BUG|[Pp]anic([^=]|$)|KVM internal error|[Cc]all [Tt]race'
+# Lines that mean some kernel (L1 or L2) or KVM went wrong. "panic=-1" and
+# "hung_task_panic=", "panic_print=" are kernel parameters, not panics.
+BAD='Oops|BUG|[Pp]anic([^=_]|$)|KVM internal error|[Cc]all [Tt]race'
 
 # Guest watchdogs that only act once the guest is already stuck: a task
 # blocked 30 s, a soft lockup or an RCU stall panics the guest with its
