@@ -1,0 +1,28 @@
+# sp-simulator/: mantle-sp, the simulated secure processor of the `nested`
+# platform (README.md, SPEC.md). It links the SNP guest message code
+# (paravisor/snp) and the launch measurement (paravisor/measure), so it
+# speaks the paravisor's bytes and measures as `mantle measure` does.
+SP_DIR := sp-simulator
+SP_SRCS := sp_log.c sp_state.c sp_kdf.c sp_x509.c sp_chip.c sp_launch.c \
+	sp_report.c sp_guest.c sp_certs.c sp_dispatch.c sp_ipc.c
+SP_LIB_OBJS := $(addprefix $(OBJ)/$(SP_DIR)/,$(SP_SRCS:.c=.o)) \
+	$(SNP_MSG_OBJS) $(MEASURE_OBJS)
+SP_CPPFLAGS := -I$(SP_DIR) $(SNP_CPPFLAGS) -Iparavisor/measure
+SP_LDLIBS := -lcrypto
+
+$(OBJ)/$(SP_DIR)/%.o: CPPFLAGS += $(SP_CPPFLAGS)
+$(OBJ)/tests/unit/sp/%.o: CPPFLAGS += $(SP_CPPFLAGS)
+$(OBJ)/tests/bench/sp_%.o: CPPFLAGS += $(SP_CPPFLAGS)
+$(OBJ)/tests/tools/sp_%.o: CPPFLAGS += $(SP_CPPFLAGS)
+
+ALL_TARGETS += $(BIN)/mantle-sp
+$(BIN)/mantle-sp: $(OBJ)/$(SP_DIR)/main.o $(SP_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(SP_LDLIBS)
+
+# sp-client (tests/tools/sp_client.c): plays mantle and the paravisor
+# against a real mantle-sp, no boot (tests/integration/sp_verify.sh).
+ALL_TARGETS += $(BUILD)/test-tools/sp-client
+$(BUILD)/test-tools/sp-client: $(OBJ)/tests/tools/sp_client.o $(SNP_MSG_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) -lcrypto
