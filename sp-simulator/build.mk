@@ -26,3 +26,16 @@ ALL_TARGETS += $(BUILD)/test-tools/sp-client
 $(BUILD)/test-tools/sp-client: $(OBJ)/tests/tools/sp_client.o $(SNP_MSG_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) -lcrypto
+
+# Unit tests (tests/unit/sp): each links the simulator's library objects
+# and the shared fixture.
+SP_TEST_OBJS := $(OBJ)/tests/unit/sp/sp_fixture.o $(SP_LIB_OBJS)
+define sp_unit
+$(call unit_test,sp_$(1),$(OBJ)/tests/unit/sp/test_sp_$(1).o \
+	$(SP_TEST_OBJS),$(SP_LDLIBS))
+endef
+SP_UNITS := $(patsubst tests/unit/sp/test_sp_%.c,%,\
+	$(wildcard tests/unit/sp/test_sp_*.c))
+$(foreach u,$(SP_UNITS),$(eval $(call sp_unit,$(u))))
+
+INTEGRATION_TESTS += tests/integration/sp_verify.sh

@@ -40,6 +40,8 @@
 /* --- log (sp_log.c) --------------------------------------------------- */
 
 void sp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Tests and the fuzz target silence the log. */
+void sp_log_quiet(int on);
 /* Logs the OpenSSL error queue after a message, then clears it. */
 void sp_log_ssl(const char *what);
 
