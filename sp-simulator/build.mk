@@ -39,3 +39,9 @@ SP_UNITS := $(patsubst tests/unit/sp/test_sp_%.c,%,\
 $(foreach u,$(SP_UNITS),$(eval $(call sp_unit,$(u))))
 
 INTEGRATION_TESTS += tests/integration/sp_verify.sh
+
+# Fuzz target: the request parsing, fed in-process (tests/fuzz/sp).
+$(eval $(call fuzz_target,sp_ipc,tests/fuzz/sp/fuzz_sp_ipc.c \
+	$(addprefix $(SP_DIR)/,$(filter-out sp_ipc.c,$(SP_SRCS))) \
+	paravisor/snp/snp_msg.c paravisor/measure/measure.c,$(SP_CPPFLAGS),\
+	$(SP_LDLIBS)))

@@ -24,8 +24,7 @@ static const char *const errs[SP_GUEST_E_COUNT] = {
 	[SP_GUEST_E_HEADER] = "message header malformed",
 	[SP_GUEST_E_AUTH] = "does not authenticate under the VMPCK it names",
 	[SP_GUEST_E_SEQNO] = "sequence number is not the firmware's last + 1",
-	[SP_GUEST_E_TYPE] = "message type not served (only REPORT_REQ and "
-			    "KEY_REQ)",
+	[SP_GUEST_E_TYPE] = "message type is not REPORT_REQ or KEY_REQ",
 	[SP_GUEST_E_VERSION] = "message version is not 1",
 	[SP_GUEST_E_SIZE] = "payload size does not match the message type",
 	[SP_GUEST_E_INTERNAL] = "the simulator failed (OpenSSL)",
