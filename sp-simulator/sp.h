@@ -58,8 +58,8 @@ int sp_state_lock(const char *dir);
 void sp_state_unlock(int lockfd);
 /* Reads dir/name (regular, ours, mode 0600 or stricter, at most max
  * bytes) into a malloc'd buffer. 0, 1 when absent, -1 on error (logged). */
-int sp_state_read(const char *dir, const char *name, size_t max,
-		  uint8_t **buf, size_t *len);
+int sp_state_read(const char *dir, const char *name, size_t max, uint8_t **buf,
+		  size_t *len);
 /* Writes dir/name with mode 0600: temp file, fsync, rename, fsync dir. */
 int sp_state_write(const char *dir, const char *name, const void *buf,
 		   size_t len);
@@ -200,8 +200,7 @@ void sp_init(struct sp *sp, const struct sp_chip *chip,
 void sp_fini(struct sp *sp);
 /* One request req[0..len) (len may exceed SP_IPC_MSG_MAX: refused) -> one
  * reply in rsp (SP_IPC_MSG_MAX bytes). Returns the reply length. */
-size_t sp_dispatch(struct sp *sp, const uint8_t *req, size_t len,
-		   uint8_t *rsp);
+size_t sp_dispatch(struct sp *sp, const uint8_t *req, size_t len, uint8_t *rsp);
 const char *sp_status_name(unsigned int st);
 
 /* --- the socket loop (sp_ipc.c) --------------------------------------- */

@@ -29,7 +29,7 @@ static int hexval(char ch)
  * stored little-endian, the last two as written (mixed-endian). */
 int sp_guid_bytes(const char *text, uint8_t out[16])
 {
-	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6,
+	static const uint8_t order[16] = { 3, 2, 1,  0,	 5,  4,	 7,  6,
 					   8, 9, 10, 11, 12, 13, 14, 15 };
 	uint8_t be[16];
 	size_t n = 0;
@@ -79,7 +79,8 @@ long sp_certs_table(const struct sp_chip *c, uint8_t *out, size_t cap)
 		uint8_t *p = out + off;
 
 		if (len <= 0 || (size_t)len > cap - off ||
-		    sp_guid_bytes(ent[i].guid, e) || i2d_X509(ent[i].x, &p) != len)
+		    sp_guid_bytes(ent[i].guid, e) ||
+		    i2d_X509(ent[i].x, &p) != len)
 			return -1;
 		put_le32(e + 16, (uint32_t)off);
 		put_le32(e + 20, (uint32_t)len);

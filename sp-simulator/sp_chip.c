@@ -66,8 +66,7 @@ static int load_root(struct sp_chip *c, const char *dir)
 	return 0;
 }
 
-static int write_pem(const char *dir, const char *name, EVP_PKEY *key,
-		     X509 *x)
+static int write_pem(const char *dir, const char *name, EVP_PKEY *key, X509 *x)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	char *p;
@@ -109,17 +108,18 @@ static void *read_pem(const char *dir, const char *name, int want_key)
 /* Makes ARK and ASK with fresh RSA-4096 keys; ask.pem last. */
 static int make_chain(const char *dir)
 {
-	EVP_PKEY *ark_key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-					      (size_t)SP_RSA_BITS);
-	EVP_PKEY *ask_key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
-					      (size_t)SP_RSA_BITS);
+	EVP_PKEY *ark_key =
+		EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)SP_RSA_BITS);
+	EVP_PKEY *ask_key =
+		EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)SP_RSA_BITS);
 	X509 *ark = NULL, *ask = NULL;
 	int rc = -1;
 
 	sp_log("generating the simulated ARK and ASK (RSA-%d) in %s",
 	       SP_RSA_BITS, dir);
 	if (ark_key && ask_key)
-		ark = sp_x509_make(SP_CERT_ARK, ark_key, NULL, ark_key, 0, NULL);
+		ark = sp_x509_make(SP_CERT_ARK, ark_key, NULL, ark_key, 0,
+				   NULL);
 	if (ark)
 		ask = sp_x509_make(SP_CERT_ASK, ask_key, ark, ark_key, 0, NULL);
 	if (ask && !write_pem(dir, "ark-key.pem", ark_key, NULL) &&

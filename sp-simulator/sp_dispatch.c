@@ -81,8 +81,8 @@ static enum sp_ipc_status do_guest_msg(struct sp *sp, const uint8_t *in,
 	return SP_ST_OK;
 }
 
-static enum sp_ipc_status do_certs(struct sp *sp, const uint8_t *in,
-				   size_t len, uint8_t *out, size_t *out_len)
+static enum sp_ipc_status do_certs(struct sp *sp, const uint8_t *in, size_t len,
+				   uint8_t *out, size_t *out_len)
 {
 	long n;
 
@@ -146,8 +146,7 @@ static size_t reply(uint8_t *rsp, unsigned int type, unsigned int st,
 	return SP_IPC_HDR_SIZE + len;
 }
 
-size_t sp_dispatch(struct sp *sp, const uint8_t *req, size_t len,
-		   uint8_t *rsp)
+size_t sp_dispatch(struct sp *sp, const uint8_t *req, size_t len, uint8_t *rsp)
 {
 	unsigned int type = check_header(req, len);
 	enum sp_ipc_status st;

@@ -141,7 +141,8 @@ static int req_valid(const struct sp_chip *c, const struct sp_vm *vm,
 	return r->root_key_select <= SNP_ROOT_KEY_VMRK && r->rsvd == 0 &&
 	       !(r->guest_field_select & ~SNP_FIELD_ALL) &&
 	       r->vmpl >= key_vmpl && r->vmpl < SNP_VMPCK_COUNT &&
-	       r->guest_svn <= vm->guest_svn && sp_tcb_le(r->tcb_version, c->tcb);
+	       r->guest_svn <= vm->guest_svn &&
+	       sp_tcb_le(r->tcb_version, c->tcb);
 }
 
 /* The context (SPEC.md §4.3): le32 vmpl, le32 root_key_select, le64

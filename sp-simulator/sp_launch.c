@@ -115,8 +115,7 @@ static int parse(const uint8_t *req, size_t len, struct launch_req *r)
 	r->policy = cur_le64(&c);
 	r->host_data = cur_take(&c, SP_HOST_DATA_LEN);
 	r->config = cur_take(&c, SP_LAUNCH_CONFIG_LEN);
-	if (!cur_ok(&c) ||
-	    take_string(&c, r->kernel, SP_MAX_PATH, NULL) ||
+	if (!cur_ok(&c) || take_string(&c, r->kernel, SP_MAX_PATH, NULL) ||
 	    take_string(&c, r->initrd, SP_MAX_PATH, NULL) ||
 	    take_string(&c, r->cmdline, SP_MAX_CMDLINE, &r->cmdline_len) ||
 	    !cur_ok(&c) || cur_left(&c)) {

@@ -58,7 +58,8 @@ static int sign(EVP_PKEY *key, uint8_t *r)
 	size_t dlen = sizeof(der);
 	ECDSA_SIG *sig = NULL;
 	const BIGNUM *br, *bs;
-	int ok = m && EVP_DigestSignInit(m, NULL, EVP_sha384(), NULL, key) == 1 &&
+	int ok = m &&
+		 EVP_DigestSignInit(m, NULL, EVP_sha384(), NULL, key) == 1 &&
 		 EVP_DigestSign(m, der, &dlen, r, SNP_R_SIGNED_LEN) == 1;
 
 	if (ok)

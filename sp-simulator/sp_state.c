@@ -174,8 +174,8 @@ static int check_file(const char *path, int fd, size_t max, struct stat *st)
 	return 0;
 }
 
-int sp_state_read(const char *dir, const char *name, size_t max,
-		  uint8_t **buf, size_t *len)
+int sp_state_read(const char *dir, const char *name, size_t max, uint8_t **buf,
+		  size_t *len)
 {
 	char path[PATH_MAX];
 	struct stat st;

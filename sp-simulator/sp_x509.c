@@ -137,8 +137,9 @@ static int add_amd_exts(X509 *x, uint64_t tcb,
 		const char *oid;
 		unsigned int byte;
 	} spl[] = {
-		{ AMD_ARC "3.1", 0 }, { AMD_ARC "3.2", 1 }, { AMD_ARC "3.3", 6 },
-		{ AMD_ARC "3.4", 2 }, { AMD_ARC "3.5", 3 }, { AMD_ARC "3.6", 4 },
+		{ AMD_ARC "3.1", 0 }, { AMD_ARC "3.2", 1 },
+		{ AMD_ARC "3.3", 6 }, { AMD_ARC "3.4", 2 },
+		{ AMD_ARC "3.5", 3 }, { AMD_ARC "3.6", 4 },
 		{ AMD_ARC "3.7", 5 }, { AMD_ARC "3.8", 7 },
 	};
 	int ok = add_int_ext(x, AMD_ARC "1", 0) &&
@@ -172,7 +173,8 @@ static int sign_pss(X509 *x, EVP_PKEY *key)
 {
 	EVP_MD_CTX *m = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pc = NULL;
-	int ok = m && EVP_DigestSignInit(m, &pc, EVP_sha384(), NULL, key) == 1 &&
+	int ok = m &&
+		 EVP_DigestSignInit(m, &pc, EVP_sha384(), NULL, key) == 1 &&
 		 EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING) > 0 &&
 		 EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, 48) > 0 &&
 		 EVP_PKEY_CTX_set_rsa_mgf1_md(pc, EVP_sha384()) > 0 &&
@@ -187,8 +189,8 @@ static int set_names_and_times(X509 *x, enum sp_cert_kind kind,
 {
 	X509_NAME *n = subject(kinds[kind].cn);
 	int ok = n && X509_set_subject_name(x, n) &&
-		 X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) :
-						  n);
+		 X509_set_issuer_name(
+			 x, issuer ? X509_get_subject_name(issuer) : n);
 
 	X509_NAME_free(n);
 	/* From a day back (clock skew) for 25 years, as AMD's roots. */

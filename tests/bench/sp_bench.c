@@ -93,8 +93,8 @@ static void op_gcm(void)
 static void op_guest_key(void)
 {
 	uint8_t k[SNP_KEY_REQ_SIZE] = { 0 }, out[SNP_KEY_RSP_SIZE];
-	struct snp_msg_meta m = { (uint64_t)sp.vm.seqno[0] + 1,
-				  SNP_MSG_KEY_REQ, 1, 0, sizeof(k) };
+	struct snp_msg_meta m = { (uint64_t)sp.vm.seqno[0] + 1, SNP_MSG_KEY_REQ,
+				  1, 0, sizeof(k) };
 	size_t n;
 
 	put_le64(k + 8, SNP_FIELD_ALL);
@@ -105,8 +105,8 @@ static void op_guest_key(void)
 	put_le32(req + 12, 0);
 	bad |= snp_msg_seal(sp.vm.vmpck[0], &m, k, req + SP_IPC_HDR_SIZE,
 			    SNP_MSG_PAGE_SIZE) != 0;
-	n = sp_dispatch(&sp, req, SP_IPC_HDR_SIZE + SNP_MSG_HDR_SIZE + sizeof(k),
-			rsp);
+	n = sp_dispatch(&sp, req,
+			SP_IPC_HDR_SIZE + SNP_MSG_HDR_SIZE + sizeof(k), rsp);
 	bad |= get_le32(rsp + 12) != SP_ST_OK ||
 	       snp_msg_open(sp.vm.vmpck[0], rsp + SP_IPC_HDR_SIZE,
 			    n - SP_IPC_HDR_SIZE, &m, out, sizeof(out)) != 0;
@@ -131,8 +131,8 @@ static void race(const char *name, const char *unit, void (*op)(void),
 		r = (double)n / (now() - t0);
 		ref_best = r > ref_best ? r : ref_best;
 	}
-	printf("BENCH name=%s value=%.0f unit=%s ref=%s:%.0f ratio=%.3f\n", name,
-	       best, unit, refname, ref_best, best / ref_best);
+	printf("BENCH name=%s value=%.0f unit=%s ref=%s:%.0f ratio=%.3f\n",
+	       name, best, unit, refname, ref_best, best / ref_best);
 }
 
 int main(void)

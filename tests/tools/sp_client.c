@@ -167,10 +167,10 @@ int main(int argc, char **argv)
 
 	n = call(fd, SP_IPC_GET_CERTS, NULL, 0);
 	/* Entry 0 is the VCEK (sp-simulator/SPEC.md). */
-	if (n < 24 || get_le32(rsp + SP_IPC_HDR_SIZE + 16) +
-				      (size_t)get_le32(rsp + SP_IPC_HDR_SIZE +
-						       20) >
-			      n)
+	if (n < 24 ||
+	    get_le32(rsp + SP_IPC_HDR_SIZE + 16) +
+			    (size_t)get_le32(rsp + SP_IPC_HDR_SIZE + 20) >
+		    n)
 		die("certificate table");
 	write_file(argv[5], "vcek.der",
 		   rsp + SP_IPC_HDR_SIZE + get_le32(rsp + SP_IPC_HDR_SIZE + 16),

@@ -118,13 +118,12 @@ const uint8_t *fx_vmpck(const struct fx *f, unsigned int n)
 	return f->secrets + SNP_SECRETS_VMPCK_OFF(n);
 }
 
-size_t fx_seal(const uint8_t *key, uint64_t seqno, uint8_t type,
-	       uint8_t vmpck, const void *payload, uint16_t len, uint8_t *out)
+size_t fx_seal(const uint8_t *key, uint64_t seqno, uint8_t type, uint8_t vmpck,
+	       const void *payload, uint16_t len, uint8_t *out)
 {
 	struct snp_msg_meta m = { seqno, type, SNP_MSG_VERSION, vmpck, len };
 
-	assert_int_equal(snp_msg_seal(key, &m, payload, out,
-				      SNP_MSG_PAGE_SIZE),
+	assert_int_equal(snp_msg_seal(key, &m, payload, out, SNP_MSG_PAGE_SIZE),
 			 SNP_MSG_OK);
 	return SNP_MSG_HDR_SIZE + len;
 }

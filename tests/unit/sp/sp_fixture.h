@@ -21,7 +21,7 @@ struct fx {
 /* The image the in-memory reader serves: "kernel" -> "KERNEL", "initrd"
  * -> "INITRAMFS" (MEASUREMENT.md's whole-image vector); else an error. */
 extern const struct sp_reader fx_reader;
-#define FX_MEASUREMENT                                                  \
+#define FX_MEASUREMENT                                                     \
 	"5e507466f1e968ce29bbbcc01178b9599d03256c0cab9d150906253224550e77" \
 	"0345248f97bc18dc04ebbc27888a0cbb"
 
@@ -41,8 +41,8 @@ void fx_launch(struct fx *f);
 const uint8_t *fx_vmpck(const struct fx *f, unsigned int n);
 
 /* Seals payload as a guest request; returns the message length. */
-size_t fx_seal(const uint8_t *key, uint64_t seqno, uint8_t type,
-	       uint8_t vmpck, const void *payload, uint16_t len, uint8_t *out);
+size_t fx_seal(const uint8_t *key, uint64_t seqno, uint8_t type, uint8_t vmpck,
+	       const void *payload, uint16_t len, uint8_t *out);
 
 void fx_hex(const char *hex, uint8_t *out, size_t n);
 

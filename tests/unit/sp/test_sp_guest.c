@@ -134,9 +134,8 @@ static void test_seqno_exhausted(void **state)
 	assert_int_equal(handle(report_req(0, SNP_SEQNO_MAX, 0), &n),
 			 SP_GUEST_E_SEQNO);
 	fx.sp.vm.seqno[0] = (uint32_t)SNP_SEQNO_MAX - 2;
-	exchange_ok(report_req(0, SNP_SEQNO_MAX - 1, 0), 0,
-		    SNP_SEQNO_MAX - 1, SNP_MSG_REPORT_RSP,
-		    SNP_REPORT_RSP_SIZE);
+	exchange_ok(report_req(0, SNP_SEQNO_MAX - 1, 0), 0, SNP_SEQNO_MAX - 1,
+		    SNP_MSG_REPORT_RSP, SNP_REPORT_RSP_SIZE);
 }
 
 static void test_wrong_vmpck(void **state)
@@ -164,8 +163,9 @@ static void test_tampered(void **state)
 {
 	size_t n, len = report_req(0, 1, 0);
 	/* The tag, the seqno, an AAD byte (type), the payload. */
-	const size_t at[] = { 0, 15, 0x20, 0x34, 0x36, SNP_MSG_HDR_SIZE,
-			      SNP_MSG_HDR_SIZE + 95 };
+	const size_t at[] = {
+		0, 15, 0x20, 0x34, 0x36, SNP_MSG_HDR_SIZE, SNP_MSG_HDR_SIZE + 95
+	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
@@ -203,9 +203,9 @@ static void test_wrong_type_version_size(void **state)
 	assert_int_equal(handle(len, &n), SP_GUEST_E_TYPE);
 	len = fx_seal(fx_vmpck(&fx, 0), 1, 200, 0, req, sizeof(req), msg);
 	assert_int_equal(handle(len, &n), SP_GUEST_E_TYPE);
-	assert_int_equal(snp_msg_seal(fx_vmpck(&fx, 0), &m, req, msg,
-				      sizeof(msg)),
-			 SNP_MSG_OK);
+	assert_int_equal(
+		snp_msg_seal(fx_vmpck(&fx, 0), &m, req, msg, sizeof(msg)),
+		SNP_MSG_OK);
 	assert_int_equal(handle(SNP_MSG_HDR_SIZE + sizeof(req), &n),
 			 SP_GUEST_E_VERSION);
 	len = fx_seal(fx_vmpck(&fx, 0), 1, SNP_MSG_REPORT_REQ, 0, req,
@@ -242,9 +242,9 @@ static void test_vmpl_and_reserved(void **state)
 	req[0x40 + 4 + 27] = 1; /* the last reserved byte */
 	len = fx_seal(fx_vmpck(&fx, 0), 3, SNP_MSG_REPORT_REQ, 0, req,
 		      sizeof(req), msg);
-	assert_int_equal(exchange_ok(len, 0, 3, SNP_MSG_REPORT_RSP,
-				     SNP_REPORT_RSP_SIZE),
-			 SNP_STATUS_INVALID_PARAM);
+	assert_int_equal(
+		exchange_ok(len, 0, 3, SNP_MSG_REPORT_RSP, SNP_REPORT_RSP_SIZE),
+		SNP_STATUS_INVALID_PARAM);
 }
 
 static uint32_t key_req(unsigned int vmpck, uint64_t seqno,

@@ -247,8 +247,9 @@ static X509 *der_at(const uint8_t *t, size_t len, size_t entry,
 
 static void test_certs(void **state)
 {
-	static const uint8_t vcek_guid[16] = { 0x8d, 0x75, 0xda, 0x63, 0x64, 0xe6,
-					       0x64, 0x45, 0xad, 0xc5, 0xf4, 0xb9,
+	static const uint8_t vcek_guid[16] = { 0x8d, 0x75, 0xda, 0x63,
+					       0x64, 0xe6, 0x64, 0x45,
+					       0xad, 0xc5, 0xf4, 0xb9,
 					       0x3b, 0xe8, 0xac, 0xcd };
 	uint8_t g[16], zero[24] = { 0 };
 	size_t n, len;
@@ -258,9 +259,8 @@ static void test_certs(void **state)
 	(void)state;
 	assert_int_equal(sp_guid_bytes(SNP_CERT_GUID_VCEK, g), 0);
 	assert_memory_equal(g, vcek_guid, 16);
-	assert_int_equal(sp_guid_bytes("63da758d-e664-4564-adc5-f4b93be8accX",
-				       g),
-			 -1);
+	assert_int_equal(
+		sp_guid_bytes("63da758d-e664-4564-adc5-f4b93be8accX", g), -1);
 	assert_int_equal(sp_guid_bytes("63da758d", g), -1);
 	n = hdr(SP_IPC_GET_CERTS, 0);
 	assert_int_equal(run(n, &len), SP_ST_OK);
