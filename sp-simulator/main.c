@@ -18,39 +18,49 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: mantle-sp [--state DIR] --ipc-fd N\n"
-	"       mantle-sp [--state DIR] --export-ca FILE\n"
-	"       mantle-sp --help\n"
+	"NAME\n"
+	"    mantle-sp - the simulated secure processor of the nested platform\n"
 	"\n"
-	"The simulated secure processor of Mantle's `nested` platform: one\n"
-	"simulated AMD SEV-SNP chip per state directory. It measures the\n"
-	"paravisor VM image at LAUNCH, makes the VMPCKs and the secrets page,\n"
-	"answers SNP guest requests (MSG_REPORT_REQ with reports signed by\n"
-	"the chip's VCEK, MSG_KEY_REQ with derived keys) and hands out its\n"
-	"certificate chain. `mantle run` starts it; nobody else needs to.\n"
+	"SYNOPSIS\n"
+	"    mantle-sp [--state DIR] --ipc-fd N\n"
+	"    mantle-sp [--state DIR] --export-ca FILE\n"
+	"    mantle-sp --help\n"
 	"\n"
-	"THIS IS A SIMULATION AND PROVES NOTHING. The chip's secrets live in\n"
-	"a file of the host user, and on `nested` the secrets page (with\n"
-	"every VMPCK) passes through the untrusted host on its way to the\n"
-	"paravisor VM, which QEMU at L0 can read anyway. Every certificate\n"
-	"says O=Mantle and CHIP_ID starts with \"MANTLE-SIMULATED\", so\n"
-	"mantle-verify marks its evidence \"simulated\".\n"
+	"DESCRIPTION\n"
+	"    One simulated AMD SEV-SNP chip per state directory. At LAUNCH it\n"
+	"    measures the paravisor VM image itself (paravisor/MEASUREMENT.md)\n"
+	"    and makes the four VMPCKs and the secrets page; then it answers\n"
+	"    SNP guest requests sealed under a VMPCK (MSG_REPORT_REQ: reports\n"
+	"    signed by the chip's VCEK; MSG_KEY_REQ: derived keys) and hands\n"
+	"    out its certificate chain. `mantle run` starts one per VM with\n"
+	"    the IPC socket on fd 3 (sp-simulator/SPEC.md); `mantle sim-ca`\n"
+	"    runs --export-ca.\n"
 	"\n"
-	"options:\n"
-	"  --state DIR       the chip's state directory (default\n"
-	"                    $XDG_DATA_HOME/mantle/sp, else\n"
-	"                    ~/.local/share/mantle/sp); created 0700 on first\n"
-	"                    use with a new root secret, ARK, ASK and VCEK;\n"
-	"                    refused unless owned by this user and mode 0700.\n"
-	"                    Two state directories are two different chips.\n"
-	"  --ipc-fd N        serve the mantle <-> mantle-sp protocol (SPEC.md)\n"
-	"                    on fd N, a SOCK_SEQPACKET socket, until EOF\n"
-	"  --export-ca FILE  write the chip's ASK then ARK (PEM) to FILE\n"
-	"                    ('-' for stdout): the --ca of mantle-verify\n"
-	"  --help            this text\n"
+	"    THIS IS A SIMULATION AND PROVES NOTHING. The chip's secrets are a\n"
+	"    file of the host user, and on `nested` the secrets page, with\n"
+	"    every VMPCK, passes through the untrusted host on its way to the\n"
+	"    paravisor VM (which QEMU at L0 can read anyway). Every\n"
+	"    certificate says O=Mantle and CHIP_ID starts with\n"
+	"    \"MANTLE-SIMULATED\", so mantle-verify marks the evidence\n"
+	"    \"simulated\" and AMD's roots never accept it.\n"
 	"\n"
-	"exit status: 0 done (IPC closed by the peer, or CA written), 1 error\n"
-	"(logged to stderr with the prefix \"mantle-sp:\"), 2 usage.\n";
+	"OPTIONS\n"
+	"    --state DIR       the chip's state directory; default\n"
+	"                      $XDG_DATA_HOME/mantle/sp, else\n"
+	"                      ~/.local/share/mantle/sp. Created with mode 0700\n"
+	"                      on first use (new root secret, ARK, ASK, VCEK);\n"
+	"                      refused unless it is this user's, mode 0700. Two\n"
+	"                      state directories are two different chips.\n"
+	"    --ipc-fd N        serve the mantle <-> mantle-sp protocol on fd N,\n"
+	"                      a SOCK_SEQPACKET socket, until the peer closes\n"
+	"    --export-ca FILE  write the chip's ASK then ARK as PEM to FILE\n"
+	"                      ('-': standard output), for mantle-verify --ca\n"
+	"    --help            this text\n"
+	"\n"
+	"EXIT STATUS\n"
+	"    0 done (the peer closed the socket, or the CA was written);\n"
+	"    1 error, logged to standard error with the prefix \"mantle-sp:\";\n"
+	"    2 usage error.\n";
 
 struct opts {
 	const char *state, *export_ca;
@@ -144,7 +154,9 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (parse(argc, argv, &o)) {
-		fputs(usage, stderr);
+		fputs("mantle-sp: usage: mantle-sp [--state DIR] (--ipc-fd N | "
+		      "--export-ca FILE); see --help\n",
+		      stderr);
 		return 2;
 	}
 	if (!o.state) {

@@ -15,6 +15,7 @@
 #include "sp.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,17 @@ static void secrets_page(const struct sp_vm *vm, uint8_t *page)
 	/* The OS area's message counters start at zero. */
 }
 
+/* "MEASURE launch=<hex>", the line `mantle run` logs for the same image. */
+static void log_launch(const struct sp_vm *vm)
+{
+	char hex[2 * SNP_MEASUREMENT_LEN + 1];
+
+	for (unsigned int i = 0; i < SNP_MEASUREMENT_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", vm->measurement[i]);
+	sp_log("LAUNCH: policy 0x%llx, VMPCK0..3 made; MEASURE launch=%s",
+	       (unsigned long long)vm->policy, hex);
+}
+
 enum sp_ipc_status sp_launch(struct sp_vm *vm, const struct sp_reader *rd,
 			     const uint8_t *req, size_t len,
 			     uint8_t reply[SP_LAUNCH_REPLY_SIZE])
@@ -206,8 +218,7 @@ enum sp_ipc_status sp_launch(struct sp_vm *vm, const struct sp_reader *rd,
 	secrets_page(vm, reply + SNP_MEASUREMENT_LEN);
 	vm->launched = 1;
 	st = SP_ST_OK;
-	sp_log("LAUNCH: policy 0x%llx, VMPCK0..3 made",
-	       (unsigned long long)vm->policy);
+	log_launch(vm);
 out:
 	free(r);
 	return st;
