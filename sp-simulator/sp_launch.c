@@ -42,7 +42,9 @@ int sp_read_file(void *arg, const char *path, uint64_t max, uint8_t **buf,
 		 size_t *len)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO the host names must not hang the simulator; it
+	 * is then refused as not a regular file. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	size_t got = 0;
 
 	(void)arg;

@@ -50,6 +50,18 @@ echo "ok   derived key: same chip same key, other chip other key"
 [ "$(grep -c 'BEGIN CERTIFICATE' "$T/ca-a.pem")" = 2 ] ||
 	fail "the exported CA is not two certificates"
 
+# An independent check of the chain: openssl's own verifier (RSA-PSS,
+# the ASK's pathlen 0, the VCEK under it).
+if command -v openssl >/dev/null; then
+	openssl x509 -inform DER -in "$T/a/vcek.der" -out "$T/vcek.pem"
+	openssl x509 -in "$T/state-a/ark.pem" -out "$T/ark.pem"
+	openssl x509 -in "$T/state-a/ask.pem" -out "$T/ask.pem"
+	openssl verify -x509_strict -CAfile "$T/ark.pem" -untrusted "$T/ask.pem" \
+		"$T/vcek.pem" >/dev/null 2>"$T/ossl.err" ||
+		{ cat "$T/ossl.err"; fail "openssl verify refused the chain"; }
+	echo "ok   openssl verify: ARK -> ASK -> VCEK"
+fi
+
 "$MV" snp-report --report "$T/a/report.bin" --vcek "$T/a/vcek.der" \
 	--ca "$T/ca-a.pem" >"$T/v.json" 2>"$T/v.err" ||
 	{ cat "$T/v.json" "$T/v.err"; fail "mantle-verify refused the simulator's report"; }

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -329,6 +331,34 @@ static void test_serve(void **state)
 	close(sv[1]);
 }
 
+/* The default image reader: regular files only, never blocking. */
+static void test_read_file(void **state)
+{
+	char p[128];
+	uint8_t *buf;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/image", fx.tmp);
+	f = fopen(p, "wb");
+	assert_non_null(f);
+	fputs("KERNEL", f);
+	fclose(f);
+	assert_int_equal(sp_read_file(NULL, p, 100, &buf, &len), 0);
+	assert_int_equal(len, 6);
+	assert_memory_equal(buf, "KERNEL", 6);
+	free(buf);
+	assert_int_equal(sp_read_file(NULL, p, 5, &buf, &len), -1); /* big */
+	assert_null(buf);
+	assert_int_equal(sp_read_file(NULL, fx.tmp, 100, &buf, &len), -1);
+	snprintf(p, sizeof(p), "%s/fifo", fx.tmp);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(sp_read_file(NULL, p, 100, &buf, &len), -1);
+	snprintf(p, sizeof(p), "%s/missing", fx.tmp);
+	assert_int_equal(sp_read_file(NULL, p, 100, &buf, &len), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +367,7 @@ int main(void)
 		cmocka_unit_test_setup(test_launch_once, fresh),
 		cmocka_unit_test_setup(test_certs, fresh),
 		cmocka_unit_test_setup(test_serve, fresh),
+		cmocka_unit_test(test_read_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
