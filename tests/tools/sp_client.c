@@ -43,7 +43,8 @@ static size_t call(int fd, unsigned int type, const void *p, size_t len)
 	put_le16(buf + 6, 0);
 	put_le32(buf + 8, (uint32_t)len);
 	put_le32(buf + 12, 0);
-	memcpy(buf + SP_IPC_HDR_SIZE, p, len);
+	if (len)
+		memcpy(buf + SP_IPC_HDR_SIZE, p, len);
 	if (send(fd, buf, SP_IPC_HDR_SIZE + len, 0) < 0)
 		die("send failed");
 	n = recv(fd, rsp, sizeof(rsp), 0);
