@@ -19,6 +19,7 @@ KERNEL_STAMP := $(KERNEL_DIR)/.stamp
 include protocol/build.mk
 include vmgs-tools/build.mk
 include paravisor/build.mk
+include sp-simulator/build.mk
 include hostif/build.mk
 include host/build.mk
 include verifier/build.mk
