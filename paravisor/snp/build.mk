@@ -1,4 +1,5 @@
-# paravisor/snp: SNP guest messages (snp_msg.c: seal/open under a VMPCK).
+# paravisor/snp: SNP guest messages (snp_msg.c: seal/open under a VMPCK) and
+# the guest-request client (snp_guest.c).
 # The paravisor's guest-request client and the simulated secure processor
 # (sp-simulator/) both link $(SNP_MSG_OBJS) with -lcrypto.
 SNP_DIR := paravisor/snp
@@ -10,3 +11,8 @@ $(OBJ)/tests/unit/snp/%.o: CPPFLAGS += $(SNP_CPPFLAGS)
 
 $(eval $(call unit_test,snp_msg,$(OBJ)/tests/unit/snp/test_snp_msg.o \
 	$(SNP_MSG_OBJS),-lcrypto))
+
+# The paravisor's guest-request client (snp_guest.c) on top of snp_msg.c.
+SNP_GUEST_OBJS := $(OBJ)/$(SNP_DIR)/snp_guest.o $(SNP_MSG_OBJS)
+$(eval $(call unit_test,snp_guest,$(OBJ)/tests/unit/snp/test_snp_guest.o \
+	$(SNP_GUEST_OBJS),-lcrypto))

@@ -12,6 +12,23 @@
  * Sequence numbers as in sev-guest: request seqno = stored + 1, a response
  * must carry request seqno + 1, type request + 1 and the same version; after
  * any request that reached the firmware the stored count advances by 2.
+ *
+ * What retires the key (every error after the request was handed to the
+ * transport, as Linux's snp_send_guest_request disables the VMPCK on any
+ * transport or firmware error and on any response it cannot verify):
+ *   - no response, or the host/firmware refused the message (the transport
+ *     returned -1 or nothing): SNP_GUEST_E_TRANSPORT;
+ *   - a response that does not open under the VMPCK, or answers another
+ *     seqno, type, version or key, or whose payload is not the type's
+ *     layout: SNP_GUEST_E_RESPONSE.
+ * What does not: an authentic, in-sequence response whose payload status
+ * is not 0 (e.g. INVALID_PARAM for a bad key request) returns
+ * SNP_GUEST_E_FIRMWARE with the status in fw_status and keeps the key.
+ * The firmware itself sealed that answer under the next sequence number, so
+ * both ends are still in step, nothing was forged, and Linux likewise hands
+ * such a response to user space without disabling the key. Errors found
+ * before sending (SNP_GUEST_E_INVALID, _SEQNO_EXHAUSTED) keep the key too.
+ * The client is not thread-safe: one caller at a time.
  */
 #ifndef MANTLE_SNP_GUEST_H
 #define MANTLE_SNP_GUEST_H
