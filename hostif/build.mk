@@ -66,3 +66,5 @@ $(BUILD)/bench/hostif_bench: $(OBJ)/hostif/bench/hostif_bench.o \
 	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(HOSTIF_LDLIBS)
 $(eval $(call bench,hostif,$(BUILD)/bench/hostif_bench,\
 	$(BUILD)/bench/hostif_bench))
+$(eval $(call unit_test,hostif_sp,$(OBJ)/tests/unit/hostif/test_sp.o \
+	$(OBJ)/tests/unit/hostif/pair.o $(HOSTIF_BOTH),$(HOSTIF_LDLIBS)))

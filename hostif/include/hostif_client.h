@@ -108,6 +108,24 @@ int hostif_client_pipe_list(struct hostif_client *c,
 int hostif_client_pipe_send(struct hostif_client *c, uint16_t type,
 			    const struct hostif_pipe *m);
 
+/*
+ * The secure-processor relay (needs HOSTIF_F_SP, so version 1.2; SPEC.md
+ * §13). SP_MSG hands one sealed SNP guest request (1 .. HOSTIF_SP_MSG_MAX
+ * bytes) to the host and returns the sealed response in rsp (cap bytes).
+ * It is sent exactly once: a timeout, a malformed reply or an error status
+ * is returned to the caller, never retried (the secure processor may have
+ * consumed the request's sequence number). A reply that comes later is
+ * stale and dropped. *status (may be NULL) gets the host's status when it
+ * answered (HOSTIF_S_SP_DOWN, HOSTIF_S_SP_REFUSED, ...), else 0.
+ */
+int hostif_client_sp_msg(struct hostif_client *c, const void *req, size_t len,
+			 void *rsp, size_t cap, size_t *rsp_len,
+			 uint32_t *status);
+/* The certificate table (at most HOSTIF_SP_CERTS_MAX bytes), as the host
+ * sends it: unauthenticated. Idempotent, so retried like VMGS requests. */
+int hostif_client_sp_certs(struct hostif_client *c, void *buf, size_t cap,
+			   size_t *len, uint32_t *status);
+
 const struct hostif_counters *
 hostif_client_counters(const struct hostif_client *c);
 /*

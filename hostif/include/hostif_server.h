@@ -39,6 +39,9 @@ struct hostif_server_counters {
 	 * bytes pv -> socket and socket -> pv. */
 	uint64_t pipe_opens, pipe_refused, pipe_closes, pipe_stream_errors;
 	uint64_t pipe_stale, pipe_bytes_in, pipe_bytes_out;
+	/* The secure-processor relay (1.2): messages and certificate
+	 * requests relayed, and those answered with an error status. */
+	uint64_t sp_msgs, sp_certs, sp_errors;
 };
 
 /* One pipe the host offers (mantle run --pipe NAME=SOCKET). */
@@ -60,6 +63,17 @@ struct hostif_server_cfg {
 	 * and unique (else hostif_server_new fails with -HOSTIF_E_INVAL). */
 	const struct hostif_server_pipe *pipes;
 	unsigned npipes;
+	/*
+	 * The secure-processor relay (with HOSTIF_F_SP, SPEC.md §13): the
+	 * host hands SP_MSG's sealed request to sp_msg and SP_CERTS to
+	 * sp_certs. Each returns a HOSTIF_S_* status and, with OK, the
+	 * answer in out[0, *len) (1 .. cap bytes). NULL: HOSTIF_S_SP_DOWN.
+	 * The host only ever sees ciphertext (and public certificates).
+	 */
+	int (*sp_msg)(void *arg, const uint8_t *req, size_t len, uint8_t *out,
+		      size_t cap, size_t *out_len);
+	int (*sp_certs)(void *arg, uint8_t *out, size_t cap, size_t *out_len);
+	void *sp_arg;
 	/* What happened to a pipe (connect failed, ended), one line. */
 	void (*note_cb)(void *arg, const char *text);
 	void *note_arg;

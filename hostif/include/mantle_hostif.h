@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Mantle host<->paravisor control channel, wire format version 1.1
+ * Mantle host<->paravisor control channel, wire format version 1.2
  * (normative text: hostif/SPEC.md). Frames travel over a virtio-serial
  * byte stream; every field is fixed width and little endian. This header
  * holds the wire constants, the frame codec and the stream decoder that
@@ -14,7 +14,7 @@
 
 #define HOSTIF_MAGIC 0x4649484du /* "MHIF" as bytes on the wire */
 #define HOSTIF_VERSION_MAJOR 1
-#define HOSTIF_VERSION_MINOR 1 /* 1.1: pipes (SPEC.md §12) */
+#define HOSTIF_VERSION_MINOR 2 /* 1.1: pipes (§12); 1.2: SP relay (§13) */
 
 /*
  * Every layout below names the offset of each field in wire order, and
@@ -71,6 +71,8 @@ enum hostif_type {
 	HOSTIF_T_PIPE_CLOSE = 0x0032, /* 1.1: both ways, one way */
 	HOSTIF_T_PIPE_DATA = 0x0033, /* 1.1: both ways, one way */
 	HOSTIF_T_PIPE_CREDIT = 0x0034, /* 1.1: both ways, one way */
+	HOSTIF_T_SP_MSG = 0x0040, /* 1.2: a sealed SNP guest request */
+	HOSTIF_T_SP_CERTS = 0x0041, /* 1.2: the certificate table */
 	HOSTIF_T_REPLY = 0x8000,
 	HOSTIF_T_HELLO_REPLY = 0x8001,
 	HOSTIF_T_VMGS_INFO_REPLY = 0x8010,
@@ -78,6 +80,8 @@ enum hostif_type {
 	HOSTIF_T_VMGS_WRITE_REPLY = 0x8012,
 	HOSTIF_T_VMGS_FLUSH_REPLY = 0x8013,
 	HOSTIF_T_PIPE_LIST_REPLY = 0x8030,
+	HOSTIF_T_SP_MSG_REPLY = 0x8040,
+	HOSTIF_T_SP_CERTS_REPLY = 0x8041,
 };
 
 /* Payload sizes (exact, or the fixed part of a bounded payload). */
@@ -210,6 +214,26 @@ _Static_assert(HOSTIF_PIPE_OFF_ARG % 8 == 0, "pipe arg is naturally aligned");
 HOSTIF_FOLLOWS(HOSTIF_PIPE_LIST_OFF_STATUS, 4, HOSTIF_PIPE_LIST_OFF_COUNT);
 HOSTIF_FOLLOWS(HOSTIF_PIPE_LIST_OFF_COUNT, 4, HOSTIF_PIPE_LIST_HDR);
 
+/*
+ * The secure-processor relay (1.2, SPEC.md §13). SP_MSG carries one sealed
+ * SNP guest request (header + ciphertext, at most one page) that the host
+ * relays to the secure processor; it is NOT idempotent (the firmware
+ * consumes a sequence number) and is sent once, never retried. SP_CERTS
+ * (empty) asks for the certificate table (at most 16 KiB). Both replies:
+ * status, reserved, then the data (the sealed response or the table); an
+ * error status carries no data, an OK status at least one byte.
+ */
+#define HOSTIF_SP_MSG_MAX 4096u /* SNP_MSG_PAGE_SIZE */
+#define HOSTIF_SP_CERTS_MAX 16384u /* SNP_CERT_TABLE_MAX */
+#define HOSTIF_SP_REPLY_HDR 8u
+#define HOSTIF_SP_REPLY_OFF_STATUS 0
+#define HOSTIF_SP_REPLY_OFF_RSVD 4 /* 4 bytes */
+#define HOSTIF_SP_REPLY_OFF_DATA HOSTIF_SP_REPLY_HDR
+HOSTIF_FOLLOWS(HOSTIF_SP_REPLY_OFF_STATUS, 4, HOSTIF_SP_REPLY_OFF_RSVD);
+HOSTIF_FOLLOWS(HOSTIF_SP_REPLY_OFF_RSVD, 4, HOSTIF_SP_REPLY_HDR);
+_Static_assert(HOSTIF_SP_REPLY_HDR + HOSTIF_SP_CERTS_MAX <= HOSTIF_MAX_PAYLOAD,
+	       "a certificate table fits one frame");
+
 /* Why a pipe ended (PIPE_CLOSE reason). */
 enum hostif_pipe_reason {
 	HOSTIF_PIPE_R_CLOSED = 0, /* the sender's end closed normally */
@@ -224,7 +248,9 @@ enum hostif_pipe_reason {
 #define HOSTIF_F_EVENTS (1ull << 0) /* host may send EVENT */
 #define HOSTIF_F_LOG (1ull << 1) /* paravisor may send LOG */
 #define HOSTIF_F_PIPES (1ull << 2) /* 1.1 and later: pipe messages */
-#define HOSTIF_F_KNOWN (HOSTIF_F_EVENTS | HOSTIF_F_LOG | HOSTIF_F_PIPES)
+#define HOSTIF_F_SP (1ull << 3) /* 1.2 and later: SP_MSG, SP_CERTS */
+#define HOSTIF_F_KNOWN \
+	(HOSTIF_F_EVENTS | HOSTIF_F_LOG | HOSTIF_F_PIPES | HOSTIF_F_SP)
 
 /* Status codes in replies. */
 enum hostif_status {
@@ -235,6 +261,8 @@ enum hostif_status {
 	HOSTIF_S_VERSION = 4, /* no common version: session refused */
 	HOSTIF_S_NO_DEVICE = 5, /* no VMGS attached */
 	HOSTIF_S_BAD_REQUEST = 6, /* malformed request */
+	HOSTIF_S_SP_DOWN = 7, /* 1.2: no secure processor (none, or it died) */
+	HOSTIF_S_SP_REFUSED = 8, /* 1.2: the secure processor refused it */
 };
 
 /* Library error codes (negative values are returned). */
@@ -341,6 +369,13 @@ struct hostif_pipe {
 	size_t data_len;
 };
 
+/* SP_MSG (status 0) and both SP replies: data points into the frame. */
+struct hostif_sp {
+	uint32_t status;
+	const uint8_t *data;
+	size_t data_len;
+};
+
 struct hostif_pipe_list {
 	uint32_t status;
 	uint32_t count;
@@ -398,6 +433,8 @@ void hostif_pipe_put(uint8_t out[HOSTIF_PIPE_HDR], uint16_t type,
 /* PIPE_LIST_REPLY's 8 + 16 * count bytes; returns that size. */
 size_t hostif_pipe_list_put(uint8_t out[HOSTIF_PIPE_LIST_MAX],
 			    const struct hostif_pipe_list *m);
+/* SP_MSG_REPLY's and SP_CERTS_REPLY's fixed part; the data follows. */
+void hostif_sp_reply_put(uint8_t out[HOSTIF_SP_REPLY_HDR], uint32_t status);
 
 /*
  * Typed decoders: each calls hostif_msg_validate and checks the type, so a
@@ -420,6 +457,8 @@ int hostif_log_get(const struct hostif_frame *f, struct hostif_log *m);
 int hostif_pipe_get(const struct hostif_frame *f, struct hostif_pipe *m);
 int hostif_pipe_list_get(const struct hostif_frame *f,
 			 struct hostif_pipe_list *m);
+/* SP_MSG (the whole payload is the data), SP_MSG_REPLY or SP_CERTS_REPLY. */
+int hostif_sp_get(const struct hostif_frame *f, struct hostif_sp *m);
 
 /*
  * A pipe name: 1 .. HOSTIF_PIPE_NAME_MAX characters of [a-z0-9_-] in the
@@ -428,7 +467,8 @@ int hostif_pipe_list_get(const struct hostif_frame *f,
  */
 int hostif_pipe_name_check(const char *s, size_t n, const char **why);
 const char *hostif_pipe_reason_name(uint32_t reason);
-/* The features a session may use at version major.minor (PIPES needs 1.1). */
+/* The features a session may use at version major.minor (PIPES needs 1.1,
+ * SP 1.2). */
 uint64_t hostif_features_at(uint64_t features, uint8_t major, uint8_t minor);
 
 /*

@@ -40,6 +40,7 @@ struct request {
 	int (*handle)(struct hostif_client *c, const struct hostif_frame *f,
 		      void *arg);
 	void *arg;
+	int once; /* not idempotent: one attempt, never retried (§13) */
 };
 
 static uint64_t now(const struct hostif_client *c)
@@ -310,8 +311,11 @@ static int transact(struct hostif_client *c, const struct request *rq)
 {
 	int r = -HOSTIF_E_TIMEOUT;
 
-	/* Every v1.0 request is idempotent (whole-sector writes): retry. */
-	for (unsigned i = 0; i < c->cfg.attempts; i++) {
+	/* Every v1.0 request is idempotent (whole-sector writes): retry.
+	 * SP_MSG is not (SPEC.md §13): one attempt, its failure is final. */
+	unsigned attempts = rq->once ? 1 : c->cfg.attempts;
+
+	for (unsigned i = 0; i < attempts; i++) {
 		if (i)
 			c->cnt.retries++;
 		r = attempt(c, rq);
@@ -612,6 +616,74 @@ int hostif_client_pipe_send(struct hostif_client *c, uint16_t type,
 		return -HOSTIF_E_INVAL;
 	hostif_pipe_put(hdr, type, m);
 	return send_frame(c, type, 0, hdr, sizeof(hdr), n ? m->data : NULL, n);
+}
+
+/* --- the secure-processor relay (1.2, SPEC.md §13) ---------------------- */
+
+struct sp_arg {
+	uint8_t *buf;
+	size_t cap, len;
+	uint32_t status;
+};
+
+static int sp_done(struct hostif_client *c, const struct hostif_frame *f,
+		   void *arg)
+{
+	struct sp_arg *a = arg;
+	struct hostif_sp m;
+
+	(void)c;
+	if (hostif_sp_get(f, &m))
+		return -HOSTIF_E_PAYLOAD;
+	a->status = m.status;
+	if (m.status)
+		return -HOSTIF_E_STATUS;
+	if (m.data_len > a->cap)
+		return -HOSTIF_E_PAYLOAD;
+	memcpy(a->buf, m.data, m.data_len);
+	a->len = m.data_len;
+	return 0;
+}
+
+static int sp_request(struct hostif_client *c, struct request *rq, void *out,
+		      size_t cap, size_t *out_len, uint32_t *status)
+{
+	struct sp_arg a = { .buf = out, .cap = cap };
+	int r;
+
+	if (!c->ss.negotiated || !(c->ss.features & HOSTIF_F_SP))
+		return -HOSTIF_E_STATE;
+	rq->handle = sp_done;
+	rq->arg = &a;
+	r = transact(c, rq);
+	if (status)
+		*status = a.status;
+	*out_len = r ? 0 : a.len;
+	return r;
+}
+
+int hostif_client_sp_msg(struct hostif_client *c, const void *req, size_t len,
+			 void *rsp, size_t cap, size_t *rsp_len,
+			 uint32_t *status)
+{
+	struct request rq = { .type = HOSTIF_T_SP_MSG,
+			      .reply = HOSTIF_T_SP_MSG_REPLY,
+			      .p1 = req,
+			      .n1 = len,
+			      .once = 1 };
+
+	if (!req || !len || len > HOSTIF_SP_MSG_MAX)
+		return -HOSTIF_E_INVAL;
+	return sp_request(c, &rq, rsp, cap, rsp_len, status);
+}
+
+int hostif_client_sp_certs(struct hostif_client *c, void *buf, size_t cap,
+			   size_t *len, uint32_t *status)
+{
+	struct request rq = { .type = HOSTIF_T_SP_CERTS,
+			      .reply = HOSTIF_T_SP_CERTS_REPLY };
+
+	return sp_request(c, &rq, buf, cap, len, status);
 }
 
 int hostif_counters_format(const struct hostif_counters *k, char *buf,

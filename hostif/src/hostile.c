@@ -23,6 +23,11 @@ const char hostif_hostile_usage[] =
 	"  vmgs-bitflip=P  flip one bit of VMGS read data\n"
 	"  pipe-replay=P   send a pipe data frame twice, the second time as\n"
 	"                  a fresh frame (the paravisor must end that pipe)\n"
+	"  sp-corrupt=P    flip a byte of a relayed secure-processor response\n"
+	"                  inside an otherwise valid frame\n"
+	"  sp-replay=P     answer a secure-processor message with an earlier\n"
+	"                  response (from the second message on)\n"
+	"  sp-withhold=P   relay a secure-processor message but never answer\n"
 	"  storm=COUNT     send COUNT events after each HELLO and again once the\n"
 	"                  guest is running (max 1000000)\n"
 	"P is a probability per frame or request: 0, 1 or 0.D with up to 6\n"
@@ -38,6 +43,9 @@ static const char *const names[HOSTIF_FAULT_COUNT] = {
 	[HOSTIF_FAULT_VMGS_TORN] = "vmgs-torn",
 	[HOSTIF_FAULT_VMGS_BITFLIP] = "vmgs-bitflip",
 	[HOSTIF_FAULT_PIPE_REPLAY] = "pipe-replay",
+	[HOSTIF_FAULT_SP_CORRUPT] = "sp-corrupt",
+	[HOSTIF_FAULT_SP_REPLAY] = "sp-replay",
+	[HOSTIF_FAULT_SP_WITHHOLD] = "sp-withhold",
 };
 
 const char *hostif_hostile_name(enum hostif_fault f)

@@ -318,6 +318,38 @@ static int pipe_list_reply_decode(const uint8_t *p, uint32_t len, void *out)
 	return 0;
 }
 
+/* --- the secure-processor relay (SPEC.md §13) ---------------------------- */
+
+/* An error status carries no data; OK carries at least one byte. */
+static int sp_reply_check(const uint8_t *p, uint32_t len)
+{
+	if (get_le32(p + HOSTIF_SP_REPLY_OFF_RSVD))
+		return -HOSTIF_E_RESERVED;
+	if (get_le32(p + HOSTIF_SP_REPLY_OFF_STATUS) != HOSTIF_S_OK)
+		return len == HOSTIF_SP_REPLY_HDR ? 0 : -HOSTIF_E_PAYLOAD;
+	return len > HOSTIF_SP_REPLY_HDR ? 0 : -HOSTIF_E_PAYLOAD;
+}
+
+static int sp_msg_decode(const uint8_t *p, uint32_t len, void *out)
+{
+	struct hostif_sp *m = out;
+
+	m->status = 0;
+	m->data = p;
+	m->data_len = len;
+	return 0;
+}
+
+static int sp_reply_decode(const uint8_t *p, uint32_t len, void *out)
+{
+	struct hostif_sp *m = out;
+
+	m->status = get_le32(p + HOSTIF_SP_REPLY_OFF_STATUS);
+	m->data = p + HOSTIF_SP_REPLY_OFF_DATA;
+	m->data_len = len - HOSTIF_SP_REPLY_OFF_DATA;
+	return 0;
+}
+
 /* --- the table (SPEC.md §6) ---------------------------------------------- */
 
 static const struct msg_desc msgs[] = {
@@ -354,6 +386,14 @@ static const struct msg_desc msgs[] = {
 	  pipe_stream_check, pipe_decode },
 	{ HOSTIF_T_PIPE_CREDIT, HOSTIF_PIPE_HDR, HOSTIF_PIPE_HDR, 1,
 	  pipe_stream_check, pipe_decode },
+	{ HOSTIF_T_SP_MSG, 1, HOSTIF_SP_MSG_MAX, 0, NULL, sp_msg_decode },
+	{ HOSTIF_T_SP_MSG_REPLY, HOSTIF_SP_REPLY_HDR,
+	  HOSTIF_SP_REPLY_HDR + HOSTIF_SP_MSG_MAX, 0, sp_reply_check,
+	  sp_reply_decode },
+	{ HOSTIF_T_SP_CERTS, 0, 0, 0, NULL, NULL },
+	{ HOSTIF_T_SP_CERTS_REPLY, HOSTIF_SP_REPLY_HDR,
+	  HOSTIF_SP_REPLY_HDR + HOSTIF_SP_CERTS_MAX, 0, sp_reply_check,
+	  sp_reply_decode },
 };
 
 static const struct msg_desc *msg_find(uint16_t type)
@@ -480,6 +520,18 @@ int hostif_pipe_list_get(const struct hostif_frame *f,
 	return msg_get(f, HOSTIF_T_PIPE_LIST_REPLY, m);
 }
 
+int hostif_sp_get(const struct hostif_frame *f, struct hostif_sp *m)
+{
+	switch (f->h.type) {
+	case HOSTIF_T_SP_MSG:
+	case HOSTIF_T_SP_MSG_REPLY:
+	case HOSTIF_T_SP_CERTS_REPLY:
+		return msg_get(f, f->h.type, m);
+	default:
+		return -HOSTIF_E_TYPE;
+	}
+}
+
 /* --- fixed-part encoders ------------------------------------------------- */
 
 void hostif_hello_put(uint8_t out[HOSTIF_HELLO_SIZE],
@@ -575,6 +627,12 @@ size_t hostif_pipe_list_put(uint8_t out[HOSTIF_PIPE_LIST_MAX],
 	return HOSTIF_PIPE_LIST_HDR + (size_t)n * HOSTIF_PIPE_NAME_FIELD;
 }
 
+void hostif_sp_reply_put(uint8_t out[HOSTIF_SP_REPLY_HDR], uint32_t status)
+{
+	put_le32(out + HOSTIF_SP_REPLY_OFF_STATUS, status);
+	put_le32(out + HOSTIF_SP_REPLY_OFF_RSVD, 0);
+}
+
 int hostif_pipe_name_check(const char *s, size_t n, const char **why)
 {
 	size_t len = 0;
@@ -624,6 +682,8 @@ uint64_t hostif_features_at(uint64_t features, uint8_t major, uint8_t minor)
 {
 	if (major == 1 && minor < 1)
 		features &= ~HOSTIF_F_PIPES;
+	if (major == 1 && minor < 2)
+		features &= ~HOSTIF_F_SP;
 	return features;
 }
 

@@ -34,6 +34,8 @@ struct hostif_server {
 	struct held *hist; /* HISTORY entries */
 	struct held *reorder; /* frame held back, if len != 0 */
 	struct srv_pipes *pipes; /* the host end of pipes (server_pipe.c) */
+	size_t sp_prev_len; /* sp-replay: the last genuine SP response */
+	uint8_t sp_prev[HOSTIF_SP_MSG_MAX];
 	uint8_t tx[HOSTIF_MAX_FRAME];
 	uint8_t data[HOSTIF_MAX_DATA];
 	struct hostif_dec dec;
@@ -237,6 +239,73 @@ int hostif_server_storm(struct hostif_server *s)
 		h->storm_sent++;
 	}
 	return 0;
+}
+
+/*
+ * sp-withhold, sp-replay and sp-corrupt on a relayed SP response in
+ * s->data[0, *len): 1 to withhold it, else 0 with the data to send.
+ */
+static int sp_hostile(struct hostif_server *s, size_t *len)
+{
+	struct hostif_hostile *h = s->hh;
+	size_t n = *len;
+
+	if (hostif_hostile_roll(h, HOSTIF_FAULT_SP_WITHHOLD))
+		return 1;
+	if (s->sp_prev_len && hostif_hostile_roll(h, HOSTIF_FAULT_SP_REPLAY)) {
+		uint8_t cur[HOSTIF_SP_MSG_MAX];
+
+		/* Answer with the previous response; keep this one. */
+		memcpy(cur, s->data, n);
+		memcpy(s->data, s->sp_prev, s->sp_prev_len);
+		*len = s->sp_prev_len;
+		memcpy(s->sp_prev, cur, n);
+		s->sp_prev_len = n;
+	} else {
+		memcpy(s->sp_prev, s->data, n);
+		s->sp_prev_len = n;
+	}
+	if (hostif_hostile_roll(h, HOSTIF_FAULT_SP_CORRUPT))
+		s->data[hostif_hostile_rand(h, *len)] ^=
+			(uint8_t)(1 + hostif_hostile_rand(h, 255));
+	return 0;
+}
+
+/* SP_MSG and SP_CERTS: relayed to the secure processor (the callbacks),
+ * answered with its status and answer (SPEC.md §13). */
+static int on_sp(struct hostif_server *s, const struct hostif_frame *f)
+{
+	int is_msg = f->h.type == HOSTIF_T_SP_MSG;
+	uint16_t reply =
+		is_msg ? HOSTIF_T_SP_MSG_REPLY : HOSTIF_T_SP_CERTS_REPLY;
+	size_t cap = is_msg ? HOSTIF_SP_MSG_MAX : HOSTIF_SP_CERTS_MAX, n = 0;
+	struct hostif_sp m = { 0 };
+	uint8_t p[HOSTIF_SP_REPLY_HDR];
+	int st = HOSTIF_S_SP_DOWN;
+
+	if (!(s->ss.features & HOSTIF_F_SP) ||
+	    (is_msg && hostif_sp_get(f, &m))) {
+		s->cnt.frames_bad++;
+		return 0;
+	}
+	if (is_msg && s->cfg.sp_msg) {
+		s->cnt.sp_msgs++;
+		st = s->cfg.sp_msg(s->cfg.sp_arg, m.data, m.data_len, s->data,
+				   cap, &n);
+	} else if (!is_msg && s->cfg.sp_certs) {
+		s->cnt.sp_certs++;
+		st = s->cfg.sp_certs(s->cfg.sp_arg, s->data, cap, &n);
+	}
+	if (st == HOSTIF_S_OK && (!n || n > cap))
+		st = HOSTIF_S_SP_DOWN;
+	if (st != HOSTIF_S_OK) {
+		s->cnt.sp_errors++;
+		n = 0;
+	} else if (is_msg && s->hh && sp_hostile(s, &n)) {
+		return 0;
+	}
+	hostif_sp_reply_put(p, (uint32_t)st);
+	return send_frame(s, reply, f->h.req_id, p, sizeof(p), s->data, n);
 }
 
 static int on_hello(struct hostif_server *s, const struct hostif_frame *f)
@@ -453,6 +522,9 @@ static int handle(struct hostif_server *s, const struct hostif_frame *f)
 	case HOSTIF_T_PIPE_CREDIT:
 	case HOSTIF_T_PIPE_CLOSE:
 		return on_pipe(s, f);
+	case HOSTIF_T_SP_MSG:
+	case HOSTIF_T_SP_CERTS:
+		return on_sp(s, f);
 	default:
 		/* Replies and events have no business coming from the guest. */
 		s->cnt.frames_bad++;

@@ -50,7 +50,7 @@ static void test_clean_session(void **state)
 	assert_int_equal(hostif_client_hello(c), 0);
 	hostif_client_version(c, &major, &minor);
 	assert_int_equal(major, 1);
-	assert_int_equal(minor, 1);
+	assert_int_equal(minor, 2);
 	assert_int_equal(hostif_client_features(c), HOSTIF_F_KNOWN);
 	assert_int_equal(hostif_client_vmgs_info(c, &ss, &n), 0);
 	assert_int_equal(ss, 512);
@@ -404,7 +404,7 @@ static void test_events_not_negotiated(void **state)
 	assert_int_equal(hostif_client_allow_event(c, 7, 0x30), 0);
 	assert_int_equal(hostif_client_hello(c), 0);
 	/* One request answered: the server thread is past HELLO (its session
-	 * is 1.1 from there on), so the event below is sent at 1.1. */
+	 * is 1.2 from there on), so the event below is sent at 1.2. */
 	assert_int_equal(hostif_client_vmgs_info(c, &ss, &n), -HOSTIF_E_STATUS);
 	assert_int_equal(hostif_server_send_event(p.srv, 7, 0x30), 0);
 	for (int i = 0; i < 500 && !hostif_client_counters(c)->events_bogus;

@@ -460,6 +460,9 @@ static void test_negotiation_matrix(void **state)
 	assert_int_equal(v, 0x100);
 	/* Both claim 1.0-1.5: capped at what this library implements. */
 	assert_int_equal(neg(1, 0, 1, 5, 1, 0, 1, 5, &v), 0);
+	assert_int_equal(v, 0x102);
+	/* A 1.2 peer and a 1.1 peer: 1.1 (pipes, no SP relay). */
+	assert_int_equal(neg(1, 0, 1, 2, 1, 0, 1, 1, &v), 0);
 	assert_int_equal(v, 0x101);
 	/* A 1.1 peer and a 1.0 peer: 1.0 (no pipes). */
 	assert_int_equal(neg(1, 0, 1, 1, 1, 0, 1, 0, &v), 0);
@@ -545,6 +548,8 @@ static void test_len_bounds_spec(void **state)
 		{ 0x0030, 0, 0 },	{ 0x8030, 8, 264 },
 		{ 0x0031, 16, 16 },	{ 0x0032, 16, 16 },
 		{ 0x0033, 17, 65552 },	{ 0x0034, 16, 16 },
+		{ 0x0040, 1, 4096 },	{ 0x8040, 8, 4104 },
+		{ 0x0041, 0, 0 },	{ 0x8041, 8, 16392 },
 	};
 	uint32_t lo, hi;
 
@@ -726,8 +731,56 @@ static void test_pipe_names(void **state)
 	/* Features at 1.0 never include pipes. */
 	assert_int_equal(hostif_features_at(HOSTIF_F_KNOWN, 1, 0),
 			 HOSTIF_F_EVENTS | HOSTIF_F_LOG);
+	/* Pipes need 1.1, the SP relay 1.2. */
 	assert_int_equal(hostif_features_at(HOSTIF_F_KNOWN, 1, 1),
+			 HOSTIF_F_KNOWN & ~HOSTIF_F_SP);
+	assert_int_equal(hostif_features_at(HOSTIF_F_KNOWN, 1, 2),
 			 HOSTIF_F_KNOWN);
+}
+
+/* The SP relay (SPEC.md §13): layout and every malformed reply. */
+static void test_sp_messages(void **state)
+{
+	uint8_t p[HOSTIF_SP_REPLY_HDR], data[300];
+	struct hostif_frame f;
+	struct hostif_sp m;
+
+	(void)state;
+	memset(data, 0x5a, sizeof(data));
+	hostif_sp_reply_put(p, 0);
+	assert_int_equal(get_le32(p + 0), 0);
+	assert_int_equal(get_le32(p + 4), 0);
+	/* SP_MSG: the whole payload is the message. */
+	enc(HOSTIF_T_SP_MSG, 1, 1, data, sizeof(data), NULL, 0);
+	hostif_hdr_decode(frame, &f.h);
+	f.payload = frame + HOSTIF_HDR_SIZE;
+	assert_int_equal(hostif_sp_get(&f, &m), 0);
+	assert_int_equal(m.data_len, sizeof(data));
+	assert_int_equal(m.data[299], 0x5a);
+	/* A request without an id is malformed (it is not one way). */
+	enc(HOSTIF_T_SP_MSG, 1, 0, data, sizeof(data), NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	/* OK reply with data. */
+	enc(HOSTIF_T_SP_MSG_REPLY, 1, 1, p, sizeof(p), data, 10);
+	hostif_hdr_decode(frame, &f.h);
+	assert_int_equal(hostif_sp_get(&f, &m), 0);
+	assert_int_equal(m.status, 0);
+	assert_int_equal(m.data_len, 10);
+	/* OK without data, error with data, reserved set: malformed. */
+	enc(HOSTIF_T_SP_MSG_REPLY, 1, 1, p, sizeof(p), NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	hostif_sp_reply_put(p, HOSTIF_S_SP_REFUSED);
+	enc(HOSTIF_T_SP_CERTS_REPLY, 1, 1, p, sizeof(p), data, 1);
+	assert_int_equal(validate(), -HOSTIF_E_PAYLOAD);
+	enc(HOSTIF_T_SP_CERTS_REPLY, 1, 1, p, sizeof(p), NULL, 0);
+	assert_int_equal(validate(), 0);
+	put_le32(p + HOSTIF_SP_REPLY_OFF_RSVD, 1);
+	enc(HOSTIF_T_SP_MSG_REPLY, 1, 1, p, sizeof(p), NULL, 0);
+	assert_int_equal(validate(), -HOSTIF_E_RESERVED);
+	/* Not an SP type. */
+	enc(HOSTIF_T_VMGS_INFO, 1, 1, NULL, 0, NULL, 0);
+	hostif_hdr_decode(frame, &f.h);
+	assert_int_equal(hostif_sp_get(&f, &m), -HOSTIF_E_TYPE);
 }
 
 static void test_strerror(void **state)
@@ -755,6 +808,7 @@ int main(void)
 		cmocka_unit_test(test_validators),
 		cmocka_unit_test(test_negotiation_matrix),
 		cmocka_unit_test(test_payload_offsets_spec),
+		cmocka_unit_test(test_sp_messages),
 		cmocka_unit_test(test_len_bounds_spec),
 		cmocka_unit_test(test_pipe_messages),
 		cmocka_unit_test(test_pipe_list),
