@@ -1,7 +1,7 @@
 # host/: the `mantle` launcher (untrusted side): `mantle run`, `mantle measure`.
 # It links the shared measurement code and the guest ACPI table generator of
 # paravisor/vmm, so that offline values equal the paravisor's.
-HOST_SRCS := main.c usage.c opts.c log.c fileio.c payload.c launch.c status.c \
+HOST_SRCS := main.c usage.c opts.c log.c fileio.c payload.c launch.c status.c sp.c sim_ca.c \
 	qemu.c relay.c run.c measure_cmd.c payload_measure.c services.c pvwatch.c
 HOST_OBJS := $(addprefix $(OBJ)/host/,$(HOST_SRCS:.c=.o))
 # The pure guest-table builders of paravisor/vmm (ACPI, e820), so that

@@ -7,9 +7,11 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_sim_ca(int argc, char **argv);
 
 void main_usage(FILE *out);
 void run_usage(FILE *out);
 void measure_usage(FILE *out);
+void sim_ca_usage(FILE *out);
 
 #endif

@@ -19,6 +19,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sim-ca"))
+		return cmd_sim_ca(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "measure"))
 		return cmd_measure(argc - 1, argv + 1);
 	mantle_err("unknown command '%s' (see mantle --help)\n", argv[1]);

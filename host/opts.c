@@ -170,6 +170,11 @@ static int set_vmgs(struct mantle_opts *o, const char *arg)
 	return set_path("vmgs", arg, &o->vmgs);
 }
 
+static int set_sp_state(struct mantle_opts *o, const char *arg)
+{
+	return set_path("sp-state", arg, &o->sp_state);
+}
+
 static int set_hostile(struct mantle_opts *o, const char *arg)
 {
 	/* The grammar is checked by hostif_hostile_parse. */
@@ -227,7 +232,7 @@ static const struct opt_row {
 	{ "accel", set_accel },	    { "pv-cpus", set_pv_cpus },
 	{ "log", set_log },	    { "paravisor-image", set_pv_image },
 	{ "vmgs", set_vmgs },	    { "hostile", set_hostile },
-	{ "pipe", set_pipe },
+	{ "pipe", set_pipe },	    { "sp-state", set_sp_state },
 };
 
 #define N_OPT_ROWS (sizeof(opt_rows) / sizeof(opt_rows[0]))

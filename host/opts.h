@@ -41,6 +41,7 @@ struct mantle_opts {
 	const char *pv_image; /* NULL: next to the mantle binary */
 	const char *vmgs; /* NULL: no VMGS served */
 	const char *hostile; /* NULL: the host behaves (grammar: usage) */
+	const char *sp_state; /* NULL: the default state directory (sp.h) */
 	struct mantle_pipe pipes[MANTLE_MAX_PIPES];
 	unsigned int npipes;
 	int help;

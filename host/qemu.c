@@ -213,7 +213,8 @@ int qemu_build(struct qemu_cmd *q, const struct qemu_paths *p,
 	int e;
 
 	memset(q, 0, sizeof(*q));
-	if (!paths_comma_free(p)) {
+	if (!paths_comma_free(p) ||
+	    (p->snp_secrets && strchr(p->snp_secrets, ','))) {
 		mantle_err("paths handed to QEMU must not contain ','\n");
 		return -1;
 	}
@@ -222,6 +223,11 @@ int qemu_build(struct qemu_cmd *q, const struct qemu_paths *p,
 	e |= add_machine(q, c, accel);
 	e |= add_boot(q, p);
 	e |= add_ports(q, p);
+	if (p->snp_secrets) {
+		e |= add(q, "-fw_cfg");
+		e |= addf(q, "name=opt/mantle/snp-secrets,file=%s",
+			  p->snp_secrets);
+	}
 	if (e) {
 		mantle_err("QEMU command line too long\n");
 		return -1;

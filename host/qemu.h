@@ -39,6 +39,9 @@ struct qemu_paths {
 	const char *console_sock; /* the launcher listens, QEMU connects */
 	const char *status_file;
 	const char *control_sock; /* hostif: the launcher listens */
+	/* The SNP secrets page for fw_cfg opt/mantle/snp-secrets; NULL:
+	 * none (no secure processor). It passes through the host (sp.h). */
+	const char *snp_secrets;
 };
 
 /* Build the QEMU command line. -1 if it does not fit. */

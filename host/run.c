@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "fileio.h"
 #include "launch.h"
 #include "log.h"
 #include "opts.h"
@@ -30,6 +31,7 @@
 #include "qemu.h"
 #include "relay.h"
 #include "services.h"
+#include "sp.h"
 #include "status.h"
 
 extern char **environ;
@@ -60,7 +62,7 @@ static int64_t now_ms(void)
 
 struct workdir {
 	char dir[64];
-	char payload[96], sock[96], status[96], control[96];
+	char payload[96], sock[96], status[96], control[96], secrets[96];
 };
 
 /* Everything one `mantle run` holds, filled in step by step. */
@@ -73,6 +75,8 @@ struct run {
 	struct workdir w;
 	struct relay r;
 	struct services *svc;
+	struct sp_proc *sp; /* the simulated secure processor, or NULL */
+	int have_secrets; /* w.secrets written: hand it to QEMU */
 	struct pvwatch pw; /* the paravisor VM kernel's lines in the log */
 	struct qemu_cmd q;
 	pid_t pid;
@@ -96,6 +100,7 @@ static int workdir_create(struct workdir *w)
 	snprintf(w->sock, sizeof(w->sock), "%s/console.sock", w->dir);
 	snprintf(w->status, sizeof(w->status), "%s/status", w->dir);
 	snprintf(w->control, sizeof(w->control), "%s/control.sock", w->dir);
+	snprintf(w->secrets, sizeof(w->secrets), "%s/snp-secrets", w->dir);
 	return 0;
 }
 
@@ -105,6 +110,7 @@ static void workdir_remove(const struct workdir *w)
 	unlink(w->sock);
 	unlink(w->status);
 	unlink(w->control);
+	unlink(w->secrets);
 	rmdir(w->dir);
 }
 
@@ -255,6 +261,83 @@ static int open_log(struct run *x)
 	return 0;
 }
 
+/* The secrets page into the private run directory, mode 0600. */
+static int write_secrets(struct run *x, uint8_t secrets[SNP_SECRETS_SIZE])
+{
+	int fd = open(x->w.secrets,
+		      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		      0600);
+	int r = fd < 0 ? -1 : fio_write_all(fd, secrets, SNP_SECRETS_SIZE);
+
+	if (fd >= 0 && close(fd))
+		r = -1;
+	explicit_bzero(secrets, SNP_SECRETS_SIZE);
+	if (r) {
+		mantle_err("%s: %s\n", x->w.secrets, strerror(errno));
+		return -1;
+	}
+	x->have_secrets = 1;
+	return 0;
+}
+
+/*
+ * Step 4a: the simulated secure processor (sp.h). mantle-sp measures the
+ * image itself; its value must be mantle's own. The secrets page it makes
+ * goes to QEMU's fw_cfg: on nested it passes through this untrusted host
+ * (QEMU at L0 can read all of the paravisor VM's memory anyway), so nothing
+ * derived from it is secret from the host.
+ */
+static int start_sp(struct run *x)
+{
+	char bin[PATH_MAX], state[PATH_MAX];
+	uint8_t rec[PV_CONFIG_SIZE], meas[SNP_MEASUREMENT_LEN];
+	uint8_t secrets[SNP_SECRETS_SIZE];
+	struct sp_launch_req lr = { .kernel = x->pvk,
+				    .initrd = x->pvi,
+				    .cmdline = PV_CMDLINE,
+				    .config = rec,
+				    .policy = SP_DEFAULT_POLICY };
+
+	if (sp_find(bin, sizeof(bin))) {
+		if (x->o.sp_state) {
+			mantle_err("--sp-state: no %s beside mantle\n", SP_BIN);
+			return -1;
+		}
+		mantle_log(x->logfd,
+			   "secure processor: none (no %s beside "
+			   "mantle): the paravisor runs without one\n",
+			   SP_BIN);
+		return 0;
+	}
+	if (x->o.sp_state)
+		snprintf(state, sizeof(state), "%s", x->o.sp_state);
+	else if (sp_default_state(state, sizeof(state)) ||
+		 sp_mkdir_parents(state)) {
+		mantle_err("no state directory for the secure processor "
+			   "(set HOME or XDG_DATA_HOME, or --sp-state DIR)\n");
+		return -1;
+	}
+	_Static_assert(PV_CONFIG_SIZE == SP_LAUNCH_CONFIG_LEN, "config record");
+	pv_config_encode(&x->cfg, rec);
+	if (sp_start(&x->sp, bin, state, x->logfd) ||
+	    sp_launch(x->sp, &lr, meas, secrets))
+		return -1;
+	if (memcmp(meas, x->m.digest, sizeof(meas))) {
+		explicit_bzero(secrets, sizeof(secrets));
+		mantle_err("the secure processor's launch measurement differs "
+			   "from mantle's MEASURE launch= (see the log)\n");
+		sp_log_measurement(x->logfd, "MISMATCH", meas);
+		return -1;
+	}
+	sp_log_measurement(x->logfd, "equals MEASURE launch=", meas);
+	mantle_log(x->logfd,
+		   "secure processor: mantle-sp, state %s; the SNP "
+		   "secrets page passes through this host (nested: "
+		   "not secret from it)\n",
+		   state);
+	return write_secrets(x, secrets);
+}
+
 /* Step 4: the payload disk, the console and control sockets, QEMU's argv. */
 static int prepare_launch(struct run *x)
 {
@@ -267,6 +350,7 @@ static int prepare_launch(struct run *x)
 			     x->o.pipes, x->o.npipes, x->logfd))
 		return -1;
 	x->r.svc = x->svc;
+	services_set_sp(x->svc, x->sp);
 	qp = (struct qemu_paths){ .qemu = x->qemu,
 				  .pv_kernel = x->pvk,
 				  .pv_initrd = x->pvi,
@@ -274,7 +358,10 @@ static int prepare_launch(struct run *x)
 				  .payload = x->w.payload,
 				  .console_sock = x->w.sock,
 				  .status_file = x->w.status,
-				  .control_sock = x->w.control };
+				  .control_sock = x->w.control,
+				  .snp_secrets = x->have_secrets ?
+							 x->w.secrets :
+							 NULL };
 	return qemu_build(&x->q, &qp, &x->cfg, x->o.accel);
 }
 
@@ -385,6 +472,8 @@ static void cleanup(struct run *x)
 	pvwatch_close(&x->pw);
 	services_finish(x->svc);
 	x->svc = NULL;
+	sp_stop(x->sp, x->logfd);
+	x->sp = NULL;
 	relay_close(&x->r);
 	workdir_remove(&x->w);
 	close(x->logfd);
@@ -410,7 +499,7 @@ int cmd_run(int argc, char **argv)
 		return RUN_USAGE;
 	}
 	code = RUN_USAGE;
-	if (prepare_launch(&x) || start_qemu(&x))
+	if (start_sp(&x) || prepare_launch(&x) || start_qemu(&x))
 		goto out;
 	code = RUN_PV_VM_FAILED;
 	if (supervise(&x))

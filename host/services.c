@@ -23,6 +23,7 @@
 #include "hostif_hostile.h"
 #include "hostif_server.h"
 #include "log.h"
+#include "sp.h"
 
 /* The thread looks at the stop flag this often. */
 #define SLICE_MS 200
@@ -39,6 +40,7 @@ struct services {
 	struct hostif_hostile plan;
 	int hostile;
 	struct hostif_server *srv;
+	struct sp_proc *sp; /* NULL: no secure processor */
 	pthread_t thread;
 	int running;
 	atomic_int stop;
@@ -171,6 +173,9 @@ static void *serve(void *arg)
 		.npipes = s->npipes,
 		.note_cb = on_pipe_note,
 		.note_arg = s,
+		.sp_msg = s->sp ? sp_relay_msg : NULL,
+		.sp_certs = s->sp ? sp_relay_certs : NULL,
+		.sp_arg = s->sp,
 	};
 	int r;
 
@@ -192,6 +197,11 @@ static void *serve(void *arg)
 	}
 	s->result = r;
 	return NULL;
+}
+
+void services_set_sp(struct services *s, struct sp_proc *sp)
+{
+	s->sp = sp;
 }
 
 void services_guest_running(struct services *s)
@@ -235,7 +245,7 @@ static void log_counters(struct services *s)
 		   "events_sent=%llu pipe_opens=%llu pipe_refused=%llu "
 		   "pipe_closes=%llu pipe_stream_errors=%llu pipe_stale=%llu "
 		   "pipe_bytes_from_guest=%llu pipe_bytes_to_guest=%llu "
-		   "end=%s\n",
+		   "sp_msgs=%llu sp_certs=%llu sp_errors=%llu end=%s\n",
 		   (unsigned long long)k->frames_ok,
 		   (unsigned long long)k->frames_bad,
 		   (unsigned long long)k->requests_refused,
@@ -249,6 +259,9 @@ static void log_counters(struct services *s)
 		   (unsigned long long)k->pipe_stale,
 		   (unsigned long long)k->pipe_bytes_in,
 		   (unsigned long long)k->pipe_bytes_out,
+		   (unsigned long long)k->sp_msgs,
+		   (unsigned long long)k->sp_certs,
+		   (unsigned long long)k->sp_errors,
 		   s->result ? hostif_strerror(s->result) : "stopped");
 	if (!s->hostile)
 		return;

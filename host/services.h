@@ -24,6 +24,10 @@ struct services;
 int services_prepare(struct services **out, const char *sock, const char *vmgs,
 		     const char *hostile, const struct mantle_pipe *pipes,
 		     unsigned int npipes, int logfd);
+struct sp_proc;
+/* The secure processor the SP_MSG/SP_CERTS relay goes to (host/sp.h);
+ * without it they are answered SP_DOWN. Before services_start(). */
+void services_set_sp(struct services *s, struct sp_proc *sp);
 /* Starts serving in a thread. 0 or -1. */
 int services_start(struct services *s);
 /*

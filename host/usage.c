@@ -73,6 +73,9 @@ static const struct usage_row main_commands[] = {
 	  "Compute offline the launch measurement of a paravisor VM image\n"
 	  "and the digests the paravisor logs for a guest payload\n"
 	  "(paravisor/MEASUREMENT.md)." },
+	{ "sim-ca",
+	  "Export the simulated secure processor's ASK and ARK (PEM) for\n"
+	  "mantle-verify snp-report --ca." },
 	{ NULL, NULL },
 };
 
@@ -87,6 +90,7 @@ static const struct usage_part main_page[] = {
 		  "    mantle measure --paravisor-image DIR [OPTIONS]\n"
 		  "    mantle measure --kernel BZIMAGE [--initrd INITRD] "
 		  "[OPTIONS]\n"
+		  "    mantle sim-ca [--sp-state DIR] --out FILE\n"
 		  "    mantle --help | mantle COMMAND --help\n"
 		  "\n"
 		  "DESCRIPTION\n" },
@@ -150,6 +154,21 @@ static const struct usage_row run_options[] = {
 	  "the guest opens the pipe (the open fails if nobody\n"
 	  "listens) and closes the connection when the guest\n"
 	  "closes it. Repeatable, up to 16 pipes (default: none)" },
+	{ "--sp-state DIR",
+	  "the simulated secure processor's state directory: one\n"
+	  "simulated chip (its root secret and certificate chain,\n"
+	  "made on first use, mode 0700). mantle starts mantle-sp\n"
+	  "(beside mantle) on it, has it measure the paravisor VM\n"
+	  "image (it must equal MEASURE launch=, else exit 1) and\n"
+	  "make the SNP secrets page with the VMPCKs, and relays\n"
+	  "the paravisor's sealed guest messages to it. On nested\n"
+	  "the secrets page passes through this untrusted host to\n"
+	  "the paravisor VM (QEMU at L0 can read all its memory\n"
+	  "anyway): nothing derived from it is secret from the\n"
+	  "host. (default: $XDG_DATA_HOME/mantle/sp or\n"
+	  "~/.local/share/mantle/sp; without mantle-sp beside\n"
+	  "mantle and without this option the paravisor runs\n"
+	  "without a secure processor)" },
 	{ "-h, --help", "this text" },
 	{ NULL, NULL },
 };
@@ -201,6 +220,7 @@ static const struct usage_part run_page[] = {
 		  "[--paravisor-image DIR]\n"
 		  "               [--vmgs FILE] [--hostile SPEC] "
 		  "[--pipe NAME=SOCKET]...\n"
+		  "               [--sp-state DIR]\n"
 		  "\n"
 		  "DESCRIPTION\n"
 		  "    Writes the guest payload (kernel, initrd, command "
