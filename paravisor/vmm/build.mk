@@ -36,10 +36,11 @@ $(PVBUS_OBJS): CFLAGS += -pthread
 # and libvmgs (hostif/README.md); paths are literal because hostif/build.mk
 # is read after this file.
 VMM_CTL_OBJS := $(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_vmgs.o \
-	$(OBJ)/$(VMM_DIR)/control_pipe.o
+	$(OBJ)/$(VMM_DIR)/control_pipe.o $(OBJ)/$(VMM_DIR)/control_sp.o \
+	$(SNP_GUEST_OBJS)
 VMM_CTL_LIBS := $(BUILD)/lib/libhostif_pv.a $(BUILD)/lib/libvmgs.a
 $(VMM_CTL_OBJS) $(OBJ)/$(VMM_DIR)/main.o: CPPFLAGS += -Ihostif/include \
-	-Ivmgs-tools/include
+	-Ivmgs-tools/include -Iparavisor/snp
 $(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_pipe.o: CFLAGS += -pthread
 
 # POSIX/Linux interfaces (pthread_kill, O_CLOEXEC, signalfd) under -std=c11.
@@ -66,7 +67,7 @@ $(VMM_TEST_OBJ)/%.o: $(VMM_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -DMANTLE_TEST_HOOKS -D_GNU_SOURCE \
 		-Iprotocol/include -Iparavisor/measure -Ihostif/include \
-		-Ivmgs-tools/include $(DEPFLAGS) -c $< -o $@
+		-Ivmgs-tools/include -Iparavisor/snp $(DEPFLAGS) -c $< -o $@
 -include $(wildcard $(VMM_TEST_OBJ)/*.d)
 
 ALL_TARGETS += $(BUILD)/test/bin/mantle-paravisor

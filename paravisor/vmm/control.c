@@ -8,6 +8,7 @@
  */
 #include "control.h"
 #include "control_pipe.h"
+#include "control_sp.h"
 #include "control_vmgs.h"
 #include "hostif_client.h"
 #include "log.h"
@@ -29,6 +30,7 @@ struct control {
 	struct hostif_client *c;
 	struct vmgs *vmgs;
 	struct pipe_backend *pipes; /* NULL: the host offers no pipes */
+	struct control_sp sp; /* the secure processor (--snp-secrets) */
 	pthread_t thread;
 	int running;
 	atomic_int stop;
@@ -167,9 +169,24 @@ static void *control_thread(void *arg)
 	return NULL;
 }
 
+void control_sp_start(struct control *ctl, const char *path)
+{
+	control_sp_open(&ctl->sp, ctl->c, path);
+	log_counters(ctl, "after secure processor");
+}
+
+struct snp_guest *control_snp(struct control *ctl)
+{
+	return ctl ? control_sp_guest(&ctl->sp) : NULL;
+}
+
 int control_start(struct control *ctl)
 {
-	int e = pthread_create(&ctl->thread, NULL, control_thread, ctl);
+	int e;
+
+	/* The hostif client is the control thread's from now on. */
+	ctl->sp.closed = 1;
+	e = pthread_create(&ctl->thread, NULL, control_thread, ctl);
 
 	if (e) {
 		pv_log("control: thread: %s", strerror(e));
@@ -190,6 +207,7 @@ void control_close(struct control *ctl)
 	log_counters(ctl, "at exit");
 	control_pipes_log(ctl->pipes, "at exit");
 	control_pipes_free(ctl->pipes);
+	snp_guest_retire(&ctl->sp.g);
 	if (ctl->vmgs)
 		vmgs_close(ctl->vmgs);
 	hostif_client_free(ctl->c);

@@ -55,6 +55,25 @@ int control_vmgs_start(struct control *c);
  */
 struct pipe_backend *control_pipes(struct control *c);
 
+/*
+ * --snp-secrets: the secure processor over the channel (control_sp.h):
+ * VMPCK0 from the secrets page at path, the certificate table, a
+ * self-test. Logs what works; a failure leaves the paravisor without
+ * secure-processor services (the key retired), never stops the boot.
+ * Call after control_open(), before control_vmgs_start().
+ */
+void control_sp_start(struct control *c, const char *path);
+
+/*
+ * The SNP guest-request client (snp_guest.h, VMPCK0) for MSG_KEY_REQ and
+ * MSG_REPORT_REQ, e.g. snp_guest_derive_key() for the VMGS key protector:
+ * usable from main()'s thread between control_sp_start() and
+ * control_start() (control_vmgs_start() runs there). NULL without a
+ * working secure processor, once its key was retired, or after
+ * control_start().
+ */
+struct snp_guest *control_snp(struct control *c);
+
 /* Starts the thread that serves the channel while the guest runs. */
 int control_start(struct control *c);
 

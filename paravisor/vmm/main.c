@@ -27,7 +27,7 @@ static const char usage[] =
 	"SYNOPSIS\n"
 	"    mantle-paravisor --payload DISK [--console PATH] [--control PATH]\n"
 	"                     [--max-reboots N] [--stall-timeout SECONDS]\n"
-	"                     [--platform nested]\n"
+	"                     [--platform nested] [--snp-secrets FILE]\n"
 	"    mantle-paravisor --help\n"
 	"\n"
 	"DESCRIPTION\n"
@@ -59,6 +59,15 @@ static const char usage[] =
 	"                       damaged), host events are checked, and the\n"
 	"                       channel's counters are logged every %d s and at\n"
 	"                       exit. Without it: no VMGS, no host events\n"
+	"    --snp-secrets FILE the SNP secrets page (exactly 4096 bytes) of\n"
+	"                       the secure processor, reached through the\n"
+	"                       --control channel: VMPCK0 is taken, the\n"
+	"                       VCEK certificate table fetched, and a report\n"
+	"                       asked for as a self-test. On nested the page\n"
+	"                       comes through the untrusted host (fw_cfg), so\n"
+	"                       nothing derived from it is secret from the\n"
+	"                       host. A failure is logged and the guest boots\n"
+	"                       without secure-processor services\n"
 	"    --max-reboots N    reboots allowed before stopping with status 3\n"
 	"                       (default %d)\n"
 	"    --stall-timeout SECONDS\n"
@@ -116,7 +125,7 @@ static int parse_uint(const char *s, unsigned int max, unsigned int *out)
 /* Everything main's steps share. Static: the notification device and the
  * event routing outlive every thread that uses them. */
 struct pv_main {
-	const char *payload, *console, *control;
+	const char *payload, *console, *control, *snp_secrets;
 	enum platform_kind kind;
 	struct vmm_opts o;
 	struct test_hooks hooks; /* all zero outside the test build */
@@ -142,6 +151,7 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 		{ "control", required_argument, NULL, 'C' },
 		{ "platform", required_argument, NULL, 'P' },
 		{ "stall-timeout", required_argument, NULL, 's' },
+		{ "snp-secrets", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 #ifdef MANTLE_TEST_HOOKS /* left out of --help */
 		TEST_HOOKS_LONGOPTS
@@ -160,6 +170,9 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 			break;
 		case 'C':
 			m->control = optarg;
+			break;
+		case 'S':
+			m->snp_secrets = optarg;
 			break;
 		case 'r':
 			if (parse_uint(optarg, 1000, &m->o.max_reboots) < 0) {
@@ -239,6 +252,8 @@ static int open_control(struct pv_main *m)
 		pv_log("%s", err);
 		return PV_EXIT_HOSTIF;
 	}
+	if (m->snp_secrets)
+		control_sp_start(m->ctl, m->snp_secrets);
 	code = control_vmgs_start(m->ctl);
 	if (code || control_start(m->ctl))
 		return code ? code : PV_EXIT_INTERNAL;
@@ -286,6 +301,9 @@ int main(int argc, char **argv)
 	code = open_host(&m);
 	if (code)
 		return code;
+	if (m.snp_secrets && !m.control)
+		pv_log("secure processor: --snp-secrets needs --control (the "
+		       "relay): booting without secure-processor services");
 	if (m.control)
 		code = open_control(&m);
 	if (!code)
