@@ -58,3 +58,7 @@ INTEGRATION_TESTS += tests/integration/vmgs_service.sh \
 # L1 VMM, in a separate bench image under $(BUILD)/bench.
 $(eval $(call bench,boot,@BUILD=$(BUILD) tests/bench/boot.sh,\
 	$(BIN)/mantle paravisor-image guest-image))
+
+# The paravisor and the simulated secure processor through the host relay
+# (issue 13): VMPCK0 works; a corrupting host gets it retired.
+INTEGRATION_TESTS += tests/integration/sp_relay.sh

@@ -320,19 +320,30 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits for the child, SIGKILL after the grace. Its exit, for the log. */
+/* Waits up to ms for the child; 1 if it was reaped. */
+static int wait_child(struct sp_proc *p, int ms, int *ws)
+{
+	for (int t = 0; t < ms / 10; t++) {
+		if (waitpid(p->pid, ws, WNOHANG) == p->pid)
+			return 1;
+		sleep_ms(10);
+	}
+	return 0;
+}
+
+/* The IPC is closed: mantle-sp exits by itself; SIGTERM, then SIGKILL,
+ * if it does not. Its exit, for the log. */
 static void reap(struct sp_proc *p, char *how, size_t size)
 {
 	int ws = 0;
 
-	for (int t = 0; t < STOP_GRACE_MS / 10; t++) {
-		if (waitpid(p->pid, &ws, WNOHANG) == p->pid)
-			goto done;
-		sleep_ms(10);
+	if (!wait_child(p, STOP_GRACE_MS, &ws)) {
+		kill(p->pid, SIGTERM);
+		if (!wait_child(p, STOP_GRACE_MS, &ws)) {
+			kill(p->pid, SIGKILL);
+			waitpid(p->pid, &ws, 0);
+		}
 	}
-	kill(p->pid, SIGKILL);
-	waitpid(p->pid, &ws, 0);
-done:
 	if (WIFEXITED(ws))
 		snprintf(how, size, "exit %d", WEXITSTATUS(ws));
 	else
@@ -345,7 +356,9 @@ void sp_stop(struct sp_proc *p, int logfd)
 
 	if (!p)
 		return;
-	sp_kill(p);
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
 	if (p->pid > 0)
 		reap(p, how, sizeof(how));
 	mantle_log(logfd,

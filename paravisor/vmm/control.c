@@ -60,7 +60,8 @@ struct control *control_open(const char *path, const struct control_events *ev,
 {
 	struct hostif_client_cfg cfg = { .features = HOSTIF_F_EVENTS |
 						     HOSTIF_F_LOG |
-						     HOSTIF_F_PIPES,
+						     HOSTIF_F_PIPES |
+						     HOSTIF_F_SP,
 					 .pipe_cb = on_pipe_frame };
 	struct control *ctl = calloc(1, sizeof(*ctl));
 	uint8_t major, minor;
