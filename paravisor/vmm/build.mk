@@ -240,3 +240,14 @@ $(eval $(call bench,pipe,@BUILD=$(BUILD) tests/bench/pipe.sh,\
 	$(BIN)/mantle $(BUILD)/bench-tools/pipe-relay \
 	$(BUILD)/test-tools/pipe-peer $(BUILD)/test-tools/pipe-probe \
 	paravisor-image guest-image))
+
+# The secure processor over the control channel: the real hostif server
+# (tests/unit/hostif/pair.c) with a fake firmware built from snp_msg.c.
+$(VMM_UT)/test_control_sp.o: CPPFLAGS += -Ihostif/include \
+	-Ivmgs-tools/include -Itests/unit/hostif -Iparavisor/snp
+$(eval $(call unit_test,paravisor_control_sp,\
+	$(VMM_UT)/test_control_sp.o $(OBJ)/$(VMM_DIR)/control_sp.o \
+	$(OBJ)/$(VMM_DIR)/log.o $(SNP_GUEST_OBJS) \
+	$(OBJ)/tests/unit/hostif/pair.o $(BUILD)/lib/libhostif_pv.a \
+	$(BUILD)/lib/libhostif_host.a $(BUILD)/lib/libvmgs.a,\
+	-pthread -lcrypto -lz))

@@ -11,7 +11,7 @@
 
 #include <openssl/crypto.h>
 
-#include "mantle_bytes.h"
+#include "snp_certs.h"
 
 /* The transport of snp_guest: one SP_MSG, never retried (SPEC.md §13). */
 static int sp_exchange(void *arg, const uint8_t *req, size_t req_len,
@@ -63,57 +63,6 @@ static int read_secrets(const char *path, uint8_t page[SNP_SECRETS_SIZE])
 	return 0;
 }
 
-/* "63da758d-e664-..." into the table's mixed-endian 16 bytes. */
-static int guid_bytes(const char *s, uint8_t out[16])
-{
-	/* Byte order of the first three groups is reversed on the wire. */
-	static const uint8_t pos[16] = { 3, 2, 1,  0,  5,  4,  7,  6,
-					 8, 9, 10, 11, 12, 13, 14, 15 };
-	uint8_t raw[16];
-	unsigned n = 0;
-
-	for (; *s && n < 32; s++) {
-		unsigned v;
-
-		if (*s == '-')
-			continue;
-		if (sscanf(s, "%1x", &v) != 1)
-			return -1;
-		raw[n / 2] = (uint8_t)(n % 2 ? raw[n / 2] << 4 | v : v);
-		n++;
-	}
-	if (n != 32)
-		return -1;
-	for (unsigned i = 0; i < 16; i++)
-		out[pos[i]] = raw[i];
-	return 0;
-}
-
-size_t control_sp_cert_find(const uint8_t *table, size_t len, const char *guid,
-			    size_t *off)
-{
-	static const uint8_t zero[SNP_CERT_ENTRY_SIZE];
-	uint8_t want[16];
-
-	if (guid_bytes(guid, want))
-		return 0;
-	for (size_t e = 0; e + SNP_CERT_ENTRY_SIZE <= len;
-	     e += SNP_CERT_ENTRY_SIZE) {
-		const uint8_t *p = table + e;
-		uint32_t o = get_le32(p + 16), n = get_le32(p + 20);
-
-		if (!memcmp(p, zero, sizeof(zero)))
-			return 0; /* the terminator */
-		if (memcmp(p, want, 16))
-			continue;
-		if (!n || o > len || n > len - o)
-			return 0; /* points outside the table */
-		*off = o;
-		return n;
-	}
-	return 0; /* no terminator within the table */
-}
-
 /* Two reports: the right REPORT_DATA back, and sequence numbers in step. */
 static enum snp_guest_err self_test(struct control_sp *s)
 {
@@ -146,8 +95,8 @@ static void fetch_certs(struct control_sp *s)
 		s->certs_len = 0;
 		return;
 	}
-	s->vcek_len = control_sp_cert_find(s->certs, s->certs_len,
-					   SNP_CERT_GUID_VCEK, &off);
+	s->vcek_len = snp_cert_find(s->certs, s->certs_len, SNP_CERT_GUID_VCEK,
+				    &off);
 }
 
 int control_sp_open(struct control_sp *s, struct hostif_client *c,

@@ -48,10 +48,4 @@ int control_sp_open(struct control_sp *s, struct hostif_client *c,
 /* The guest-request client while it is usable, else NULL. */
 struct snp_guest *control_sp_guest(struct control_sp *s);
 
-/* The length of the entry with GUID (snp_abi.h SNP_CERT_GUID_*) in a
- * certificate table of len bytes (hostile input), or 0 if absent or the
- * table is malformed; *off gets its offset. */
-size_t control_sp_cert_find(const uint8_t *table, size_t len, const char *guid,
-			    size_t *off);
-
 #endif
