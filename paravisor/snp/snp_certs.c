@@ -21,7 +21,7 @@ static int hexval(char c)
 int snp_guid_bytes(const char *text, uint8_t out[16])
 {
 	/* Where each byte of the written form goes (an involution). */
-	static const uint8_t pos[16] = { 3, 2, 1, 0, 5, 4, 7, 6,
+	static const uint8_t pos[16] = { 3, 2, 1,  0,  5,  4,  7,  6,
 					 8, 9, 10, 11, 12, 13, 14, 15 };
 	unsigned n = 0;
 

@@ -95,8 +95,8 @@ static void fetch_certs(struct control_sp *s)
 		s->certs_len = 0;
 		return;
 	}
-	s->vcek_len = snp_cert_find(s->certs, s->certs_len, SNP_CERT_GUID_VCEK,
-				    &off);
+	s->vcek_len =
+		snp_cert_find(s->certs, s->certs_len, SNP_CERT_GUID_VCEK, &off);
 }
 
 int control_sp_open(struct control_sp *s, struct hostif_client *c,

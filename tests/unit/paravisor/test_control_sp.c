@@ -180,26 +180,19 @@ static void test_cert_find(void **state)
 	size_t n = make_table(t), off = 0;
 
 	(void)state;
-	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_VCEK, &off),
-			 1234);
+	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_VCEK, &off), 1234);
 	assert_int_equal(off, 3 * SNP_CERT_ENTRY_SIZE + 10);
-	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_ARK, &off),
-			 10);
-	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_ASK, &off),
-			 0);
+	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_ARK, &off), 10);
+	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_ASK, &off), 0);
 	/* Cut inside the table: no terminator seen, nothing beyond. */
-	assert_int_equal(snp_cert_find(t, 30, SNP_CERT_GUID_VCEK, &off),
-			 0);
+	assert_int_equal(snp_cert_find(t, 30, SNP_CERT_GUID_VCEK, &off), 0);
 	/* An entry pointing past the end, or wrapping. */
 	put_le32(t + 44, 1235);
-	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_VCEK, &off),
-			 0);
+	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_VCEK, &off), 0);
 	put_le32(t + 40, 0xffffffffu);
 	put_le32(t + 44, 2);
-	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_VCEK, &off),
-			 0);
-	assert_int_equal(snp_cert_find(t, 0, SNP_CERT_GUID_VCEK, &off),
-			 0);
+	assert_int_equal(snp_cert_find(t, n, SNP_CERT_GUID_VCEK, &off), 0);
+	assert_int_equal(snp_cert_find(t, 0, SNP_CERT_GUID_VCEK, &off), 0);
 }
 
 static int setup(void **state)
