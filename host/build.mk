@@ -33,6 +33,8 @@ $(eval $(call unit_test,host_log,$(OBJ)/tests/unit/host/test_log.o \
 	$(OBJ)/host/log.o $(OBJ)/host/fileio.o,))
 $(eval $(call unit_test,host_payload,$(OBJ)/tests/unit/host/test_payload.o \
 	$(HOST_LIB_OBJS) $(HOST_HOSTIF_LIBS),-pthread -lcrypto -lz))
+$(eval $(call unit_test,host_sp,$(OBJ)/tests/unit/host/test_sp.o \
+	$(OBJ)/host/sp.o $(OBJ)/host/log.o $(OBJ)/host/fileio.o,))
 $(eval $(call unit_test,host_pvwatch,$(OBJ)/tests/unit/host/test_pvwatch.o \
 	$(OBJ)/host/pvwatch.o,))
 $(eval $(call unit_test,host_status,$(OBJ)/tests/unit/host/test_status.o \

@@ -309,13 +309,15 @@ static int start_sp(struct run *x)
 			   SP_BIN);
 		return 0;
 	}
-	if (x->o.sp_state)
+	if (x->o.sp_state) {
 		snprintf(state, sizeof(state), "%s", x->o.sp_state);
-	else if (sp_default_state(state, sizeof(state)) ||
-		 sp_mkdir_parents(state)) {
-		mantle_err("no state directory for the secure processor "
-			   "(set HOME or XDG_DATA_HOME, or --sp-state DIR)\n");
-		return -1;
+	} else if (sp_default_state(state, sizeof(state)) ||
+		   sp_mkdir_parents(state)) {
+		mantle_log(x->logfd, "secure processor: none (no default state "
+				     "directory: set HOME or XDG_DATA_HOME, or "
+				     "--sp-state DIR): the paravisor runs "
+				     "without one\n");
+		return 0;
 	}
 	_Static_assert(PV_CONFIG_SIZE == SP_LAUNCH_CONFIG_LEN, "config record");
 	pv_config_encode(&x->cfg, rec);
