@@ -278,8 +278,9 @@ static int relay_answer(struct sp_proc *p, int st, size_t n, uint8_t *out,
 		char why[96];
 
 		snprintf(why, sizeof(why),
-			 "error status %d (%zu bytes) to a relayed request", st,
-			 n);
+			 "answered a relayed request with status %d and %zu "
+			 "bytes (at most %zu fit)",
+			 st, n, cap);
 		sp_fail(p, why);
 		return HOSTIF_S_SP_DOWN;
 	}

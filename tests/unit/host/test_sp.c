@@ -38,7 +38,8 @@ static void fake_reply(uint16_t type, uint32_t status, const uint8_t *p,
 	put_le16(out + 6, 0);
 	put_le32(out + 8, (uint32_t)n);
 	put_le32(out + 12, status);
-	memcpy(out + SP_IPC_HDR_SIZE, p, n);
+	if (n)
+		memcpy(out + SP_IPC_HDR_SIZE, p, n);
 	if (!strcmp(mode, "garble"))
 		out[0] = 'X';
 	send(SP_IPC_FD, out, SP_IPC_HDR_SIZE + n, 0);
