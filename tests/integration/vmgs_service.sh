@@ -4,7 +4,7 @@
 # without its footer, formatted by the paravisor through hostif; a second
 # run opens it without writing a byte; a damaged one is refused (exit 5),
 # never reformatted. vmgstool checks the file offline after every run.
-# Run a also offers two --pipe pipes (hostif 1.1): the paravisor lists them
+# Run a also offers two --pipe pipes (hostif 1.1; the session is 1.2): the paravisor lists them
 # at start-up; the guest's mantle_pipe opens both at probe, and the host
 # refuses both (nobody listens on their sockets).
 . tests/integration/lib.sh
@@ -20,8 +20,8 @@ pv_run a $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs "$v" \
 [ "$rc" -eq 0 ] || { pv_show_log a; fail "run a: exit $rc, expected 0"; }
 console_intact a
 [ "$(stat -c %s "$v")" -eq 4194816 ] || fail "the new VMGS is not 4194816 bytes"
-grep -aq 'mantle-paravisor: control: session on /dev/vport[0-9]*p[0-9]*, version 1.1, features 0x7' "$TESTTMP/a.log" ||
-	{ pv_show_log a; fail "no negotiated control session (version 1.1, EVENTS|LOG|PIPES)"; }
+grep -aq 'mantle-paravisor: control: session on /dev/vport[0-9]*p[0-9]*, version 1.2, features 0xf' "$TESTTMP/a.log" ||
+	{ pv_show_log a; fail "no negotiated control session (version 1.2, EVENTS|LOG|PIPES|SP)"; }
 grep -aq "mantle-paravisor: pipe 0: 'demo' (the host's pipe 0)" "$TESTTMP/a.log" &&
 	grep -aq "mantle-paravisor: pipe 1: 'ctl-2' (the host's pipe 1)" "$TESTTMP/a.log" ||
 	{ pv_show_log a; fail "the paravisor did not list the host's pipes"; }
