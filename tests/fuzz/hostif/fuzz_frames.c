@@ -28,6 +28,7 @@ static void use(const struct hostif_frame *f)
 	struct hostif_log lg;
 	struct hostif_pipe pp;
 	struct hostif_pipe_list pl;
+	struct hostif_sp sp;
 	const char *why;
 	uint8_t major, minor;
 
@@ -55,6 +56,8 @@ static void use(const struct hostif_frame *f)
 	if (!hostif_pipe_get(f, &pp) && pp.data_len &&
 	    f->h.type == HOSTIF_T_PIPE_DATA)
 		sink += pp.data[pp.data_len - 1] + pp.arg;
+	if (!hostif_sp_get(f, &sp) && sp.data_len)
+		sink += sp.data[sp.data_len - 1] + sp.status;
 	if (!hostif_pipe_list_get(f, &pl))
 		for (uint32_t i = 0; i < pl.count; i++)
 			sink += !hostif_pipe_name_check(
