@@ -46,9 +46,9 @@ $(eval $(call fuzz_target,sp_ipc,tests/fuzz/sp/fuzz_sp_ipc.c \
 	paravisor/snp/snp_msg.c paravisor/measure/measure.c,$(SP_CPPFLAGS),\
 	$(SP_LDLIBS)))
 
-# make bench-sp: the simulator's own rates (tests/bench/sp.sh runs
-# sp_bench; the paravisor round trip part is added to that script).
+# make bench-sp: the simulator's own rates (sp_bench), then the paravisor's
+# round trips through the host relay in a booted VM (tests/bench/sp.sh).
 $(BUILD)/bench/sp_bench: $(OBJ)/tests/bench/sp_bench.o $(SP_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(SP_LDLIBS)
-$(eval $(call bench,sp,@BUILD=$(BUILD) tests/bench/sp.sh,$(BUILD)/bench/sp_bench))
+$(eval $(call bench,sp,@BUILD=$(BUILD) tests/bench/sp.sh,all $(BUILD)/bench/sp_bench))

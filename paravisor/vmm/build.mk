@@ -104,7 +104,8 @@ $(VMM_UT)/test_guard.o: CPPFLAGS += -DMANTLE_TEST_HOOKS
 $(eval $(call unit_test,paravisor_guard,$(VMM_UT)/test_guard.o \
 	$(OBJ)/$(VMM_DIR)/guard.o $(OBJ)/$(VMM_DIR)/memstat.o \
 	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/$(VMM_DIR)/errf.o \
-	$(VMM_TEST_OBJ)/test_hooks.o $(VMM_TEST_OBJ)/secret.o,-pthread -lseccomp))
+	$(VMM_TEST_OBJ)/test_hooks.o $(VMM_TEST_OBJ)/secret.o \
+	$(SNP_GUEST_OBJS),-pthread -lseccomp -lcrypto))
 $(eval $(call unit_test,paravisor_hostnotify,$(VMM_UT)/test_hostnotify.o \
 	$(OBJ)/$(VMM_DIR)/hostnotify.o $(OBJ)/$(VMM_DIR)/log.o \
 	$(OBJ)/$(VMM_DIR)/iobus.o,-pthread))

@@ -151,7 +151,7 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 		{ "control", required_argument, NULL, 'C' },
 		{ "platform", required_argument, NULL, 'P' },
 		{ "stall-timeout", required_argument, NULL, 's' },
-		{ "snp-secrets", required_argument, NULL, 'S' },
+		{ "snp-secrets", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 #ifdef MANTLE_TEST_HOOKS /* left out of --help */
 		TEST_HOOKS_LONGOPTS
@@ -171,7 +171,7 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 		case 'C':
 			m->control = optarg;
 			break;
-		case 'S':
+		case 'k': /* not 'S': the test build's --test-secret */
 			m->snp_secrets = optarg;
 			break;
 		case 'r':
@@ -254,6 +254,7 @@ static int open_control(struct pv_main *m)
 	}
 	if (m->snp_secrets)
 		control_sp_start(m->ctl, m->snp_secrets);
+	test_hooks_sp_bench(&m->hooks, control_snp(m->ctl));
 	code = control_vmgs_start(m->ctl);
 	if (code || control_start(m->ctl))
 		return code ? code : PV_EXIT_INTERNAL;

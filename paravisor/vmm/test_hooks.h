@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The test hooks of mantle-paravisor (README.md, "Test-only options"):
- * --test-forbidden-syscall and --test-secret. Like SQLite's behind
+ * --test-forbidden-syscall, --test-secret and --test-sp-bench. Like SQLite's behind
  * SQLITE_UNTESTABLE, they exist only in the test build (-DMANTLE_TEST_HOOKS:
  * build/test/bin/mantle-paravisor and the test image build/test/paravisor/,
  * which only the guard_*.sh integration tests boot). The product binary gets
@@ -17,7 +17,10 @@
 struct test_hooks {
 	int forbidden_syscall; /* try openat right after the privilege drop */
 	int secret; /* hold a secret while the guest runs, reveal it after */
+	unsigned int sp_bench; /* time this many secure-processor requests */
 };
+
+struct snp_guest;
 
 #ifdef MANTLE_TEST_HOOKS
 
@@ -25,7 +28,8 @@ struct test_hooks {
  * MANTLE_TEST_HOOKS there). */
 #define TEST_HOOKS_LONGOPTS                                   \
 	{ "test-forbidden-syscall", no_argument, NULL, 'F' }, \
-		{ "test-secret", no_argument, NULL, 'S' },
+		{ "test-secret", no_argument, NULL, 'S' },    \
+		{ "test-sp-bench", required_argument, NULL, 'B' },
 
 /* Records getopt's c in t: 0 if it is a test option, -1 if not. */
 int test_hooks_option(struct test_hooks *t, int c);
@@ -38,6 +42,11 @@ void test_hooks_setup(const struct test_hooks *t, struct vmm_opts *o);
  * tag in a heap buffer and a copy on this frame's stack, both alive while
  * run() runs, then logged and wiped (secret.h). */
 int test_hooks_run(const struct test_hooks *t, int (*run)(void *), void *arg);
+
+/* With sp_bench (make bench-sp): times that many MSG_REPORT_REQ and as
+ * many MSG_KEY_REQ round trips through the host relay and logs
+ * "test-sp-bench: report n=N median=U us ..." lines; g NULL logs why not. */
+void test_hooks_sp_bench(const struct test_hooks *t, struct snp_guest *g);
 
 /* Logs the attempt and tries openat, which the seccomp filter must kill;
  * returns -1 with err set if the call came back. */
@@ -57,6 +66,13 @@ static inline void test_hooks_setup(const struct test_hooks *t,
 {
 	(void)t;
 	(void)o;
+}
+
+static inline void test_hooks_sp_bench(const struct test_hooks *t,
+				       struct snp_guest *g)
+{
+	(void)t;
+	(void)g;
 }
 
 static inline int test_hooks_run(const struct test_hooks *t, int (*run)(void *),
