@@ -25,6 +25,13 @@ void pv_config_for(struct pv_config *c, uint64_t guest_mem,
 	if (pv_cpus)
 		c->vcpus = pv_cpus;
 	c->mem_bytes = guest_mem + PV_MEM_OVERHEAD;
+	c->vmgs_key_measurement = 0;
+}
+
+void pv_config_for_opts(struct pv_config *c, const struct mantle_opts *o)
+{
+	pv_config_for(c, o->mem_bytes, o->accel, o->pv_cpus);
+	c->vmgs_key_measurement = o->vmgs_key_measurement;
 }
 
 void pv_config_encode(const struct pv_config *c, uint8_t out[PV_CONFIG_SIZE])
@@ -111,8 +118,8 @@ int pv_launch_measure(const char *dir, const struct pv_config *c,
 			 "paravisor VM kernel", PV_MAX_FILE) ||
 	    measure_file(&to, MEASURE_LAUNCH_INITRD, initrd,
 			 "paravisor VM initramfs", PV_MAX_FILE) ||
-	    measure_launch_extend(m, MEASURE_LAUNCH_CMDLINE, PV_CMDLINE,
-				  strlen(PV_CMDLINE)) ||
+	    measure_launch_extend(m, MEASURE_LAUNCH_CMDLINE, pv_cmdline(c),
+				  strlen(pv_cmdline(c))) ||
 	    measure_launch_extend(m, MEASURE_LAUNCH_CONFIG, rec, sizeof(rec)))
 		return -1;
 	return 0;

@@ -15,6 +15,14 @@
 
 #define PV_CMDLINE "console=ttyS0 quiet panic=-1"
 /*
+ * --vmgs-key-policy measurement: the paravisor VM kernel command line names
+ * it, so the choice is part of the launch measurement (MEASUREMENT.md
+ * record 3) and the host cannot change it without changing the
+ * measurement; /init passes it on (paravisor/vmgs/VMGS-KEY.md).
+ */
+#define PV_CMDLINE_VMGS_MEASURED \
+	PV_CMDLINE " mantle.vmgs_key_policy=measurement"
+/*
  * Under QEMU TCG (the default L0) the paravisor VM has ONE vCPU, whatever the
  * guest's count: QEMU 7.2's multi-threaded TCG misses cross-vCPU code
  * modification (a block translated on one vCPU thread while another patches
@@ -37,13 +45,22 @@
 struct pv_config {
 	uint32_t vcpus;
 	uint64_t mem_bytes;
+	int vmgs_key_measurement; /* --vmgs-key-policy measurement */
 };
+
+/* The paravisor VM kernel command line of c. */
+static inline const char *pv_cmdline(const struct pv_config *c)
+{
+	return c->vmgs_key_measurement ? PV_CMDLINE_VMGS_MEASURED : PV_CMDLINE;
+}
 
 /* The paravisor VM configuration for a guest of guest_mem bytes under L0
  * accelerator accel; pv_cpus (--pv-cpus) overrides the vCPU count, 0 keeps
  * the accelerator's. */
 void pv_config_for(struct pv_config *c, uint64_t guest_mem,
 		   enum mantle_accel accel, unsigned int pv_cpus);
+/* ... and the VMGS key policy of o (its kernel command line). */
+void pv_config_for_opts(struct pv_config *c, const struct mantle_opts *o);
 /* The 24-byte configuration record of MEASUREMENT.md. */
 void pv_config_encode(const struct pv_config *c, uint8_t out[PV_CONFIG_SIZE]);
 

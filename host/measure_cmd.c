@@ -33,7 +33,7 @@ int cmd_measure(int argc, char **argv)
 		struct measure_launch m;
 		struct pv_config cfg;
 
-		pv_config_for(&cfg, o.mem_bytes, o.accel, o.pv_cpus);
+		pv_config_for_opts(&cfg, &o);
 		if (pv_launch_measure(o.pv_image, &cfg, &m))
 			return 1;
 		measure_launch_print(&m, stdout);

@@ -170,6 +170,15 @@ static int set_vmgs(struct mantle_opts *o, const char *arg)
 	return set_path("vmgs", arg, &o->vmgs);
 }
 
+static int set_vmgs_key_policy(struct mantle_opts *o, const char *arg)
+{
+	if (strcmp(arg, "default") && strcmp(arg, "measurement"))
+		return bad("vmgs-key-policy", arg,
+			   "expected default or measurement");
+	o->vmgs_key_measurement = !strcmp(arg, "measurement");
+	return 0;
+}
+
 static int set_sp_state(struct mantle_opts *o, const char *arg)
 {
 	return set_path("sp-state", arg, &o->sp_state);
@@ -226,27 +235,37 @@ static const struct opt_row {
 	const char *name;
 	int (*set)(struct mantle_opts *o, const char *arg);
 } opt_rows[] = {
-	{ "kernel", set_kernel },   { "initrd", set_initrd },
-	{ "cmdline", set_cmdline }, { "cpus", set_cpus },
-	{ "mem", set_mem },	    { "timeout", set_timeout },
-	{ "accel", set_accel },	    { "pv-cpus", set_pv_cpus },
-	{ "log", set_log },	    { "paravisor-image", set_pv_image },
-	{ "vmgs", set_vmgs },	    { "hostile", set_hostile },
-	{ "pipe", set_pipe },	    { "sp-state", set_sp_state },
+	{ "kernel", set_kernel },
+	{ "initrd", set_initrd },
+	{ "cmdline", set_cmdline },
+	{ "cpus", set_cpus },
+	{ "mem", set_mem },
+	{ "timeout", set_timeout },
+	{ "accel", set_accel },
+	{ "pv-cpus", set_pv_cpus },
+	{ "log", set_log },
+	{ "paravisor-image", set_pv_image },
+	{ "vmgs", set_vmgs },
+	{ "hostile", set_hostile },
+	{ "pipe", set_pipe },
+	{ "vmgs-key-policy", set_vmgs_key_policy },
+	{ "sp-state", set_sp_state },
 };
 
 #define N_OPT_ROWS (sizeof(opt_rows) / sizeof(opt_rows[0]))
 /* getopt_long's value of row i; above every short option. */
 #define OPT_ROW_VAL(i) (256 + (int)(i))
 
-/* The getopt_long table of opt_rows, then --help, then the end. */
+/* The getopt_long table of opt_rows, then the flags, then the end. */
 static void opts_longopts(struct option *lo)
 {
 	for (size_t i = 0; i < N_OPT_ROWS; i++)
 		lo[i] = (struct option){ opt_rows[i].name, required_argument,
 					 NULL, OPT_ROW_VAL(i) };
 	lo[N_OPT_ROWS] = (struct option){ "help", no_argument, NULL, 'h' };
-	lo[N_OPT_ROWS + 1] = (struct option){ NULL, 0, NULL, 0 };
+	lo[N_OPT_ROWS + 1] =
+		(struct option){ "vmgs-reprovision", no_argument, NULL, 'R' };
+	lo[N_OPT_ROWS + 2] = (struct option){ NULL, 0, NULL, 0 };
 }
 
 static void opts_defaults(struct mantle_opts *o)
@@ -269,6 +288,10 @@ static int opts_apply(int c, char **argv, struct mantle_opts *o)
 		o->help = 1;
 		return 1;
 	}
+	if (c == 'R') {
+		o->vmgs_reprovision = 1;
+		return 0;
+	}
 	if (c == ':')
 		mantle_err("option %s needs a value\n", argv[optind - 1]);
 	else
@@ -278,7 +301,7 @@ static int opts_apply(int c, char **argv, struct mantle_opts *o)
 
 int opts_parse(int argc, char **argv, struct mantle_opts *o)
 {
-	struct option longopts[N_OPT_ROWS + 2];
+	struct option longopts[N_OPT_ROWS + 3];
 	int c, r;
 
 	opts_longopts(longopts);

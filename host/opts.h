@@ -40,6 +40,8 @@ struct mantle_opts {
 	const char *log;
 	const char *pv_image; /* NULL: next to the mantle binary */
 	const char *vmgs; /* NULL: no VMGS served */
+	int vmgs_key_measurement; /* --vmgs-key-policy measurement */
+	int vmgs_reprovision; /* --vmgs-reprovision */
 	const char *hostile; /* NULL: the host behaves (grammar: usage) */
 	const char *sp_state; /* NULL: the default state directory (sp.h) */
 	struct mantle_pipe pipes[MANTLE_MAX_PIPES];

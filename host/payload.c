@@ -65,6 +65,7 @@ void payload_encode_header(const struct payload_layout *l, uint8_t *hdr)
 	f.kernel = (struct payload_piece){ l->kernel_off, l->kernel_size };
 	f.initrd = (struct payload_piece){ l->initrd_off, l->initrd_size };
 	f.cmdline = (struct payload_piece){ l->cmdline_off, l->cmdline_size };
+	f.flags = l->flags;
 	payload_hdr_encode(&f, hdr);
 }
 
@@ -98,7 +99,8 @@ static int copy_piece(int dst, uint64_t off, int src, uint64_t len,
 }
 
 int payload_write(const char *path, const char *kernel, const char *initrd,
-		  const char *cmdline, uint32_t cpus, uint64_t mem_bytes)
+		  const char *cmdline, uint32_t cpus, uint64_t mem_bytes,
+		  uint32_t flags)
 {
 	uint8_t hdr[PAYLOAD_HDR_SIZE];
 	struct payload_layout l;
@@ -119,6 +121,7 @@ int payload_write(const char *path, const char *kernel, const char *initrd,
 			   "initrd at most 4G\n");
 		goto out;
 	}
+	l.flags = flags;
 	payload_encode_header(&l, hdr);
 	dfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (dfd < 0) {

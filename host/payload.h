@@ -16,6 +16,7 @@ struct payload_layout {
 	uint64_t initrd_off, initrd_size;
 	uint64_t cmdline_off, cmdline_size;
 	uint64_t disk_size; /* padded to PAYLOAD_ALIGN */
+	uint32_t flags; /* PAYLOAD_F_*; payload_plan sets 0 */
 };
 
 /*
@@ -34,6 +35,7 @@ void payload_encode_header(const struct payload_layout *l, uint8_t *hdr);
  * returns -1 on any error.
  */
 int payload_write(const char *path, const char *kernel, const char *initrd,
-		  const char *cmdline, uint32_t cpus, uint64_t mem_bytes);
+		  const char *cmdline, uint32_t cpus, uint64_t mem_bytes,
+		  uint32_t flags);
 
 #endif

@@ -159,7 +159,8 @@ static int add_machine(struct qemu_cmd *q, const struct pv_config *c,
 }
 
 /* The paravisor VM image, its serial console to the log, the payload disk. */
-static int add_boot(struct qemu_cmd *q, const struct qemu_paths *p)
+static int add_boot(struct qemu_cmd *q, const struct qemu_paths *p,
+		    const struct pv_config *c)
 {
 	int e = 0;
 
@@ -168,7 +169,7 @@ static int add_boot(struct qemu_cmd *q, const struct qemu_paths *p)
 	e |= add(q, "-initrd");
 	e |= add(q, p->pv_initrd);
 	e |= add(q, "-append");
-	e |= add(q, PV_CMDLINE);
+	e |= add(q, pv_cmdline(c));
 	e |= add(q, "-chardev");
 	e |= addf(q, "file,id=pvlog,path=%s,append=on", p->log);
 	e |= add(q, "-serial");
@@ -221,7 +222,7 @@ int qemu_build(struct qemu_cmd *q, const struct qemu_paths *p,
 	/* In this order: the argv is built front to back. */
 	e = add(q, p->qemu);
 	e |= add_machine(q, c, accel);
-	e |= add_boot(q, p);
+	e |= add_boot(q, p, c);
 	e |= add_ports(q, p);
 	if (p->snp_secrets) {
 		e |= add(q, "-fw_cfg");

@@ -224,7 +224,7 @@ static int measure_image(struct run *x)
 	if (pv_image_dir(&x->o, x->dir, sizeof(x->dir)) ||
 	    pv_image_paths(x->dir, x->pvk, x->pvi, sizeof(x->pvk)))
 		return -1;
-	pv_config_for(&x->cfg, x->o.mem_bytes, x->o.accel, x->o.pv_cpus);
+	pv_config_for_opts(&x->cfg, &x->o);
 	if (pv_launch_measure(x->dir, &x->cfg, &x->m)) {
 		mantle_err("no usable paravisor VM image in %s (make "
 			   "paravisor-image, or --paravisor-image DIR)\n",
@@ -294,7 +294,7 @@ static int start_sp(struct run *x)
 	uint8_t secrets[SNP_SECRETS_SIZE];
 	struct sp_launch_req lr = { .kernel = x->pvk,
 				    .initrd = x->pvi,
-				    .cmdline = PV_CMDLINE,
+				    .cmdline = pv_cmdline(&x->cfg),
 				    .config = rec,
 				    .policy = SP_DEFAULT_POLICY };
 
@@ -346,7 +346,9 @@ static int prepare_launch(struct run *x)
 	struct qemu_paths qp;
 
 	if (payload_write(x->w.payload, x->o.kernel, x->o.initrd, x->o.cmdline,
-			  x->o.cpus, x->o.mem_bytes) ||
+			  x->o.cpus, x->o.mem_bytes,
+			  x->o.vmgs_reprovision ? PAYLOAD_F_VMGS_REPROVISION :
+						  0) ||
 	    relay_open(&x->r, x->w.sock) ||
 	    services_prepare(&x->svc, x->w.control, x->o.vmgs, x->o.hostile,
 			     x->o.pipes, x->o.npipes, x->logfd))

@@ -58,6 +58,21 @@ static const struct {
 	{ PV_EXIT_GUEST_PANIC, RUN_GUEST_CRASH,
 	  "the guest kernel panicked (it said so through the pvpanic device; "
 	  "its console shows why)" },
+	{ PV_EXIT_VMGS_LOCKED, RUN_VMGS_REFUSED,
+	  "the paravisor refused the VMGS: it does not unlock with the key "
+	  "the secure processor derives (another chip's VMGS, or a tampered "
+	  "or swapped key protector; left untouched)" },
+	{ PV_EXIT_VMGS_PLAINTEXT, RUN_VMGS_REFUSED,
+	  "the paravisor refused the VMGS: it is not encrypted and holds data "
+	  "(an old or substituted VMGS: a downgrade; left untouched; "
+	  "--vmgs-reprovision replaces it)" },
+	{ PV_EXIT_VMGS_POLICY, RUN_VMGS_REFUSED,
+	  "the paravisor refused the VMGS: its key is sealed under the other "
+	  "--vmgs-key-policy (left untouched; --vmgs-reprovision replaces it)" },
+	{ PV_EXIT_NO_SP, RUN_VMGS_REFUSED,
+	  "the paravisor refused the VMGS: no key from the secure processor, "
+	  "and a VMGS is never opened or created without one (left "
+	  "untouched)" },
 	{ PV_EXIT_INIT, RUN_PV_VM_FAILED,
 	  "the paravisor VM found no console port or payload disk" },
 	{ PV_EXIT_KILLED_SIGSYS, RUN_PARAVISOR_ERROR,

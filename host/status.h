@@ -27,7 +27,7 @@ enum run_exit {
 	RUN_GUEST_CRASH = 2,
 	RUN_PARAVISOR_ERROR = 3,
 	RUN_PV_VM_FAILED = 4, /* QEMU failed or no status was reported */
-	RUN_VMGS_REFUSED = 5, /* the paravisor refused a damaged VMGS */
+	RUN_VMGS_REFUSED = 5, /* the paravisor refused the VMGS (untouched) */
 	RUN_CONTROL_FAILED = 6, /* the control channel or VMGS service failed */
 	RUN_PV_KERNEL = 7, /* the paravisor VM's kernel oopsed or panicked */
 	RUN_GUEST_STALLED = 8, /* no vCPU made progress (stall watchdog) */

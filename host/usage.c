@@ -141,9 +141,27 @@ static const struct usage_row run_options[] = {
 	  "512-byte sectors: only its data part, never the\n"
 	  "footer or anything else of the host. A missing\n"
 	  "FILE is created with 4194816 bytes (4 MiB of\n"
-	  "zeros and a VHD footer). The paravisor formats an\n"
-	  "all-zero VMGS and refuses a damaged one (exit 5)\n"
+	  "zeros and a VHD footer). The paravisor keeps it\n"
+	  "encrypted under a key the secure processor derives\n"
+	  "for it (paravisor/vmgs/VMGS-KEY.md): an empty VMGS\n"
+	  "is provisioned, one that does not unlock (another\n"
+	  "chip's, tampered, unencrypted) is refused untouched\n"
+	  "(exit 5). On nested the host delivered the key the\n"
+	  "paravisor talks to the simulator with, so it could\n"
+	  "derive this key too; on hardware it could not\n"
 	  "(default: no VMGS)" },
+	{ "--vmgs-key-policy default|measurement",
+	  "what the VMGS key is bound to besides the chip:\n"
+	  "default survives a paravisor update; measurement\n"
+	  "binds it to the launch measurement (the choice is\n"
+	  "on the paravisor VM's measured command line).\n"
+	  "Changing it needs --vmgs-reprovision (default:\n"
+	  "default)" },
+	{ "--vmgs-reprovision",
+	  "replace a VMGS the paravisor would refuse (damaged,\n"
+	  "another chip's, unencrypted, other key policy) with a\n"
+	  "new empty one: its state is lost. One that opens is\n"
+	  "kept" },
 	{ "--hostile SPEC",
 	  "misbehave on purpose towards the paravisor, seeded and\n"
 	  "reproducible (grammar below and in host/README.md)" },
@@ -183,8 +201,10 @@ static const struct usage_row run_exits[] = {
 	{ "3", "the paravisor reported an error (not a bzImage, initrd too\n"
 	       "large, KVM unavailable, unhandled exits, too many reboots)" },
 	{ "4", "QEMU failed, or the paravisor VM stopped without a status" },
-	{ "5", "the paravisor refused the VMGS: it is damaged (left "
-	       "untouched)" },
+	{ "5",
+	  "the paravisor refused the VMGS (left untouched): damaged, "
+	  "does not\n"
+	  "unlock, unencrypted, other key policy, or no secure processor" },
 	{ "6", "the paravisor got no control session, or could not read the "
 	       "VMGS\n"
 	       "through it" },
@@ -218,7 +238,9 @@ static const struct usage_part run_page[] = {
 		  "[--accel tcg|kvm]\n"
 		  "               [--pv-cpus N] [--log FILE] "
 		  "[--paravisor-image DIR]\n"
-		  "               [--vmgs FILE] [--hostile SPEC] "
+		  "               [--vmgs FILE] [--vmgs-key-policy "
+		  "default|measurement]\n"
+		  "               [--vmgs-reprovision] [--hostile SPEC] "
 		  "[--pipe NAME=SOCKET]...\n"
 		  "               [--sp-state DIR]\n"
 		  "\n"
@@ -305,9 +327,10 @@ static const struct usage_part measure_page[] = {
 		  "paravisor/MEASUREMENT.md.\n"
 		  "    --accel and --pv-cpus set the paravisor VM's vCPU "
 		  "count, which the\n"
-		  "    launch measurement covers; --timeout and --log are "
-		  "accepted and change\n"
-		  "    nothing.\n"
+		  "    launch measurement covers, and --vmgs-key-policy "
+		  "measurement its\n"
+		  "    command line; --timeout and --log are accepted and "
+		  "change nothing.\n"
 		  "\n"
 		  "    On the nested platform the launch measurement is what "
 		  "the untrusted\n"

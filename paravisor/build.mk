@@ -2,5 +2,6 @@
 # (paravisor/measure) and the paravisor VM image (paravisor/image).
 include paravisor/measure/build.mk
 include paravisor/snp/build.mk
+include paravisor/vmgs/build.mk
 include paravisor/vmm/build.mk
 include paravisor/image/build.mk

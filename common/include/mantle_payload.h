@@ -24,6 +24,14 @@
 #define PAYLOAD_MIN_MEM (64ull << 20)
 #define PAYLOAD_MEM_ALIGN (2ull << 20)
 #define PAYLOAD_MAX_CMDLINE 4095u /* bytes, without a NUL */
+/*
+ * flags. Bit 0: --vmgs-reprovision, the operator asks that a VMGS the
+ * paravisor would refuse be replaced by a new one (its state lost). Not
+ * measured, on purpose: a host can always destroy the VMGS, it can never
+ * choose its key (paravisor/vmgs/VMGS-KEY.md).
+ */
+#define PAYLOAD_F_VMGS_REPROVISION 0x1u
+#define PAYLOAD_FLAGS_KNOWN PAYLOAD_F_VMGS_REPROVISION
 
 /*
  * The header as it lies on the disk, every integer little-endian. It names

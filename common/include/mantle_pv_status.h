@@ -26,6 +26,11 @@
 	X(PV_EXIT_HOSTIF, 6, "no-control") /* no session, VMGS unread */      \
 	X(PV_EXIT_GUEST_STALLED, 7, "stalled") /* no progress: stall.h */     \
 	X(PV_EXIT_GUEST_PANIC, 8, "guest-panic") /* said so: pvpanic */       \
+	/* The VMGS refused untouched (paravisor/vmgs/VMGS-KEY.md) */         \
+	X(PV_EXIT_VMGS_LOCKED, 9, "vmgs-locked") /* does not unlock */        \
+	X(PV_EXIT_VMGS_PLAINTEXT, 10, "vmgs-plaintext") /* a downgrade */     \
+	X(PV_EXIT_VMGS_POLICY, 11, "vmgs-policy") /* other key policy */      \
+	X(PV_EXIT_NO_SP, 12, "no-secure-processor") /* no key: no VMGS */     \
 	/* /init: no console, status or control port, or no payload disk */   \
 	X(PV_EXIT_INIT, 125, "init")                                          \
 	/* /init's shell reports a killed child as 128 + signal: SIGSYS is  \

@@ -38,9 +38,11 @@ $(PVBUS_OBJS): CFLAGS += -pthread
 VMM_CTL_OBJS := $(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_vmgs.o \
 	$(OBJ)/$(VMM_DIR)/control_pipe.o $(OBJ)/$(VMM_DIR)/control_sp.o \
 	$(SNP_GUEST_OBJS)
+VMM_CTL_OBJS += $(OBJ)/paravisor/vmgs/vmgs_protector.o \
+	$(OBJ)/paravisor/vmgs/vmgs_key.o $(PVVMGS_SNP_OBJ)
 VMM_CTL_LIBS := $(BUILD)/lib/libhostif_pv.a $(BUILD)/lib/libvmgs.a
 $(VMM_CTL_OBJS) $(OBJ)/$(VMM_DIR)/main.o: CPPFLAGS += -Ihostif/include \
-	-Ivmgs-tools/include -Iparavisor/snp
+	-Ivmgs-tools/include -Iparavisor/snp -Iparavisor/vmgs
 $(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_pipe.o: CFLAGS += -pthread
 
 # POSIX/Linux interfaces (pthread_kill, O_CLOEXEC, signalfd) under -std=c11.
@@ -67,7 +69,8 @@ $(VMM_TEST_OBJ)/%.o: $(VMM_DIR)/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -DMANTLE_TEST_HOOKS -D_GNU_SOURCE \
 		-Iprotocol/include -Iparavisor/measure -Ihostif/include \
-		-Ivmgs-tools/include -Iparavisor/snp $(DEPFLAGS) -c $< -o $@
+		-Ivmgs-tools/include -Iparavisor/snp -Iparavisor/vmgs $(DEPFLAGS) \
+		-c $< -o $@
 -include $(wildcard $(VMM_TEST_OBJ)/*.d)
 
 ALL_TARGETS += $(BUILD)/test/bin/mantle-paravisor
@@ -136,9 +139,13 @@ $(eval $(call fuzz_target,paravisor_pci_host,\
 # The VMGS open policy against the real hostif server (socketpair helper of
 # tests/unit/hostif), honest and hostile.
 $(VMM_UT)/test_control_vmgs.o: CPPFLAGS += -Ihostif/include \
-	-Ivmgs-tools/include -Itests/unit/hostif
+	-Ivmgs-tools/include -Itests/unit/hostif -Iparavisor/vmgs \
+	-Itests/unit/pvvmgs
 $(eval $(call unit_test,paravisor_control_vmgs,\
 	$(VMM_UT)/test_control_vmgs.o $(OBJ)/$(VMM_DIR)/control_vmgs.o \
+	$(OBJ)/paravisor/vmgs/vmgs_key.o \
+	$(OBJ)/paravisor/vmgs/vmgs_protector.o \
+	$(OBJ)/tests/unit/pvvmgs/fake_sp.o \
 	$(OBJ)/tests/unit/hostif/pair.o $(BUILD)/lib/libhostif_pv.a \
 	$(BUILD)/lib/libhostif_host.a $(BUILD)/lib/libvmgs.a,\
 	-pthread -lcrypto -lz))
@@ -174,9 +181,12 @@ $(eval $(call fuzz_target,paravisor_hostnotify,\
 # The VMGS open policy on hostile images through the real hostif server.
 $(eval $(call fuzz_target,paravisor_control_vmgs,\
 	tests/fuzz/paravisor/fuzz_control_vmgs.c $(VMM_DIR)/control_vmgs.c \
+	paravisor/vmgs/vmgs_key.c paravisor/vmgs/vmgs_protector.c \
+	tests/unit/pvvmgs/fake_sp.c \
 	tests/unit/hostif/pair.c $(wildcard hostif/src/*.c) \
 	$(sort $(wildcard vmgs-tools/lib/*.c)),-D_GNU_SOURCE -I$(VMM_DIR) \
-	-Ihostif/include -Ihostif/src -Ivmgs-tools/include -Itests/unit/hostif,\
+	-Ihostif/include -Ihostif/src -Ivmgs-tools/include -Itests/unit/hostif \
+	-Iparavisor/vmgs -Itests/unit/pvvmgs,\
 	-pthread -lcrypto -lz))
 # The pv bus under a hostile guest's script of packets, memory writes and
 # doorbells, against the fake host end of pipes of the unit tests.

@@ -115,11 +115,16 @@ struct pipe_backend *control_pipes(struct control *ctl)
 	return ctl ? ctl->pipes : NULL;
 }
 
-int control_vmgs_start(struct control *ctl)
+int control_vmgs_start(struct control *ctl, const struct vmgs_key_cfg *key)
 {
-	char why[256], line[300];
-	enum pv_vmgs_result r =
-		pv_vmgs_open(ctl->c, &ctl->vmgs, why, sizeof(why));
+	char why[400], line[460];
+	enum pv_vmgs_result r;
+
+	pv_log("vmgs: key policy %s%s, secure processor %s",
+	       vmgs_key_policy_name(key->policy),
+	       key->reprovision ? ", reprovision" : "",
+	       key->sp ? "present" : "none");
+	r = pv_vmgs_open(ctl->c, key, &ctl->vmgs, why, sizeof(why));
 
 	pv_log("vmgs: %s: %s", pv_vmgs_result_name(r), why);
 	/* The host log gets it too, through the channel itself. */
@@ -127,14 +132,7 @@ int control_vmgs_start(struct control *ctl)
 		 why);
 	hostif_client_log(ctl->c, 0, line);
 	log_counters(ctl, "after vmgs");
-	switch (r) {
-	case PV_VMGS_DAMAGED:
-		return PV_EXIT_VMGS;
-	case PV_VMGS_UNREACHABLE:
-		return PV_EXIT_HOSTIF;
-	default:
-		return 0;
-	}
+	return pv_vmgs_exit_status(r);
 }
 
 static void *control_thread(void *arg)

@@ -40,12 +40,16 @@ struct control_events {
 struct control *control_open(const char *path, const struct control_events *ev,
 			     char *err, size_t errlen);
 
+struct vmgs_key_cfg;
+
 /*
- * The VMGS at start-up (control_vmgs.c): opened if the host serves one,
- * formatted if it is all zero, refused if it is damaged. Logs what it did.
- * Returns 0, PV_EXIT_VMGS or PV_EXIT_HOSTIF.
+ * The VMGS at start-up (control_vmgs.c, paravisor/vmgs/vmgs_key.h): if the
+ * host serves one, opened with a key the secure processor of key derives,
+ * provisioned encrypted if it is empty, refused untouched otherwise. Logs
+ * what it did. Returns 0 or the exit status of the refusal
+ * (pv_vmgs_exit_status).
  */
-int control_vmgs_start(struct control *c);
+int control_vmgs_start(struct control *c, const struct vmgs_key_cfg *key);
 
 /*
  * The host's pipes (pipe_backend.h, over hostif 1.1 pipe messages; listed

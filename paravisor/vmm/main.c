@@ -7,8 +7,11 @@
 #include "hostnotify.h"
 #include "mantle_discovery.h"
 #include "log.h"
+#include "payload.h"
 #include "platform.h"
 #include "test_hooks.h"
+#include "vmgs_key.h"
+#include "vmgs_key_snp.h"
 #include "vmm.h"
 
 #include <errno.h>
@@ -28,6 +31,8 @@ static const char usage[] =
 	"    mantle-paravisor --payload DISK [--console PATH] [--control PATH]\n"
 	"                     [--max-reboots N] [--stall-timeout SECONDS]\n"
 	"                     [--platform nested] [--snp-secrets FILE]\n"
+	"                     [--vmgs-key-policy default|measurement]\n"
+	"                     [--vmgs-reprovision]\n"
 	"    mantle-paravisor --help\n"
 	"\n"
 	"DESCRIPTION\n"
@@ -55,8 +60,11 @@ static const char usage[] =
 	"    --control PATH     the host control channel (hostif/SPEC.md), e.g.\n"
 	"                       the virtio serial port mantle.control: the\n"
 	"                       session is negotiated, the VMGS the host serves\n"
-	"                       is opened (formatted if all zero, refused if\n"
-	"                       damaged), host events are checked, and the\n"
+	"                       is opened with a key the secure processor\n"
+	"                       derives (provisioned encrypted if empty,\n"
+	"                       refused untouched if it does not unlock;\n"
+	"                       paravisor/vmgs/VMGS-KEY.md), host events are\n"
+	"                       checked, and the\n"
 	"                       channel's counters are logged every %d s and at\n"
 	"                       exit. Without it: no VMGS, no host events\n"
 	"    --snp-secrets FILE the SNP secrets page (exactly 4096 bytes) of\n"
@@ -75,6 +83,15 @@ static const char usage[] =
 	"                       (KVM's exits, halt_exits and halt_wakeup\n"
 	"                       counters) for SECONDS, after logging what each\n"
 	"                       vCPU waits on; 0: never (default %d)\n"
+	"    --vmgs-key-policy default|measurement\n"
+	"                       what the VMGS key is bound to besides the chip:\n"
+	"                       default survives a paravisor update;\n"
+	"                       measurement binds it to this launch\n"
+	"                       measurement (default: default)\n"
+	"    --vmgs-reprovision a VMGS that would be refused (damaged, locked,\n"
+	"                       unencrypted, other policy) is replaced by a new\n"
+	"                       empty one: its state is lost. One that opens is\n"
+	"                       kept\n"
 	"    --platform NAME    nested (KVM); snp, tdx and vbs are not\n"
 	"                       implemented yet\n"
 	"    -h, --help         this text\n"
@@ -93,6 +110,14 @@ static const char usage[] =
 	"       seconds; what each vCPU waits on is logged\n"
 	"    8  the guest kernel panicked: it said so through the pvpanic\n"
 	"       device (the ACPI \"QEMU0001\" port 0x505)\n"
+	"    9  the VMGS does not unlock with the derived key (another chip's,\n"
+	"       or a tampered or swapped key protector): refused, untouched\n"
+	"    10 the VMGS is not encrypted and holds data (a downgrade):\n"
+	"       refused, untouched\n"
+	"    11 the VMGS key is sealed under the other --vmgs-key-policy:\n"
+	"       refused, untouched\n"
+	"    12 no key from the secure processor: the VMGS is refused,\n"
+	"       untouched (never opened or created in plaintext)\n"
 	"\n"
 	"SEE ALSO\n"
 	"    mantle(1), paravisor/vmm/README.md, paravisor/MEASUREMENT.md\n";
@@ -135,6 +160,11 @@ struct pv_main {
 	struct hostnotify notify;
 	struct control_events ev;
 	struct control *ctl;
+	/* The VMGS key policy (paravisor/vmgs/VMGS-KEY.md). Its .sp is the
+	 * secure processor (open_control): NULL without one. */
+	struct vmgs_key_cfg vmgs_key;
+	struct vmgs_key_sp vmgs_sp;
+	struct vmgs_key_snp vmgs_snp;
 };
 
 static const struct control_event_src host_src[] = {
@@ -152,6 +182,8 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 		{ "platform", required_argument, NULL, 'P' },
 		{ "stall-timeout", required_argument, NULL, 's' },
 		{ "snp-secrets", required_argument, NULL, 'k' },
+		{ "vmgs-key-policy", required_argument, NULL, 'K' },
+		{ "vmgs-reprovision", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 #ifdef MANTLE_TEST_HOOKS /* left out of --help */
 		TEST_HOOKS_LONGOPTS
@@ -189,6 +221,18 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 				       optarg);
 				return PV_EXIT_SETUP;
 			}
+			break;
+		case 'K':
+			if (vmgs_key_policy_parse(optarg,
+						  &m->vmgs_key.policy)) {
+				pv_log("--vmgs-key-policy wants default or "
+				       "measurement, not '%s'",
+				       optarg);
+				return PV_EXIT_SETUP;
+			}
+			break;
+		case 'R':
+			m->vmgs_key.reprovision = true;
 			break;
 		case 'P':
 			if (platform_parse(optarg, &m->kind) < 0) {
@@ -237,6 +281,28 @@ static int open_host(struct pv_main *m)
 	return 0;
 }
 
+/*
+ * The payload header's --vmgs-reprovision flag (PAYLOAD.md): not measured,
+ * as a host can always destroy a VMGS. A header that does not parse is left
+ * to the load, which refuses it with its reason.
+ */
+static void payload_vmgs_flags(struct pv_main *m)
+{
+	uint8_t hdr[PAYLOAD_HDR_SIZE];
+	struct payload_info info;
+	char err[256];
+
+	if (host_payload_read(m->o.host, 0, hdr, sizeof(hdr)) ||
+	    payload_parse(hdr, sizeof(hdr), host_payload_size(m->o.host),
+			  mem_limit(), &info, err, sizeof(err)))
+		return;
+	if (info.flags & PAYLOAD_F_VMGS_REPROVISION) {
+		m->vmgs_key.reprovision = true;
+		pv_log("vmgs: reprovision asked (payload flag): a VMGS that "
+		       "would be refused is replaced, its state lost");
+	}
+}
+
 /* --control: the session, the VMGS, then the channel's thread. */
 static int open_control(struct pv_main *m)
 {
@@ -255,7 +321,16 @@ static int open_control(struct pv_main *m)
 	if (m->snp_secrets)
 		control_sp_start(m->ctl, m->snp_secrets);
 	test_hooks_sp_bench(&m->hooks, control_snp(m->ctl));
-	code = control_vmgs_start(m->ctl);
+	/* The secure processor that derives the VMGS key: the guest-request
+	 * client, if it came up with VMPCK0; else none, and every VMGS is
+	 * refused (PV_EXIT_NO_SP), never opened or created in plaintext. */
+	if (control_snp(m->ctl)) {
+		m->vmgs_sp = vmgs_key_sp_snp(&m->vmgs_snp, control_snp(m->ctl));
+		m->vmgs_key.sp = &m->vmgs_sp;
+	}
+	payload_vmgs_flags(m);
+	code = control_vmgs_start(m->ctl, &m->vmgs_key);
+	vmgs_key_snp_forget(&m->vmgs_snp);
 	if (code || control_start(m->ctl))
 		return code ? code : PV_EXIT_INTERNAL;
 	return 0;

@@ -61,9 +61,9 @@ static int check_format(const uint8_t *hdr, const struct payload_fields *h,
 	if (h->header_size != PAYLOAD_HDR_SIZE)
 		return errf(err, errlen, "payload: header_size %u, want 4096",
 			    h->header_size);
-	if (h->flags != 0)
+	if (h->flags & ~PAYLOAD_FLAGS_KNOWN)
 		return errf(err, errlen, "payload: unknown flags 0x%x",
-			    h->flags);
+			    h->flags & ~PAYLOAD_FLAGS_KNOWN);
 	for (size_t i = 0; i < PAYLOAD_HDR_SIZE - PAYLOAD_OFF(reserved); i++)
 		if (rsv[i])
 			return errf(err, errlen,
@@ -112,6 +112,7 @@ int payload_parse(const void *hdr, size_t len, uint64_t disk_size,
 	out->kernel = h.kernel;
 	out->initrd = h.initrd;
 	out->cmdline = h.cmdline;
+	out->flags = h.flags;
 
 	if (check_piece("kernel", &out->kernel, 0, disk_size, err, errlen) ||
 	    check_piece("initrd", &out->initrd, 1, disk_size, err, errlen) ||

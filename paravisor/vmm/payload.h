@@ -21,6 +21,7 @@ struct payload_info {
 	struct payload_piece kernel;
 	struct payload_piece initrd; /* size 0: none */
 	struct payload_piece cmdline; /* size 0: empty */
+	uint32_t flags; /* PAYLOAD_F_* (only known bits) */
 };
 
 /*

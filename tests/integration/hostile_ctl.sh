@@ -33,7 +33,7 @@ hostile_run() {
 	pv_run "$_n" $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --vmgs "$TESTTMP/$_n.vmgs" --hostile "$2"
 	[ "$rc" -eq 0 ] || { pv_show_log "$_n"; fail "$_n: exit $rc under --hostile $2"; }
 	console_intact "$_n"
-	grep -aq 'mantle-paravisor: vmgs: formatted: ' "$TESTTMP/$_n.log" ||
+	grep -aq 'mantle-paravisor: vmgs: provisioned: ' "$TESTTMP/$_n.log" ||
 		{ pv_show_log "$_n"; fail "$_n: the VMGS was not formatted"; }
 	grep -aq 'mantle-paravisor: hostif: .*(at exit)' "$TESTTMP/$_n.log" ||
 		fail "$_n: no hostif counters at exit"

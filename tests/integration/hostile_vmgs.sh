@@ -39,7 +39,7 @@ damaged() {
 # 1. Short reads and writes while formatting a new VMGS: refused replies.
 v=$TESTTMP/short.vmgs
 vrun short "$v" seed=21,vmgs-short=0.3
-grep -aq 'mantle-paravisor: vmgs: formatted: ' "$TESTTMP/short.log" || fail "short: not formatted"
+grep -aq 'mantle-paravisor: vmgs: provisioned: ' "$TESTTMP/short.log" || fail "short: not formatted"
 saw short vmgs-short "short replies (retried)" "$(counter short retries)"
 [ "$(counter short bad_replies)" -gt 0 ] || [ "$(counter short payload)" -gt 0 ] ||
 	fail "short: no short reply counted"
@@ -48,7 +48,7 @@ saw short vmgs-short "short replies (retried)" "$(counter short retries)"
 # torn reads (tail zeroed) of the formatted VMGS.
 v=$TESTTMP/torn.vmgs
 vrun torn "$v" seed=22,vmgs-torn=0.3
-grep -aq 'mantle-paravisor: vmgs: formatted: ' "$TESTTMP/torn.log" || fail "torn: not formatted"
+grep -aq 'mantle-paravisor: vmgs: provisioned: ' "$TESTTMP/torn.log" || fail "torn: not formatted"
 saw torn vmgs-torn "torn writes (timeouts)" "$(counter torn timeouts)"
 before=$(sha256sum <"$v")
 vrun torn2 "$v" seed=23,vmgs-torn=0.5

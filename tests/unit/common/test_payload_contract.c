@@ -172,7 +172,8 @@ static void test_written_disk(void **state)
 	assert_non_null(f);
 	assert_int_equal(fwrite(kernel, 1, sizeof(kernel), f), sizeof(kernel));
 	assert_int_equal(fclose(f), 0);
-	assert_int_equal(payload_write(d, k, NULL, "quiet", 4, 512 * MiB), 0);
+	assert_int_equal(payload_write(d, k, NULL, "quiet", 4, 512 * MiB, 0),
+			 0);
 	assert_int_equal(stat(d, &st), 0);
 	f = fopen(d, "rb");
 	assert_non_null(f);
@@ -185,7 +186,18 @@ static void test_written_disk(void **state)
 	assert_int_equal(fseek(f, (long)info.cmdline.off, SEEK_SET), 0);
 	assert_int_equal(fread(cmd, 1, 5, f), 5);
 	assert_memory_equal(cmd, "quiet", 5);
+	assert_int_equal(info.flags, 0);
 	fclose(f);
+	/* --vmgs-reprovision travels as the header's flag bit 0. */
+	assert_int_equal(payload_write(d, k, NULL, "quiet", 4, 512 * MiB,
+				       PAYLOAD_F_VMGS_REPROVISION),
+			 0);
+	f = fopen(d, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(hdr, 1, sizeof(hdr), f), sizeof(hdr));
+	fclose(f);
+	assert_int_equal(pv_parse(sizeof(hdr), (uint64_t)st.st_size), 0);
+	assert_int_equal(info.flags, PAYLOAD_F_VMGS_REPROVISION);
 	unlink(k);
 	unlink(d);
 	rmdir(dir);

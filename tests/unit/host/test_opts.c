@@ -165,6 +165,27 @@ static void test_opts_vmgs_hostile(void **state)
 	assert_int_equal(parse(&o, 3, b), -1);
 }
 
+/* The VMGS key policy and the reprovision flag (VMGS-KEY.md). */
+static void test_opts_vmgs_key(void **state)
+{
+	const char *a[] = { "run", "--vmgs-key-policy", "measurement",
+			    "--vmgs-reprovision" };
+	const char *d[] = { "run", "--vmgs-key-policy", "default" };
+	const char *bad[] = { "run", "--vmgs-key-policy", "Measurement" };
+	struct mantle_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 1, a), 0);
+	assert_int_equal(o.vmgs_key_measurement, 0);
+	assert_int_equal(o.vmgs_reprovision, 0);
+	assert_int_equal(parse(&o, 4, a), 0);
+	assert_int_equal(o.vmgs_key_measurement, 1);
+	assert_int_equal(o.vmgs_reprovision, 1);
+	assert_int_equal(parse(&o, 3, d), 0);
+	assert_int_equal(o.vmgs_key_measurement, 0);
+	assert_int_equal(parse(&o, 3, bad), -1);
+}
+
 static void test_opts_pipe(void **state)
 {
 	static const char *bad[] = {
@@ -263,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_opts_cmdline_limit),
 		cmocka_unit_test(test_opts_pipe),
 		cmocka_unit_test(test_opts_vmgs_hostile),
+		cmocka_unit_test(test_opts_vmgs_key),
 		cmocka_unit_test(test_opts_help),
 	};
 

@@ -108,7 +108,7 @@ static void test_write_disk(void **state)
 	write_file(k, kern, sizeof(kern));
 	write_file(i, "INITRD", 6);
 	assert_int_equal(
-		payload_write(d, k, i, "console=ttyS0", 2, 256ULL << 20), 0);
+		payload_write(d, k, i, "console=ttyS0", 2, 256ULL << 20, 0), 0);
 	f = fopen(d, "rb");
 	assert_non_null(f);
 	assert_int_equal(fread(buf, 1, sizeof(buf), f), 4096 * 5);
@@ -122,11 +122,12 @@ static void test_write_disk(void **state)
 	assert_int_equal(le(buf + 72, 8), 13);
 
 	/* a missing initrd is a clear error, not a short disk */
-	assert_int_equal(
-		payload_write(d, k, "/nonexistent/initrd", "", 1, 64ULL << 20),
-		-1);
+	assert_int_equal(payload_write(d, k, "/nonexistent/initrd", "", 1,
+				       64ULL << 20, 0),
+			 -1);
 	/* a directory is not a kernel */
-	assert_int_equal(payload_write(d, dir, NULL, "", 1, 64ULL << 20), -1);
+	assert_int_equal(payload_write(d, dir, NULL, "", 1, 64ULL << 20, 0),
+			 -1);
 	unlink(k);
 	unlink(i);
 	unlink(d);
@@ -185,6 +186,18 @@ static void test_launch_of_image(void **state)
 	for (int n = 0; n < 48; n++)
 		sprintf(hex + 2 * n, "%02x", m.digest[n]);
 	assert_string_equal(hex, LAUNCH_VECTOR);
+	/* --vmgs-key-policy measurement is on the measured command line:
+	 * another launch measurement. */
+	assert_string_equal(pv_cmdline(&c), PV_CMDLINE);
+	c.vmgs_key_measurement = 1;
+	assert_string_equal(pv_cmdline(&c),
+			    "console=ttyS0 quiet panic=-1 "
+			    "mantle.vmgs_key_policy=measurement");
+	assert_int_equal(pv_launch_measure(dir, &c, &m), 0);
+	for (int n = 0; n < 48; n++)
+		sprintf(hex + 2 * n, "%02x", m.digest[n]);
+	assert_string_not_equal(hex, LAUNCH_VECTOR);
+	c.vmgs_key_measurement = 0;
 	unlink(k);
 	assert_int_equal(pv_launch_measure(dir, &c, &m), -1);
 	unlink(i);

@@ -65,6 +65,16 @@ static void test_status_to_exit(void **state)
 	assert_int_equal(status_to_exit(PV_EXIT_INIT, &why), RUN_PV_VM_FAILED);
 	assert_int_equal(status_to_exit(PV_EXIT_VMGS, &why), RUN_VMGS_REFUSED);
 	assert_non_null(strstr(why, "damaged"));
+	assert_int_equal(status_to_exit(PV_EXIT_VMGS_LOCKED, &why),
+			 RUN_VMGS_REFUSED);
+	assert_non_null(strstr(why, "another chip"));
+	assert_int_equal(status_to_exit(PV_EXIT_VMGS_PLAINTEXT, &why),
+			 RUN_VMGS_REFUSED);
+	assert_non_null(strstr(why, "downgrade"));
+	assert_int_equal(status_to_exit(PV_EXIT_VMGS_POLICY, &why),
+			 RUN_VMGS_REFUSED);
+	assert_int_equal(status_to_exit(PV_EXIT_NO_SP, &why), RUN_VMGS_REFUSED);
+	assert_non_null(strstr(why, "secure processor"));
 	assert_int_equal(status_to_exit(PV_EXIT_HOSTIF, &why),
 			 RUN_CONTROL_FAILED);
 	assert_int_equal(status_to_exit(PV_EXIT_GUEST_STALLED, &why),
@@ -100,6 +110,10 @@ static void test_status_values(void **state)
 	assert_string_equal(pv_status_name(PV_EXIT_GUEST_STALLED), "stalled");
 	assert_int_equal(PV_EXIT_GUEST_PANIC, 8);
 	assert_string_equal(pv_status_name(PV_EXIT_GUEST_PANIC), "guest-panic");
+	assert_int_equal(PV_EXIT_VMGS_LOCKED, 9);
+	assert_int_equal(PV_EXIT_VMGS_PLAINTEXT, 10);
+	assert_int_equal(PV_EXIT_VMGS_POLICY, 11);
+	assert_int_equal(PV_EXIT_NO_SP, 12);
 	assert_int_equal(PV_EXIT_INIT, 125);
 	assert_int_equal(PV_EXIT_KILLED_SIGSYS, 128 + SIGSYS);
 }
@@ -114,7 +128,7 @@ static void test_status_table(void **state)
 	const char *why;
 
 	(void)state;
-	assert_int_equal(n, 11);
+	assert_int_equal(n, 15);
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(t[i].name);
 		assert_true(t[i].name[0] != 0);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The paravisor's VMGS open policy (paravisor/vmm/control_vmgs.c) against
- * the real hostif server on a socketpair, honest and hostile: an all-zero
- * VMGS is formatted, a formatted one opened without a write, a damaged one
- * refused and left byte for byte as it was, and under every VMGS and
- * control fault class, over many seeds, a formatted VMGS is never
- * reformatted or damaged.
+ * the real hostif server on a socketpair, honest and hostile, with a fake
+ * secure processor (tests/unit/pvvmgs/fake_sp.h): an all-zero VMGS is
+ * provisioned encrypted, a provisioned one opened without a write, a
+ * damaged one refused and left byte for byte as it was, and under every
+ * VMGS and control fault class, over many seeds, a provisioned VMGS is
+ * never reformatted or damaged. (The key policy's own cases:
+ * tests/unit/pvvmgs.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,8 @@
 #include <cmocka.h>
 
 #include "control_vmgs.h"
+#include "fake_sp.h"
+#include "mantle_pv_status.h"
 #include "pair.h"
 
 /* Short timeouts: withheld replies cost this much each. */
@@ -32,6 +36,10 @@ struct fx {
 	char path[256];
 };
 
+/* The chip every session asks (one secure processor for the test). */
+static struct fake_chip chip;
+static struct vmgs_key_cfg key_cfg;
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -42,6 +50,8 @@ static int setup(void **state)
 	if (!f->dir)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/t.vmgs", f->dir);
+	fake_chip_init(&chip, 1, 1);
+	key_cfg = (struct vmgs_key_cfg){ .sp = &chip.sp };
 	*state = f;
 	return 0;
 }
@@ -70,8 +80,8 @@ static enum pv_vmgs_result session(const char *path, const char *spec,
 	assert_int_equal(pair_start(&p, path, spec, NULL), 0);
 	assert_int_equal(hostif_client_new(p.pv_fd, &cfg, &c), 0);
 	if (!hostif_client_hello(c)) {
-		r = pv_vmgs_open(c, &v, why, whylen);
-		if (r == PV_VMGS_OPENED || r == PV_VMGS_FORMATTED)
+		r = pv_vmgs_open(c, &key_cfg, &v, why, whylen);
+		if (r == PV_VMGS_OPENED || r == PV_VMGS_PROVISIONED)
 			assert_non_null(v);
 		else
 			assert_null(v);
@@ -113,32 +123,52 @@ static void assert_intact(const char *path)
 	vmgs_io_close(&io);
 }
 
-/* A marker file written through libvmgs directly, read back the same way. */
-static void put_marker(const char *path)
+/* The VMGS file opened and unlocked offline, as only the chip can: the
+ * protector's request derived on the fake chip, its key unwrapped. */
+static int open_unlocked(const char *path, bool write, struct vmgs **v)
 {
 	struct vmgs_io io;
+	struct vmgs_kp kp;
+	uint8_t buf[VMGS_KP_SIZE], k[32], dek[32];
+	uint64_t len = 0;
+	int ok;
+
+	assert_int_equal(vmgs_io_file_open(&io, path, write), VMGS_OK);
+	if (vmgs_open(&io, write ? VMGS_OPEN_WRITE : 0, v)) {
+		vmgs_io_close(&io);
+		return 0;
+	}
+	ok = !vmgs_read_into(*v, VMGS_FID_HW_KEY_PROTECTOR, 0, buf, sizeof(buf),
+			     &len) &&
+	     !vmgs_kp_decode(buf, (size_t)len, &kp) &&
+	     !fake_chip_derive(&chip, &kp.req, k) &&
+	     !vmgs_kp_open(k, &kp, dek) && !vmgs_unlock(*v, dek);
+	if (!ok)
+		vmgs_close(*v);
+	return ok;
+}
+
+/* A marker file written with the VMGS key, read back the same way. */
+static void put_marker(const char *path)
+{
 	struct vmgs *v;
 
-	assert_int_equal(vmgs_io_file_open(&io, path, true), VMGS_OK);
-	assert_int_equal(vmgs_open(&io, VMGS_OPEN_WRITE, &v), VMGS_OK);
-	assert_int_equal(vmgs_write(v, VMGS_FID_RTC_SKEW, "marker", 6, 0),
-			 VMGS_OK);
+	assert_true(open_unlocked(path, true, &v));
+	assert_int_equal(
+		vmgs_key_write_state(v, VMGS_FID_RTC_SKEW, "marker", 6),
+		VMGS_OK);
 	vmgs_close(v);
 }
 
 static int has_marker(const char *path)
 {
-	struct vmgs_io io;
 	struct vmgs *v;
 	uint8_t buf[16];
 	uint64_t len = 0;
 	int ok;
 
-	assert_int_equal(vmgs_io_file_open(&io, path, false), VMGS_OK);
-	if (vmgs_open(&io, 0, &v)) {
-		vmgs_io_close(&io);
+	if (!open_unlocked(path, false, &v))
 		return 0;
-	}
 	ok = !vmgs_read_into(v, VMGS_FID_RTC_SKEW, 0, buf, sizeof(buf), &len) &&
 	     len == 6 && !memcmp(buf, "marker", 6);
 	vmgs_close(v);
@@ -154,7 +184,7 @@ static void test_no_device(void **state)
 	assert_non_null(strstr(why, "no VMGS"));
 }
 
-static void test_format_then_open(void **state)
+static void test_provision_then_open(void **state)
 {
 	struct fx *f = *state;
 	char why[256];
@@ -162,8 +192,9 @@ static void test_format_then_open(void **state)
 	size_t la, lb;
 
 	assert_int_equal(session(f->path, NULL, why, sizeof(why)),
-			 PV_VMGS_FORMATTED);
+			 PV_VMGS_PROVISIONED);
 	assert_non_null(strstr(why, "4194304 bytes"));
+	assert_non_null(strstr(why, "encrypted"));
 	assert_intact(f->path);
 	put_marker(f->path);
 	a = slurp(f->path, &la);
@@ -199,7 +230,7 @@ static void test_damaged_refused(void **state)
 	size_t la, lb;
 
 	assert_int_equal(session(f->path, NULL, why, sizeof(why)),
-			 PV_VMGS_FORMATTED);
+			 PV_VMGS_PROVISIONED);
 	damage_headers(f->path);
 	a = slurp(f->path, &la);
 	assert_int_equal(session(f->path, NULL, why, sizeof(why)),
@@ -226,7 +257,7 @@ static void test_lying_host_refused(void **state)
 		session(f->path, "seed=3,vmgs-bitflip=1", why, sizeof(why)),
 		PV_VMGS_DAMAGED);
 	assert_int_equal(session(f->path, NULL, why, sizeof(why)),
-			 PV_VMGS_FORMATTED);
+			 PV_VMGS_PROVISIONED);
 	put_marker(f->path);
 	a = slurp(f->path, &la);
 	/*
@@ -236,9 +267,45 @@ static void test_lying_host_refused(void **state)
 	 */
 	assert_int_not_equal(
 		session(f->path, "seed=4,vmgs-bitflip=1", why, sizeof(why)),
-		PV_VMGS_FORMATTED);
+		PV_VMGS_PROVISIONED);
 	b = slurp(f->path, &lb);
 	assert_memory_equal(a, b, la);
+	free(a);
+	free(b);
+}
+
+/* No secure processor, or another chip: refused, nothing written, not
+ * even to an all-zero VMGS. */
+static void test_key_refusals(void **state)
+{
+	struct fx *f = *state;
+	char why[512];
+	uint8_t *a, *b;
+	size_t la, lb;
+
+	key_cfg.sp = NULL;
+	assert_int_equal(session(f->path, NULL, why, sizeof(why)),
+			 PV_VMGS_NO_SP);
+	assert_non_null(strstr(why, "no secure processor"));
+	a = slurp(f->path, &la);
+	for (size_t i = 0; i + 512 < la; i++)
+		assert_int_equal(a[i], 0);
+	free(a);
+	key_cfg.sp = &chip.sp;
+	assert_int_equal(session(f->path, NULL, why, sizeof(why)),
+			 PV_VMGS_PROVISIONED);
+	put_marker(f->path);
+	a = slurp(f->path, &la);
+	fake_chip_init(&chip, 2, 1);
+	assert_int_equal(session(f->path, NULL, why, sizeof(why)),
+			 PV_VMGS_LOCKED);
+	assert_int_equal(pv_vmgs_exit_status(PV_VMGS_LOCKED),
+			 PV_EXIT_VMGS_LOCKED);
+	b = slurp(f->path, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	fake_chip_init(&chip, 1, 1);
+	assert_true(has_marker(f->path));
 	free(a);
 	free(b);
 }
@@ -280,7 +347,7 @@ static void test_faults_never_corrupt(void **state)
 				 faults[i]);
 			unlink(f->path);
 			r = session(f->path, spec, why, sizeof(why));
-			if (r == PV_VMGS_FORMATTED) {
+			if (r == PV_VMGS_PROVISIONED) {
 				assert_intact(f->path);
 				ok++;
 			} else {
@@ -290,10 +357,10 @@ static void test_faults_never_corrupt(void **state)
 			unlink(f->path);
 			assert_int_equal(
 				session(f->path, NULL, why, sizeof(why)),
-				PV_VMGS_FORMATTED);
+				PV_VMGS_PROVISIONED);
 			put_marker(f->path);
 			r = session(f->path, spec, why, sizeof(why));
-			assert_int_not_equal(r, PV_VMGS_FORMATTED);
+			assert_int_not_equal(r, PV_VMGS_PROVISIONED);
 			assert_int_not_equal(r, PV_VMGS_NONE);
 			if (r == PV_VMGS_OPENED)
 				ok++;
@@ -314,13 +381,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_no_device, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_format_then_open, setup,
+		cmocka_unit_test_setup_teardown(test_provision_then_open, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_lying_host_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_silent_host, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_key_refusals, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_faults_never_corrupt,
 						setup, teardown),
