@@ -179,6 +179,14 @@ struct snp_guest *control_snp(struct control *ctl)
 	return ctl ? control_sp_guest(&ctl->sp) : NULL;
 }
 
+int control_snp_tcb(struct control *ctl, uint64_t *tcb)
+{
+	if (!control_snp(ctl))
+		return -1;
+	*tcb = ctl->sp.reported_tcb;
+	return 0;
+}
+
 int control_start(struct control *ctl)
 {
 	int e;

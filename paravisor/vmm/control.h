@@ -78,6 +78,10 @@ void control_sp_start(struct control *c, const char *path);
  */
 struct snp_guest *control_snp(struct control *c);
 
+/* REPORTED_TCB of the self-test's report: 0 and *tcb while control_snp()
+ * is not NULL, else -1. */
+int control_snp_tcb(struct control *c, uint64_t *tcb);
+
 /* Starts the thread that serves the channel while the guest runs. */
 int control_start(struct control *c);
 

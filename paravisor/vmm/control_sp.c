@@ -11,6 +11,7 @@
 
 #include <openssl/crypto.h>
 
+#include "mantle_bytes.h"
 #include "snp_certs.h"
 
 /* The transport of snp_guest: one SP_MSG, never retried (SPEC.md §13). */
@@ -79,6 +80,9 @@ static enum snp_guest_err self_test(struct control_sp *s)
 			e = SNP_GUEST_E_RESPONSE;
 		}
 	}
+	/* The platform's TCB, for the VMGS key: one guest message less. */
+	if (!e)
+		s->reported_tcb = get_le64(report + SNP_R_REPORTED_TCB);
 	return e;
 }
 

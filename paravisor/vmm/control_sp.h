@@ -32,6 +32,7 @@ struct control_sp {
 	uint8_t certs[HOSTIF_SP_CERTS_MAX];
 	size_t certs_len; /* 0: the host sent no table */
 	size_t vcek_len; /* the VCEK entry's length in it, 0 if none */
+	uint64_t reported_tcb; /* REPORTED_TCB of the self-test's report */
 };
 
 /*

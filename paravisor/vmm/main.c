@@ -325,8 +325,12 @@ static int open_control(struct pv_main *m)
 	 * client, if it came up with VMPCK0; else none, and every VMGS is
 	 * refused (PV_EXIT_NO_SP), never opened or created in plaintext. */
 	if (control_snp(m->ctl)) {
+		uint64_t tcb;
+
 		m->vmgs_sp = vmgs_key_sp_snp(&m->vmgs_snp, control_snp(m->ctl));
 		m->vmgs_key.sp = &m->vmgs_sp;
+		if (!control_snp_tcb(m->ctl, &tcb))
+			vmgs_key_snp_set_tcb(&m->vmgs_snp, tcb);
 	}
 	payload_vmgs_flags(m);
 	code = control_vmgs_start(m->ctl, &m->vmgs_key);
