@@ -9,7 +9,7 @@ HOST_OBJS := $(addprefix $(OBJ)/host/,$(HOST_SRCS:.c=.o))
 HOST_VMM_OBJS := $(OBJ)/paravisor/vmm/acpi.o $(OBJ)/paravisor/vmm/aml.o \
 	$(OBJ)/paravisor/vmm/e820.o
 HOST_LIB_OBJS := $(filter-out $(OBJ)/host/main.o,$(HOST_OBJS)) \
-	$(OBJ)/paravisor/measure/measure.o $(HOST_VMM_OBJS)
+	$(MEASURE_OBJS) $(HOST_VMM_OBJS)
 
 $(OBJ)/host/%.o: CPPFLAGS += -Iparavisor/measure -Iparavisor/vmm \
 	-Ihostif/include
@@ -20,7 +20,7 @@ $(OBJ)/tests/unit/host/%.o: CPPFLAGS += -Ihost -Iparavisor/measure \
 	-Iparavisor/vmm
 
 ALL_TARGETS += $(BIN)/mantle
-$(BIN)/mantle: $(HOST_OBJS) $(OBJ)/paravisor/measure/measure.o $(HOST_VMM_OBJS) \
+$(BIN)/mantle: $(HOST_OBJS) $(MEASURE_OBJS) $(HOST_VMM_OBJS) \
 		$(HOST_HOSTIF_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) -lcrypto -lz

@@ -170,6 +170,11 @@ static int set_vmgs(struct mantle_opts *o, const char *arg)
 	return set_path("vmgs", arg, &o->vmgs);
 }
 
+static int set_event_log(struct mantle_opts *o, const char *arg)
+{
+	return set_path("event-log", arg, &o->event_log);
+}
+
 static int set_vmgs_key_policy(struct mantle_opts *o, const char *arg)
 {
 	if (strcmp(arg, "default") && strcmp(arg, "measurement"))
@@ -250,6 +255,7 @@ static const struct opt_row {
 	{ "pipe", set_pipe },
 	{ "vmgs-key-policy", set_vmgs_key_policy },
 	{ "sp-state", set_sp_state },
+	{ "event-log", set_event_log },
 };
 
 #define N_OPT_ROWS (sizeof(opt_rows) / sizeof(opt_rows[0]))
@@ -265,7 +271,8 @@ static void opts_longopts(struct option *lo)
 	lo[N_OPT_ROWS] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[N_OPT_ROWS + 1] =
 		(struct option){ "vmgs-reprovision", no_argument, NULL, 'R' };
-	lo[N_OPT_ROWS + 2] = (struct option){ NULL, 0, NULL, 0 };
+	lo[N_OPT_ROWS + 2] = (struct option){ "pcrs", no_argument, NULL, 'P' };
+	lo[N_OPT_ROWS + 3] = (struct option){ NULL, 0, NULL, 0 };
 }
 
 static void opts_defaults(struct mantle_opts *o)
@@ -292,6 +299,10 @@ static int opts_apply(int c, char **argv, struct mantle_opts *o)
 		o->vmgs_reprovision = 1;
 		return 0;
 	}
+	if (c == 'P') {
+		o->pcrs = 1;
+		return 0;
+	}
 	if (c == ':')
 		mantle_err("option %s needs a value\n", argv[optind - 1]);
 	else
@@ -301,7 +312,7 @@ static int opts_apply(int c, char **argv, struct mantle_opts *o)
 
 int opts_parse(int argc, char **argv, struct mantle_opts *o)
 {
-	struct option longopts[N_OPT_ROWS + 3];
+	struct option longopts[N_OPT_ROWS + 4];
 	int c, r;
 
 	opts_longopts(longopts);
@@ -315,6 +326,11 @@ int opts_parse(int argc, char **argv, struct mantle_opts *o)
 	}
 	if (optind < argc) {
 		mantle_err("unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if ((o->pcrs || o->event_log) && strcmp(argv[0], "measure")) {
+		mantle_err("--pcrs and --event-log are options of mantle "
+			   "measure\n");
 		return -1;
 	}
 	return 0;

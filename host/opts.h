@@ -46,6 +46,8 @@ struct mantle_opts {
 	const char *sp_state; /* NULL: the default state directory (sp.h) */
 	struct mantle_pipe pipes[MANTLE_MAX_PIPES];
 	unsigned int npipes;
+	int pcrs; /* --pcrs (mantle measure): expected PCR values */
+	const char *event_log; /* --event-log FILE (mantle measure) */
 	int help;
 };
 

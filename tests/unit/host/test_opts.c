@@ -263,6 +263,29 @@ static void test_opts_cmdline_limit(void **state)
 	assert_int_equal(parse(&o, 3, a), -1);
 }
 
+/* --pcrs and --event-log: mantle measure only, a non-empty path. */
+static void test_opts_measure_tpm(void **state)
+{
+	const char *m[] = { "measure", "--kernel",    "k",
+			    "--pcrs",  "--event-log", "/tmp/ev" };
+	const char *run[] = { "run", "--kernel", "k", "--pcrs" };
+	const char *run_log[] = { "run", "--event-log", "/tmp/ev" };
+	const char *empty[] = { "measure", "--event-log", "" };
+	struct mantle_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 6, m), 0);
+	assert_int_equal(o.pcrs, 1);
+	assert_string_equal(o.event_log, "/tmp/ev");
+	assert_int_equal(parse(&o, 2, m), -1); /* --kernel without a value */
+	assert_int_equal(parse(&o, 3, m), 0);
+	assert_int_equal(o.pcrs, 0);
+	assert_null(o.event_log);
+	assert_int_equal(parse(&o, 4, run), -1);
+	assert_int_equal(parse(&o, 3, run_log), -1);
+	assert_int_equal(parse(&o, 3, empty), -1);
+}
+
 static void test_opts_help(void **state)
 {
 	const char *a[] = { "run", "--help" };
@@ -285,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_opts_pipe),
 		cmocka_unit_test(test_opts_vmgs_hostile),
 		cmocka_unit_test(test_opts_vmgs_key),
+		cmocka_unit_test(test_opts_measure_tpm),
 		cmocka_unit_test(test_opts_help),
 	};
 
