@@ -29,6 +29,8 @@ libelf-dev
 python3
 openssl
 dwarves
+tpm2-tools
+libtss2-tcti-device0
 "
 missing=
 for p in $PKGS; do

@@ -7,10 +7,14 @@
 #include "measure.h"
 
 #include "mantle_bytes.h"
+#include "mantle_payload.h"
 
 #include <string.h>
 
 #include <openssl/evp.h>
+
+_Static_assert(MEASURE_CMDLINE_MAX == PAYLOAD_MAX_CMDLINE,
+	       "the measured command line is a payload command line");
 
 /* Record / event header: le32 type, le64 length, then the data. */
 #define MEASURE_HDR_LEN 12
@@ -91,13 +95,19 @@ int measure_log_add(struct measure_log *log, uint32_t type, const void *data,
 	struct measure_event *ev;
 
 	if (log->count >= MEASURE_MAX_EVENTS || !event_pcr(type) ||
-	    (len && !data))
+	    (len && !data) ||
+	    (type == MEASURE_EV_CMDLINE && len > MEASURE_CMDLINE_MAX))
 		return -1;
 	ev = &log->ev[log->count];
 	/* Plain digests of the bytes loaded, as a TCG event's digest field. */
 	if (digest2(EVP_sha256(), NULL, 0, data, len, ev->sha256) ||
 	    digest2(EVP_sha384(), NULL, 0, data, len, ev->sha384))
 		return -1;
+	if (type == MEASURE_EV_CMDLINE) {
+		if (len)
+			memcpy(log->cmdline, data, len);
+		log->cmdline_len = (uint32_t)len;
+	}
 	ev->type = type;
 	ev->pcr = event_pcr(type);
 	ev->size = (uint64_t)len;

@@ -23,6 +23,8 @@
 #define MEASURE_SHA384_LEN 48
 #define MEASURE_SHA256_LEN 32
 #define MEASURE_MAX_EVENTS 32
+/* The longest command line (PAYLOAD_MAX_CMDLINE), kept for the TCG log. */
+#define MEASURE_CMDLINE_MAX 4095
 
 /* Record types of the launch measurement (level 1). */
 enum measure_launch_record {
@@ -56,6 +58,9 @@ struct measure_event {
 struct measure_log {
 	unsigned int count;
 	struct measure_event ev[MEASURE_MAX_EVENTS];
+	/* The bytes of the (last) cmdline event: the TCG log shows them. */
+	uint32_t cmdline_len;
+	uint8_t cmdline[MEASURE_CMDLINE_MAX];
 };
 
 /* Level 1: start the chain (all-zero digest), then extend one record each. */
@@ -63,8 +68,8 @@ void measure_launch_init(struct measure_launch *m);
 int measure_launch_extend(struct measure_launch *m, uint32_t record_type,
 			  const void *data, size_t len);
 
-/* Level 2: append one event with both digests of data. 0 or -1 (log full or
- * crypto failure). */
+/* Level 2: append one event with both digests of data. 0 or -1 (log full,
+ * a command line longer than MEASURE_CMDLINE_MAX, or crypto failure). */
 void measure_log_init(struct measure_log *log);
 int measure_log_add(struct measure_log *log, uint32_t type, const void *data,
 		    size_t len);

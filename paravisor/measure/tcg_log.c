@@ -23,14 +23,19 @@ _Static_assert(TCG_EVENT2_FIXED_LEN == 4 + 4 + 4 + (2 + MEASURE_SHA256_LEN) +
 					       (2 + MEASURE_SHA384_LEN) + 4,
 	       "TCG_PCR_EVENT2 with two digests, without event data");
 
-/* TCG event type and event data of each measure.h event type. */
+/*
+ * TCG event type and event data of each measure.h event type. The event data
+ * is the text, then for the command line its bytes, then a NUL: the command
+ * line event reads "kernel_cmdline: <command line>", the convention GRUB
+ * uses in PCR 8 and tpm2_eventlog checks against the digest.
+ */
 static const struct {
 	uint32_t tcg_type;
-	const char *data; /* written with its terminating NUL */
+	const char *text;
 } tcg_map[] = {
 	[MEASURE_EV_KERNEL] = { TCG_EV_IPL, "mantle: guest kernel (bzImage)" },
 	[MEASURE_EV_INITRD] = { TCG_EV_IPL, "mantle: guest initrd" },
-	[MEASURE_EV_CMDLINE] = { TCG_EV_IPL, "mantle: guest kernel command line" },
+	[MEASURE_EV_CMDLINE] = { TCG_EV_IPL, TCG_CMDLINE_PREFIX },
 	[MEASURE_EV_ACPI] = { TCG_EV_PLATFORM_CONFIG_FLAGS,
 			      "mantle: guest ACPI tables" },
 	[MEASURE_EV_E820] = { TCG_EV_PLATFORM_CONFIG_FLAGS,
@@ -59,8 +64,11 @@ struct tcg_event {
 	uint32_t type;
 	uint8_t sha256[MEASURE_SHA256_LEN];
 	uint8_t sha384[MEASURE_SHA384_LEN];
-	const uint8_t *data;
-	uint32_t data_len;
+	/* event data: text (no NUL), body, then nul NUL bytes (0 or 1) */
+	const char *text;
+	const uint8_t *body;
+	uint32_t body_len;
+	uint32_t nul;
 };
 
 static unsigned int tcg_event_count(const struct measure_log *log)
@@ -72,12 +80,14 @@ static int separator_event(unsigned int pcr, struct tcg_event *ev)
 {
 	ev->pcr = pcr;
 	ev->type = TCG_EV_SEPARATOR;
-	ev->data = separator_data;
-	ev->data_len = sizeof(separator_data);
-	if (EVP_Digest(separator_data, sizeof(separator_data), ev->sha256,
-		       NULL, EVP_sha256(), NULL) != 1 ||
-	    EVP_Digest(separator_data, sizeof(separator_data), ev->sha384,
-		       NULL, EVP_sha384(), NULL) != 1)
+	ev->text = "";
+	ev->body = separator_data;
+	ev->body_len = sizeof(separator_data);
+	ev->nul = 0;
+	if (EVP_Digest(separator_data, sizeof(separator_data), ev->sha256, NULL,
+		       EVP_sha256(), NULL) != 1 ||
+	    EVP_Digest(separator_data, sizeof(separator_data), ev->sha384, NULL,
+		       EVP_sha384(), NULL) != 1)
 		return TCG_LOG_ERR_CRYPTO;
 	return TCG_LOG_OK;
 }
@@ -92,20 +102,28 @@ static int tcg_event_at(const struct measure_log *log, unsigned int i,
 		return separator_event(i - log->count, ev);
 	m = &log->ev[i];
 	if (m->type >= sizeof(tcg_map) / sizeof(tcg_map[0]) ||
-	    !tcg_map[m->type].data || m->pcr >= TCG_PCRS)
+	    !tcg_map[m->type].text || m->pcr >= TCG_PCRS ||
+	    log->cmdline_len > MEASURE_CMDLINE_MAX)
 		return TCG_LOG_ERR_EVENT;
 	ev->pcr = m->pcr;
 	ev->type = tcg_map[m->type].tcg_type;
 	memcpy(ev->sha256, m->sha256, sizeof(ev->sha256));
 	memcpy(ev->sha384, m->sha384, sizeof(ev->sha384));
-	ev->data = (const uint8_t *)tcg_map[m->type].data;
-	ev->data_len = (uint32_t)strlen(tcg_map[m->type].data) + 1;
+	ev->text = tcg_map[m->type].text;
+	ev->body = m->type == MEASURE_EV_CMDLINE ? log->cmdline : NULL;
+	ev->body_len = m->type == MEASURE_EV_CMDLINE ? log->cmdline_len : 0;
+	ev->nul = 1;
 	return TCG_LOG_OK;
+}
+
+static uint32_t data_len(const struct tcg_event *ev)
+{
+	return (uint32_t)strlen(ev->text) + ev->body_len + ev->nul;
 }
 
 static size_t event_len(const struct tcg_event *ev)
 {
-	return TCG_EVENT2_FIXED_LEN + ev->data_len;
+	return TCG_EVENT2_FIXED_LEN + data_len(ev);
 }
 
 /* Bytes of the whole log in *need; fails on an event it cannot log. */
@@ -156,6 +174,9 @@ static void put_header(uint8_t *p)
 
 static void put_event(uint8_t *p, const struct tcg_event *ev)
 {
+	size_t text = strlen(ev->text);
+	uint8_t *data = p + TCG_EVENT2_FIXED_LEN;
+
 	put_le32(p, ev->pcr);
 	put_le32(p + 4, ev->type);
 	put_le32(p + 8, 2); /* TPML_DIGEST_VALUES.count */
@@ -163,8 +184,12 @@ static void put_event(uint8_t *p, const struct tcg_event *ev)
 	memcpy(p + 14, ev->sha256, MEASURE_SHA256_LEN);
 	put_le16(p + 46, TCG_ALG_SHA384);
 	memcpy(p + 48, ev->sha384, MEASURE_SHA384_LEN);
-	put_le32(p + 96, ev->data_len);
-	memcpy(p + TCG_EVENT2_FIXED_LEN, ev->data, ev->data_len);
+	put_le32(p + 96, data_len(ev));
+	memcpy(data, ev->text, text);
+	if (ev->body_len)
+		memcpy(data + text, ev->body, ev->body_len);
+	if (ev->nul)
+		data[text + ev->body_len] = 0;
 }
 
 int tcg_log_write(const struct measure_log *log, uint8_t *buf, size_t len,

@@ -46,6 +46,8 @@
 #define TCG_HEADER_EVENT_LEN 69 /* 4 + 4 + 20 + 4 + 37 */
 /* TCG_PCR_EVENT2 without its event data: 4 + 4 + 4 + (2 + 32) + (2 + 48) + 4 */
 #define TCG_EVENT2_FIXED_LEN 100
+/* Event data of the cmdline event: this, the command line, a NUL. */
+#define TCG_CMDLINE_PREFIX "kernel_cmdline: "
 /* Event data of a separator: le32 0 (success). */
 #define TCG_SEPARATOR_DATA_LEN 4
 

@@ -24,9 +24,9 @@
 #include "tcg_log.h"
 
 /* kernel "abc", an empty initrd, command line "console=ttyS0". */
-#define VEC_LOG_LEN 1287
+#define VEC_LOG_LEN 1283
 #define VEC_LOG_SHA256 \
-	"20e3dfa865529c79022619ec42309386eb8529c228c5e9a23614ec73d7d23087"
+	"fb0863cbec604b7cd0b8e757476b19c4cc12570bcb7017e81e1e2afbdb96fb6e"
 
 static const char vec_header[] =
 	"00000000030000000000000000000000000000000000000000000000250000005370"
@@ -65,6 +65,8 @@ static void assert_hex(const uint8_t *p, size_t len, const char *want)
 	hex(p, len, buf);
 	assert_string_equal(buf, want);
 }
+
+static void check_verifier_replay(const struct measure_log *log);
 
 static void vec_log(struct measure_log *log)
 {
@@ -117,15 +119,60 @@ static void test_kernel_event_offsets(void **state)
 	assert_int_equal(get_le32(ev + 4), TCG_EV_IPL);
 	assert_int_equal(get_le32(ev + 8), 2); /* digest count */
 	assert_int_equal(get_le16(ev + 12), TCG_ALG_SHA256);
-	assert_hex(ev + 14, 32,
-		   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_hex(
+		ev + 14, 32,
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	assert_int_equal(get_le16(ev + 46), TCG_ALG_SHA384);
-	assert_hex(ev + 48, 48,
-		   "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
-		   "8086072ba1e7cc2358baeca134c825a7");
+	assert_hex(
+		ev + 48, 48,
+		"cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+		"8086072ba1e7cc2358baeca134c825a7");
 	assert_int_equal(get_le32(ev + 96), sizeof(data));
 	assert_memory_equal(ev + TCG_EVENT2_FIXED_LEN, data, sizeof(data));
 	free(buf);
+}
+
+/* The cmdline event, third: its data shows the command line. */
+static void test_cmdline_event_data(void **state)
+{
+	static const char data[] = "kernel_cmdline: console=ttyS0";
+	struct measure_log log;
+	size_t len, at;
+	uint8_t *buf, *ev;
+	char *big;
+
+	(void)state;
+	vec_log(&log);
+	buf = write_log(&log, &len);
+	at = TCG_HEADER_EVENT_LEN + TCG_EVENT2_FIXED_LEN +
+	     sizeof("mantle: guest kernel (bzImage)") + TCG_EVENT2_FIXED_LEN +
+	     sizeof("mantle: guest initrd");
+	ev = buf + at;
+	assert_int_equal(get_le32(ev), 8);
+	assert_int_equal(get_le32(ev + 4), TCG_EV_IPL);
+	assert_int_equal(get_le32(ev + 96), sizeof(data));
+	assert_memory_equal(ev + TCG_EVENT2_FIXED_LEN, data, sizeof(data));
+	free(buf);
+	/* The longest command line is kept; one byte more is refused. */
+	big = malloc(MEASURE_CMDLINE_MAX + 1);
+	assert_non_null(big);
+	memset(big, 'x', MEASURE_CMDLINE_MAX + 1);
+	measure_log_init(&log);
+	assert_int_equal(measure_log_add(&log, MEASURE_EV_CMDLINE, big,
+					 MEASURE_CMDLINE_MAX + 1),
+			 -1);
+	assert_int_equal(log.count, 0);
+	assert_int_equal(measure_log_add(&log, MEASURE_EV_CMDLINE, big,
+					 MEASURE_CMDLINE_MAX),
+			 0);
+	assert_int_equal(tcg_log_size(&log),
+			 TCG_HEADER_EVENT_LEN + TCG_EVENT2_FIXED_LEN +
+				 sizeof(TCG_CMDLINE_PREFIX) +
+				 MEASURE_CMDLINE_MAX +
+				 TCG_SEPARATOR_PCRS * (TCG_EVENT2_FIXED_LEN +
+						       TCG_SEPARATOR_DATA_LEN));
+	check_verifier_replay(&log);
+	free(big);
 }
 
 static void test_whole_log_and_separators(void **state)
@@ -146,8 +193,9 @@ static void test_whole_log_and_separators(void **state)
 	sep = buf + len - (TCG_EVENT2_FIXED_LEN + TCG_SEPARATOR_DATA_LEN);
 	assert_int_equal(get_le32(sep), 7);
 	assert_int_equal(get_le32(sep + 4), TCG_EV_SEPARATOR);
-	assert_hex(sep + 14, 32,
-		   "df3f619804a92fdb4057192dc43dd748ea778adc52bc498ce80524c014b81119");
+	assert_hex(
+		sep + 14, 32,
+		"df3f619804a92fdb4057192dc43dd748ea778adc52bc498ce80524c014b81119");
 	assert_int_equal(get_le32(sep + 96), 4);
 	assert_int_equal(get_le32(sep + 100), 0);
 	free(buf);
@@ -163,8 +211,10 @@ static void test_pcr_values(void **state)
 	vec_log(&log);
 	assert_int_equal(tcg_log_pcrs(&log, &pcrs), TCG_LOG_OK);
 	for (size_t i = 0; i < sizeof(vec_pcrs) / sizeof(vec_pcrs[0]); i++) {
-		assert_hex(pcrs.sha256[vec_pcrs[i].pcr], 32, vec_pcrs[i].sha256);
-		assert_hex(pcrs.sha384[vec_pcrs[i].pcr], 48, vec_pcrs[i].sha384);
+		assert_hex(pcrs.sha256[vec_pcrs[i].pcr], 32,
+			   vec_pcrs[i].sha256);
+		assert_hex(pcrs.sha384[vec_pcrs[i].pcr], 48,
+			   vec_pcrs[i].sha384);
 	}
 	/* PCRs 0-7 hold a separator; 10-23 were never extended. */
 	assert_memory_equal(pcrs.sha256[10], zero, 32);
@@ -282,6 +332,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_event),
 		cmocka_unit_test(test_kernel_event_offsets),
+		cmocka_unit_test(test_cmdline_event_data),
 		cmocka_unit_test(test_whole_log_and_separators),
 		cmocka_unit_test(test_pcr_values),
 		cmocka_unit_test(test_short_buffer_refused),
