@@ -44,3 +44,18 @@ stage_modules() {
 		echo "$b" >>"$3/etc/mantle/modules"
 	done
 }
+
+# stage_elf STAGE FILE DEST: the ELF FILE at STAGE/DEST, then each library ldd
+# resolves for it at its own absolute path (the dynamic loader included), the
+# content of the library file, not a symlink. STAGE.ldd is scratch space.
+stage_elf() {
+	install -D -m 0755 "$2" "$1$3"
+	ldd "$2" >"$1.ldd" 2>&1 || die "ldd $2 failed: $(cat "$1.ldd")"
+	! grep -q 'not found' "$1.ldd" || die "ldd $2: $(grep 'not found' "$1.ldd")"
+	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$1.ldd"); do
+		[ -e "$1$lib" ] && continue
+		step "  library $lib"
+		install -D -m 0755 "$(readlink -f "$lib")" "$1$lib"
+	done
+	rm -f "$1.ldd"
+}

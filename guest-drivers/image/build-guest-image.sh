@@ -1,7 +1,9 @@
 #!/bin/sh
 # Build the guest initramfs: busybox-static with all its applets, /init, the
-# Debian modules in modules.list (decompressed, dependency-ordered) and the
-# Mantle driver pack (*.ko in PACK_DIR, if any). Output is reproducible.
+# Debian modules in modules.list (decompressed, dependency-ordered), the
+# Mantle driver pack (*.ko in PACK_DIR, if any) and tpm2-tools (Debian's
+# multicall /usr/bin/tpm2, its libraries, the device TCTI). Output is
+# reproducible.
 # usage: build-guest-image.sh OUT_DIR KERNEL_DIR [PACK_DIR [EXTRA_BIN_DIR]]
 set -eu
 out=$1
@@ -46,6 +48,22 @@ if [ -n "$extra" ] && [ -d "$extra" ]; then
 		cp "$b" "$stage/usr/bin/"
 	done
 fi
+
+# tpm2-tools (issue 14): /usr/bin/tpm2 with the libraries ldd lists, one
+# link per tpm2_* tool, and the device TCTI (/dev/tpmrm0, /dev/tpm0), which
+# the TCTI loader opens with dlopen, so ldd does not list it.
+tpm2=/usr/bin/tpm2
+[ -x $tpm2 ] || die "$tpm2 missing (make deps installs tpm2-tools)"
+step "tpm2-tools ($(dpkg-query -W -f='${Version}' tpm2-tools 2>/dev/null))"
+stage_elf "$stage" $tpm2 $tpm2
+tctildr=$(ldd $tpm2 | awk '$1 ~ /^libtss2-tctildr/ { print $3 }')
+tcti=$(dirname "$tctildr")/libtss2-tcti-device.so.0
+[ -e "$tcti" ] || die "$tcti missing (make deps installs libtss2-tcti-device0)"
+step "  TCTI $tcti"
+stage_elf "$stage" "$tcti" "$tcti"
+for t in /usr/bin/tpm2_*; do
+	[ "$(readlink "$t")" = tpm2 ] && ln -s tpm2 "$stage/usr/bin/${t##*/}"
+done
 
 step "vmlinuz"
 cp -L "$kdir/vmlinuz" "$out/vmlinuz.tmp"

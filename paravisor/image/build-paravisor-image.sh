@@ -43,18 +43,9 @@ elif grep -q pv-status.sh "$init"; then
 	die "$init sources pv-status.sh: set PV_STATUS_SH"
 fi
 
-# copy_elf FILE DEST: FILE to DEST, then each library ldd resolves for it at
-# its own absolute path (the dynamic loader included).
+# copy_elf FILE DEST: FILE to DEST with its ldd libraries (stage_elf).
 copy_elf() {
-	install -D -m 0755 "$1" "$stage$2"
-	ldd "$1" >"$stage.ldd" 2>&1 || die "ldd $1 failed: $(cat "$stage.ldd")"
-	! grep -q 'not found' "$stage.ldd" || die "ldd $1: $(grep 'not found' "$stage.ldd")"
-	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' "$stage.ldd"); do
-		[ -e "$stage$lib" ] && continue
-		step "  library $lib"
-		install -D -m 0755 "$(readlink -f "$lib")" "$stage$lib"
-	done
-	rm -f "$stage.ldd"
+	stage_elf "$stage" "$1" "$2"
 }
 
 step "mantle-paravisor ($(sha256sum "$pv" | cut -c1-16)...)"
