@@ -230,24 +230,39 @@ static int extend(const EVP_MD *md, uint8_t *pcr, const uint8_t *digest,
 		       TCG_LOG_ERR_CRYPTO;
 }
 
-int tcg_log_pcrs(const struct measure_log *log, struct tcg_pcrs *out)
+int tcg_log_extends(const struct measure_log *log, tcg_extend_fn *fn, void *ctx)
 {
 	struct tcg_event ev;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
 	for (unsigned int i = 0; i < tcg_event_count(log); i++) {
 		rc = tcg_event_at(log, i, &ev);
-		if (!rc)
-			rc = extend(EVP_sha256(), out->sha256[ev.pcr],
-				    ev.sha256, MEASURE_SHA256_LEN);
-		if (!rc)
-			rc = extend(EVP_sha384(), out->sha384[ev.pcr],
-				    ev.sha384, MEASURE_SHA384_LEN);
+		if (rc)
+			return rc;
+		rc = fn(ctx, ev.pcr, ev.sha256, ev.sha384);
 		if (rc)
 			return rc;
 	}
 	return TCG_LOG_OK;
+}
+
+/* The extends of tcg_log_extends(), done in software. */
+static int extend_both(void *ctx, uint32_t pcr, const uint8_t *sha256,
+		       const uint8_t *sha384)
+{
+	struct tcg_pcrs *out = ctx;
+	int rc = extend(EVP_sha256(), out->sha256[pcr], sha256,
+			MEASURE_SHA256_LEN);
+
+	return rc ? rc :
+		    extend(EVP_sha384(), out->sha384[pcr], sha384,
+			   MEASURE_SHA384_LEN);
+}
+
+int tcg_log_pcrs(const struct measure_log *log, struct tcg_pcrs *out)
+{
+	memset(out, 0, sizeof(*out));
+	return tcg_log_extends(log, extend_both, out);
 }
 
 uint32_t tcg_log_pcr_mask(const struct measure_log *log)

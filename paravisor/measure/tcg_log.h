@@ -78,6 +78,21 @@ size_t tcg_log_size(const struct measure_log *log);
 int tcg_log_write(const struct measure_log *log, uint8_t *buf, size_t len,
 		  size_t *off);
 
+/*
+ * One PCR extend: both digests into PCR pcr (< TCG_PCRS). 0, or a non-zero
+ * error that stops the walk and is returned by tcg_log_extends().
+ */
+typedef int tcg_extend_fn(void *ctx, uint32_t pcr, const uint8_t *sha256,
+			  const uint8_t *sha384);
+
+/*
+ * Calls fn for every event of the log, in log order (the payload events,
+ * then the separators): what mantle-paravisor sends to the vTPM as
+ * TPM2_PCR_Extend, and what tcg_log_pcrs() computes with.
+ */
+int tcg_log_extends(const struct measure_log *log, tcg_extend_fn *fn,
+		    void *ctx);
+
 /* The PCRs a TPM holds after extending every event of the log in order. */
 int tcg_log_pcrs(const struct measure_log *log, struct tcg_pcrs *out);
 

@@ -222,6 +222,43 @@ static void test_pcr_values(void **state)
 	assert_int_equal(tcg_log_pcr_mask(&log), 0x3ff);
 }
 
+/* tcg_log_extends: the extends, in log order, and an error stops it. */
+struct extends_seen {
+	unsigned int n;
+	uint32_t pcr[16];
+	int fail_at;
+};
+
+static int record_extend(void *ctx, uint32_t pcr, const uint8_t *sha256,
+			 const uint8_t *sha384)
+{
+	struct extends_seen *s = ctx;
+
+	assert_non_null(sha256);
+	assert_non_null(sha384);
+	if ((int)s->n == s->fail_at)
+		return 42;
+	s->pcr[s->n++] = pcr;
+	return 0;
+}
+
+static void test_extends_in_log_order(void **state)
+{
+	static const uint32_t want[] = { 4, 9, 8, 0, 1, 2, 3, 4, 5, 6, 7 };
+	struct extends_seen seen = { .fail_at = -1 };
+	struct measure_log log;
+
+	(void)state;
+	vec_log(&log);
+	assert_int_equal(tcg_log_extends(&log, record_extend, &seen), 0);
+	assert_int_equal(seen.n, 11);
+	assert_memory_equal(seen.pcr, want, sizeof(want));
+	memset(&seen, 0, sizeof(seen));
+	seen.fail_at = 2;
+	assert_int_equal(tcg_log_extends(&log, record_extend, &seen), 42);
+	assert_int_equal(seen.n, 2);
+}
+
 static void test_short_buffer_refused(void **state)
 {
 	struct measure_log log;
@@ -335,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_event_data),
 		cmocka_unit_test(test_whole_log_and_separators),
 		cmocka_unit_test(test_pcr_values),
+		cmocka_unit_test(test_extends_in_log_order),
 		cmocka_unit_test(test_short_buffer_refused),
 		cmocka_unit_test(test_unknown_event_refused),
 		cmocka_unit_test(test_verifier_replays_same_pcrs),
