@@ -10,8 +10,14 @@
 #     every relayed response inside valid frames. The paravisor refuses the
 #     response, retires VMPCK0 and says so, and the guest still boots: a
 #     clear error, never a wrong key.
-# (sp-replay and sp-withhold: tests/unit/hostif/test_sp.c and
-# tests/unit/snp/test_snp_guest.c, without a boot each.)
+#  3. with a fresh --vmgs under --hostile sp-replay=1, then sp-withhold=1:
+#     the host answers the self-test's second report with the first one's
+#     response, or never answers. VMPCK0 is retired, so no VMGS key can be
+#     derived: the paravisor stops before the guest with a clear error
+#     (mantle run exit 5, paravisor status 12) and the VMGS file is left
+#     untouched (all zero). These runs end before the guest boots.
+# (Every damage case without a boot: tests/unit/hostif/test_sp.c,
+# tests/unit/snp/test_snp_guest.c.)
 . tests/integration/lib.sh
 . tests/integration/paravisor_common.sh
 . tests/integration/vmgs_common.sh
@@ -45,4 +51,23 @@ grep -aq 'mantle-paravisor: secure processor: VMPCK0 ready' "$TESTTMP/corrupt.lo
 grep -a 'booting without secure-processor services' "$TESTTMP/corrupt.log"
 grep -a '^mantle: hostile injected:' "$TESTTMP/corrupt.log"
 grep -a '^mantle: secure processor (mantle-sp): relayed' "$TESTTMP/corrupt.log"
-echo "PASS: VMPCK0 works through the relay; a corrupting host gets it retired, the guest boots"
+# 3. Replayed and withheld responses, with a VMGS that needs the key.
+for f in sp-replay sp-withhold; do
+	rm -f "$TESTTMP/$f.vmgs"
+	pv_run "$f" $(GUEST_ARGS) --cmdline "$GUEST_CMDLINE" --sp-state "$SP" \
+		--vmgs "$TESTTMP/$f.vmgs" --hostile "seed=7,$f=1"
+	[ "$rc" -eq 5 ] || { pv_show_log "$f"; fail "$f: exit $rc, expected 5 (VMGS refused)"; }
+	[ "$(injected "$f" "$f")" -gt 0 ] || fail "$f: no $f fault was injected"
+	grep -aq 'VMPCK0 retired' "$TESTTMP/$f.log" ||
+		{ pv_show_log "$f"; fail "$f: VMPCK0 was not retired"; }
+	grep -aq 'mantle-paravisor: secure processor: VMPCK0 ready' "$TESTTMP/$f.log" &&
+		fail "$f: the paravisor accepted a $f response"
+	grep -aq 'mantle-pvinit: mantle-paravisor exit 12' "$TESTTMP/$f.log" ||
+		{ pv_show_log "$f"; fail "$f: the paravisor did not stop with status 12"; }
+	grep -q "mantle-guest: init started" "$TESTTMP/$f.out" &&
+		fail "$f: the guest ran without its VMGS"
+	[ "$(head -c 4194304 "$TESTTMP/$f.vmgs" | tr -d '\000' | wc -c)" -eq 0 ] ||
+		fail "$f: the refused VMGS was written"
+	grep -a 'mantle-paravisor: vmgs: refused' "$TESTTMP/$f.log" | head -n 1
+done
+echo "PASS: VMPCK0 works through the relay; a corrupting host gets it retired (the guest boots without it); replayed or withheld responses retire it and a VMGS that needs it is refused untouched"
