@@ -26,12 +26,14 @@ void pv_config_for(struct pv_config *c, uint64_t guest_mem,
 		c->vcpus = pv_cpus;
 	c->mem_bytes = guest_mem + PV_MEM_OVERHEAD;
 	c->vmgs_key_measurement = 0;
+	c->tpm_none = 0;
 }
 
 void pv_config_for_opts(struct pv_config *c, const struct mantle_opts *o)
 {
 	pv_config_for(c, o->mem_bytes, o->accel, o->pv_cpus);
 	c->vmgs_key_measurement = o->vmgs_key_measurement;
+	c->tpm_none = o->tpm_none;
 }
 
 void pv_config_encode(const struct pv_config *c, uint8_t out[PV_CONFIG_SIZE])

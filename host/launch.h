@@ -23,6 +23,13 @@
 #define PV_CMDLINE_VMGS_MEASURED \
 	PV_CMDLINE " mantle.vmgs_key_policy=measurement"
 /*
+ * --tpm none: named on the same measured command line (/init passes it to
+ * mantle-paravisor as --tpm none), so the vTPM choice is part of the
+ * launch measurement; the default (crb) adds no word, so the command line,
+ * hence the measurement, of a default launch is unchanged.
+ */
+#define PV_CMDLINE_TPM_NONE " mantle.tpm=none"
+/*
  * Under QEMU TCG (the default L0) the paravisor VM has ONE vCPU, whatever the
  * guest's count: QEMU 7.2's multi-threaded TCG misses cross-vCPU code
  * modification (a block translated on one vCPU thread while another patches
@@ -46,12 +53,19 @@ struct pv_config {
 	uint32_t vcpus;
 	uint64_t mem_bytes;
 	int vmgs_key_measurement; /* --vmgs-key-policy measurement */
+	int tpm_none; /* --tpm none */
 };
 
-/* The paravisor VM kernel command line of c. */
+/* The paravisor VM kernel command line of c: one of four constants. */
 static inline const char *pv_cmdline(const struct pv_config *c)
 {
-	return c->vmgs_key_measurement ? PV_CMDLINE_VMGS_MEASURED : PV_CMDLINE;
+	static const char *const lines[2][2] = {
+		{ PV_CMDLINE, PV_CMDLINE PV_CMDLINE_TPM_NONE },
+		{ PV_CMDLINE_VMGS_MEASURED,
+		  PV_CMDLINE_VMGS_MEASURED PV_CMDLINE_TPM_NONE },
+	};
+
+	return lines[!!c->vmgs_key_measurement][!!c->tpm_none];
 }
 
 /* The paravisor VM configuration for a guest of guest_mem bytes under L0

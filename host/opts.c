@@ -184,6 +184,18 @@ static int set_vmgs_key_policy(struct mantle_opts *o, const char *arg)
 	return 0;
 }
 
+/* --tpm crb|none: the guest's vTPM interface (tis: not yet). */
+static int set_tpm(struct mantle_opts *o, const char *arg)
+{
+	if (!strcmp(arg, "tis"))
+		return bad("tpm", arg,
+			   "tis is not implemented yet (crb or none)");
+	if (strcmp(arg, "crb") && strcmp(arg, "none"))
+		return bad("tpm", arg, "expected crb or none");
+	o->tpm_none = !strcmp(arg, "none");
+	return 0;
+}
+
 static int set_sp_state(struct mantle_opts *o, const char *arg)
 {
 	return set_path("sp-state", arg, &o->sp_state);
@@ -256,6 +268,7 @@ static const struct opt_row {
 	{ "vmgs-key-policy", set_vmgs_key_policy },
 	{ "sp-state", set_sp_state },
 	{ "event-log", set_event_log },
+	{ "tpm", set_tpm },
 };
 
 #define N_OPT_ROWS (sizeof(opt_rows) / sizeof(opt_rows[0]))

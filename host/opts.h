@@ -42,6 +42,7 @@ struct mantle_opts {
 	const char *vmgs; /* NULL: no VMGS served */
 	int vmgs_key_measurement; /* --vmgs-key-policy measurement */
 	int vmgs_reprovision; /* --vmgs-reprovision */
+	int tpm_none; /* --tpm none (default: crb) */
 	const char *hostile; /* NULL: the host behaves (grammar: usage) */
 	const char *sp_state; /* NULL: the default state directory (sp.h) */
 	struct mantle_pipe pipes[MANTLE_MAX_PIPES];

@@ -8,8 +8,9 @@
 #include "acpi.h"
 #include "measure.h"
 
-/* The devices mantle-paravisor describes in its DSDT (paravisor/vmm). */
-#define PAYLOAD_ACPI_DEVICES ACPI_DEV_MACHINE
+/* The devices mantle-paravisor describes in its DSDT (paravisor/vmm),
+ * with the vTPM's (--tpm crb, the default) or without (--tpm none). */
+#define PAYLOAD_ACPI_DEVICES(tpm_crb) acpi_machine_devices(tpm_crb)
 
 /*
  * The events mantle-paravisor logs for this payload, in its load order:
@@ -18,7 +19,7 @@
  * paravisor/vmm/e820.c for mem_bytes. 0 or -1 with a message.
  */
 int payload_measure(const char *kernel, const char *initrd, const char *cmdline,
-		    unsigned int cpus, uint64_t mem_bytes,
+		    unsigned int cpus, uint64_t mem_bytes, int tpm_crb,
 		    struct measure_log *log);
 
 #endif

@@ -157,6 +157,12 @@ static const struct usage_row run_options[] = {
 	  "on the paravisor VM's measured command line).\n"
 	  "Changing it needs --vmgs-reprovision (default:\n"
 	  "default)" },
+	{ "--tpm crb|none",
+	  "the guest's TPM 2.0 (libtpms, inside the paravisor):\n"
+	  "crb, a CRB device the stock tpm_crb driver finds\n"
+	  "through ACPI; none: no TPM; tis: not yet. Part of\n"
+	  "the launch measurement. Its state is not persisted\n"
+	  "yet (default: crb)" },
 	{ "--vmgs-reprovision",
 	  "replace a VMGS the paravisor would refuse (damaged,\n"
 	  "another chip's, unencrypted, other key policy) with a\n"
@@ -242,7 +248,7 @@ static const struct usage_part run_page[] = {
 		  "default|measurement]\n"
 		  "               [--vmgs-reprovision] [--hostile SPEC] "
 		  "[--pipe NAME=SOCKET]...\n"
-		  "               [--sp-state DIR]\n"
+		  "               [--sp-state DIR] [--tpm crb|none]\n"
 		  "\n"
 		  "DESCRIPTION\n"
 		  "    Writes the guest payload (kernel, initrd, command "

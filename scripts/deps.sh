@@ -14,6 +14,7 @@ libssl-dev
 libjansson-dev
 zlib1g-dev
 libseccomp-dev
+libtpms-dev
 qemu-system-x86
 busybox-static
 cpio

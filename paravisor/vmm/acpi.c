@@ -52,7 +52,7 @@
 #define MADT_IOAPIC_LEN 12
 #define MADT_LAPIC_NMI_LEN 6
 
-#define DSDT_BODY_MAX 512
+#define DSDT_BODY_MAX 640
 
 static const char oem_id[6] = { 'M', 'N', 'T', 'L', ' ', ' ' };
 static const char oem_table_id[8] = { 'M', 'A', 'N', 'T', 'L', 'E', 'P', 'V' };
@@ -117,6 +117,7 @@ struct dsdt_dev {
 	const uint8_t *res;
 	uint8_t res_len;
 	int pci_root; /* adds _SEG 0 and _BBN 0 */
+	uint8_t sta; /* _STA, 0: none (present, the default) */
 };
 
 /* IO (Decode16, 0x3F8, 0x3F8, 0, 8), IRQNoFlags () {4}, EndTag. */
@@ -148,17 +149,27 @@ static const uint8_t pci0_res[] = { 0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00, 0x00,
 static const uint8_t ecam_res[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0x00,
 				    0xE0, 0x00, 0x00, 0x10, 0x00, 0x79, 0x00 };
 
+/* Memory32Fixed (ReadWrite, 0xFED40000, 0x5000), EndTag: the TPM CRB's
+ * five locality pages (tpm_crb.h). */
+static const uint8_t tpm_crb_res[] = {
+	0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0xD4,
+	0xFE, 0x00, 0x50, 0x00, 0x00, 0x79, 0x00
+};
+
 static const struct dsdt_dev dsdt_devs[] = {
 	{ ACPI_DEV_COM1, "COM1", "PNP0501", NULL, 1, com1_res, sizeof(com1_res),
-	  0 },
+	  0, 0 },
 	{ ACPI_DEV_PVPANIC, "PEVT", NULL, "QEMU0001", 0, pvpanic_res,
-	  sizeof(pvpanic_res), 0 },
+	  sizeof(pvpanic_res), 0, 0 },
 	{ ACPI_DEV_HOSTNOTIFY, "HNTF", NULL, "MNTL0001", 0, hostnotify_res,
-	  sizeof(hostnotify_res), 0 },
+	  sizeof(hostnotify_res), 0, 0 },
 	{ ACPI_DEV_PCI0, "PCI0", "PNP0A03", NULL, 0, pci0_res, sizeof(pci0_res),
-	  1 },
+	  1, 0 },
 	{ ACPI_DEV_PCI0, "ECAM", "PNP0C02", NULL, 0, ecam_res, sizeof(ecam_res),
-	  0 },
+	  0, 0 },
+	/* "MSFT0101": the TPM 2.0 device id Linux's tpm_crb binds. */
+	{ ACPI_DEV_TPM_CRB, "TPM0", NULL, "MSFT0101", 0, tpm_crb_res,
+	  sizeof(tpm_crb_res), 0, 0x0F },
 };
 
 /* Device (name) { _HID, _UID, _CRS } appended to sb. */
@@ -181,6 +192,10 @@ static void dsdt_device(struct aml *sb, const struct dsdt_dev *d)
 		aml_string(&dev, d->hid);
 	aml_name(&dev, "_UID");
 	aml_integer(&dev, d->uid);
+	if (d->sta) {
+		aml_name(&dev, "_STA");
+		aml_integer(&dev, d->sta);
+	}
 	if (d->pci_root) {
 		aml_name(&dev, "_SEG");
 		aml_integer(&dev, 0);
@@ -195,7 +210,7 @@ static void dsdt_device(struct aml *sb, const struct dsdt_dev *d)
 /* The DSDT body: \_S5 and the devices. Returns its length, 0 on overflow. */
 static size_t dsdt_body(const struct acpi_config *cfg, uint8_t *out, size_t cap)
 {
-	uint8_t b_s5[16], b_sb[384];
+	uint8_t b_s5[16], b_sb[512];
 	struct aml top, s5, sb;
 	static const uint8_t package_op[] = { 0x12 };
 	static const uint8_t scope_op[] = { 0x10 };
@@ -218,10 +233,11 @@ static size_t dsdt_body(const struct acpi_config *cfg, uint8_t *out, size_t cap)
 	return top.err ? 0 : top.len;
 }
 
-/* FADT, MADT, and the MCFG with the PCI host bridge. */
+/* FADT, MADT, the MCFG with the PCI host bridge, the TPM2 with the TPM. */
 static uint32_t xsdt_len(const struct acpi_config *cfg)
 {
-	return ACPI_HDR_LEN + 8 * ((cfg->devices & ACPI_DEV_PCI0) ? 3 : 2);
+	return ACPI_HDR_LEN + 8 * (2 + !!(cfg->devices & ACPI_DEV_PCI0) +
+				   !!(cfg->devices & ACPI_DEV_TPM_CRB));
 }
 
 void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out)
@@ -234,10 +250,15 @@ void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out)
 	out->fadt = align16(out->xsdt + xsdt_len(cfg));
 	out->madt = align16(out->fadt + FADT_LEN);
 	out->mcfg = 0;
+	out->tpm2 = 0;
 	out->dsdt = align16(out->madt + madt_len(cfg->cpus));
 	if (cfg->devices & ACPI_DEV_PCI0) {
 		out->mcfg = out->dsdt;
 		out->dsdt = align16(out->mcfg + MCFG_LEN);
+	}
+	if (cfg->devices & ACPI_DEV_TPM_CRB) {
+		out->tpm2 = out->dsdt;
+		out->dsdt = align16(out->tpm2 + ACPI_TPM2_LEN);
 	}
 	out->end = out->dsdt + ACPI_HDR_LEN + dlen;
 }
@@ -314,6 +335,18 @@ static void build_mcfg(uint8_t *t)
 	table_finish(t, MCFG_LEN);
 }
 
+/* The TPM2 table: a client TPM behind the CRB's control area, start
+ * method 7 (Command Response Buffer), no parameters, no event log yet. */
+static void build_tpm2(uint8_t *t)
+{
+	table_header(t, "TPM2", ACPI_TPM2_LEN, ACPI_TPM2_REVISION);
+	put_le16(t + ACPI_HDR_LEN, ACPI_TPM2_CLASS_CLIENT);
+	put_le16(t + ACPI_HDR_LEN + 2, 0); /* reserved */
+	put_le64(t + ACPI_HDR_LEN + 4, ACPI_TPM_CRB_CONTROL_AREA);
+	put_le32(t + ACPI_HDR_LEN + 12, ACPI_TPM2_START_CRB);
+	table_finish(t, ACPI_TPM2_LEN);
+}
+
 int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 	       size_t *len)
 {
@@ -321,6 +354,7 @@ int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 	uint8_t body[DSDT_BODY_MAX];
 	size_t dlen;
 	uint8_t *x;
+	size_t xi = ACPI_HDR_LEN;
 
 	if (!cfg || cfg->cpus < 1 || cfg->cpus > ACPI_MAX_CPUS ||
 	    (cfg->devices & ~ACPI_DEV_KNOWN))
@@ -337,11 +371,15 @@ int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 
 	x = buf + l.xsdt;
 	table_header(x, "XSDT", xsdt_len(cfg), 1);
-	put_le64(x + ACPI_HDR_LEN, ACPI_TABLES_GPA + l.fadt);
-	put_le64(x + ACPI_HDR_LEN + 8, ACPI_TABLES_GPA + l.madt);
+	put_le64(x + xi, ACPI_TABLES_GPA + l.fadt);
+	put_le64(x + (xi += 8), ACPI_TABLES_GPA + l.madt);
 	if (l.mcfg) {
-		put_le64(x + ACPI_HDR_LEN + 16, ACPI_TABLES_GPA + l.mcfg);
+		put_le64(x + (xi += 8), ACPI_TABLES_GPA + l.mcfg);
 		build_mcfg(buf + l.mcfg);
+	}
+	if (l.tpm2) {
+		put_le64(x + (xi += 8), ACPI_TABLES_GPA + l.tpm2);
+		build_tpm2(buf + l.tpm2);
 	}
 	table_finish(x, xsdt_len(cfg));
 

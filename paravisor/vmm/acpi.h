@@ -33,11 +33,22 @@
  * mechanism #1 at 0xCF8..0xCFF and ECAM (the MCFG table, its window
  * reserved by the PNP0C02 device ECAM); pci_host.h. */
 #define ACPI_DEV_PCI0 (1u << 3)
-#define ACPI_DEV_KNOWN \
-	(ACPI_DEV_COM1 | ACPI_DEV_PVPANIC | ACPI_DEV_HOSTNOTIFY | ACPI_DEV_PCI0)
+/* The vTPM's CRB interface (tpm_crb.h): the DSDT device TPM0 ("MSFT0101",
+ * its 5 locality pages at 0xFED40000) and the TPM2 table (start method 7,
+ * Command Response Buffer). */
+#define ACPI_DEV_TPM_CRB (1u << 4)
+#define ACPI_DEV_KNOWN                                            \
+	(ACPI_DEV_COM1 | ACPI_DEV_PVPANIC | ACPI_DEV_HOSTNOTIFY | \
+	 ACPI_DEV_PCI0 | ACPI_DEV_TPM_CRB)
 /* The devices of mantle-paravisor's machine: what load.c builds and what
- * `mantle measure` recomputes (one definition for both). */
+ * `mantle measure` recomputes (one definition for both), less
+ * ACPI_DEV_TPM_CRB under --tpm none (acpi_machine_devices). */
 #define ACPI_DEV_MACHINE ACPI_DEV_KNOWN
+static inline uint32_t acpi_machine_devices(int tpm_crb)
+{
+	return tpm_crb ? ACPI_DEV_MACHINE :
+			 ACPI_DEV_MACHINE & ~ACPI_DEV_TPM_CRB;
+}
 
 /* The ACPI power-management block: hardware-reduced sleep control/status
  * and reset registers, one byte each in I/O space. */
@@ -54,6 +65,17 @@
 #define ACPI_SLP_EN 0x20u
 
 #define ACPI_IOAPIC_GPA 0xFEC00000u
+/* The TPM CRB (tpm_crb.h asserts these are its values). */
+#define ACPI_TPM_CRB_GPA 0xFED40000u
+#define ACPI_TPM_CRB_SIZE 0x5000u
+#define ACPI_TPM_CRB_CONTROL_AREA (ACPI_TPM_CRB_GPA + 0x40u)
+/* The TPM2 table (TCG ACPI Specification, revision 4 layout): header,
+ * platform class, reserved, control area, start method, 12 bytes of start
+ * method parameters; no event log area yet (LAML/LASA). */
+#define ACPI_TPM2_LEN 64u
+#define ACPI_TPM2_REVISION 4u
+#define ACPI_TPM2_CLASS_CLIENT 0u
+#define ACPI_TPM2_START_CRB 7u
 #define ACPI_LAPIC_GPA 0xFEE00000u
 
 struct acpi_config {
@@ -73,7 +95,8 @@ int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 
 /* Offsets of the tables inside the region (for tests and debugging). */
 struct acpi_layout {
-	size_t rsdp, xsdt, fadt, madt, mcfg, dsdt, end; /* mcfg: 0 if none */
+	/* mcfg, tpm2: 0 if none */
+	size_t rsdp, xsdt, fadt, madt, mcfg, tpm2, dsdt, end;
 };
 void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out);
 

@@ -21,7 +21,9 @@ VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \
 	i8042 pvpanic)
 # The PCI host bridge (configuration mechanism #1 and ECAM), pure like
 # VMM_PURE.
-VMM_OBJS += $(OBJ)/$(VMM_DIR)/pci_host.o
+VMM_OBJS += $(OBJ)/$(VMM_DIR)/pci_host.o $(OBJ)/$(VMM_DIR)/mmiobus.o
+# The vTPM (issue 14): the CRB device (pure) and libtpms behind it.
+VMM_OBJS += $(OBJ)/$(VMM_DIR)/tpm_crb.o $(OBJ)/$(VMM_DIR)/tpm_lib.o
 
 # The pv bus (pvbus.h): control channel, channels, counters, deferred work,
 # and the pipe device class; it links the shared ring and packet code of
@@ -55,7 +57,7 @@ ALL_TARGETS += $(BIN)/mantle-paravisor
 $(BIN)/mantle-paravisor: $(VMM_OBJS) $(VMM_CTL_OBJS) $(MEASURE_OBJS) \
 		$(VMM_CTL_LIBS) $(PROTO_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp -ltpms
 
 # The test build (test_hooks.h): main.c again with MANTLE_TEST_HOOKS, plus the
 # test-only hooks and secret, linked into $(BUILD)/test/bin/mantle-paravisor.
@@ -78,7 +80,8 @@ $(BUILD)/test/bin/mantle-paravisor: $(VMM_TEST_HOOK_OBJS) \
 		$(filter-out %/main.o,$(VMM_OBJS)) $(VMM_CTL_OBJS) \
 		$(MEASURE_OBJS) $(VMM_CTL_LIBS) $(PROTO_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz \
+		-lseccomp -ltpms
 
 # Unit tests: one binary per module under test.
 $(OBJ)/tests/unit/paravisor/%.o: CPPFLAGS += -D_GNU_SOURCE -I$(VMM_DIR) \
@@ -131,6 +134,14 @@ $(eval $(call unit_test,paravisor_pvbus_pipe,$(VMM_UT)/test_pvbus_pipe.o \
 # counters and their one summary line.
 $(eval $(call unit_test,paravisor_pci_host,$(VMM_UT)/test_pci_host.o \
 	$(OBJ)/$(VMM_DIR)/pci_host.o $(OBJ)/$(VMM_DIR)/iobus.o,))
+# The vTPM's CRB registers, with a real libtpms behind them.
+$(eval $(call unit_test,paravisor_tpm_crb,$(VMM_UT)/test_tpm_crb.o \
+	$(OBJ)/$(VMM_DIR)/tpm_crb.o $(OBJ)/$(VMM_DIR)/tpm_lib.o \
+	$(OBJ)/$(VMM_DIR)/mmiobus.o $(OBJ)/$(VMM_DIR)/log.o,-pthread -ltpms))
+$(eval $(call fuzz_target,paravisor_tpm_crb,\
+	tests/fuzz/paravisor/fuzz_tpm_crb.c $(VMM_DIR)/tpm_crb.c $(VMM_DIR)/mmiobus.c \
+	$(VMM_DIR)/tpm_lib.c $(VMM_DIR)/log.c,-D_GNU_SOURCE -I$(VMM_DIR),\
+	-pthread -ltpms))
 $(eval $(call unit_test,paravisor_diag,$(VMM_UT)/test_diag.o \
 	$(OBJ)/$(VMM_DIR)/diag.o $(OBJ)/$(VMM_DIR)/iobus.o \
 	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/$(VMM_DIR)/memstat.o,))
@@ -174,7 +185,7 @@ $(eval $(call fuzz_target,paravisor_bzimage,\
 $(eval $(call unit_test,paravisor_kvm_smoke,$(VMM_UT)/test_kvm_smoke.o \
 	$(filter-out %/main.o %/guard.o,$(VMM_OBJS)) $(MEASURE_OBJS) \
 	$(OBJ)/$(VMM_DIR)/control_pipe.o $(BUILD)/lib/libhostif_pv.a \
-	$(PROTO_A),-pthread $(MEASURE_LDLIBS) -lz))
+	$(PROTO_A),-pthread $(MEASURE_LDLIBS) -lz -ltpms))
 $(eval $(call fuzz_target,paravisor_hostnotify,\
 	tests/fuzz/paravisor/fuzz_hostnotify.c $(VMM_DIR)/hostnotify.c \
 	$(VMM_DIR)/log.c,-I$(VMM_DIR),-pthread))

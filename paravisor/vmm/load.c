@@ -97,7 +97,8 @@ static int load_cmdline(struct load *l)
 static int load_acpi(struct machine *m)
 {
 	struct acpi_config acfg = { m->pay.cpus, m->pay.mem_bytes,
-				    ACPI_DEV_MACHINE };
+				    acpi_machine_devices(m->tpm ==
+							 VMM_TPM_CRB) };
 	size_t len;
 
 	if (acpi_build(&acfg, m->ram + ACPI_TABLES_GPA, ACPI_TABLES_MAX, &len) <

@@ -19,11 +19,15 @@
 #include "diag.h"
 #include "e820.h"
 #include "iobus.h"
+#include "mmiobus.h"
 #include "measure.h"
 #include "payload.h"
 #include "pci_host.h"
 #include "platform.h"
 #include "stall.h"
+#include "tpm_crb.h"
+#include "tpm_lib.h"
+#include "vmm.h"
 #include "wake_check.h"
 
 #define MAX_CPUS PAYLOAD_MAX_CPUS
@@ -70,7 +74,11 @@ struct machine {
 	unsigned int plugged; /* rows of the device table set up */
 	struct serial serial;
 	struct pm pm;
+	struct mmiobus mmio; /* MMIO dispatch (mmiobus.h) */
 	struct pci_host pci; /* the PCI host bridge (pci_host.h) */
+	enum vmm_tpm tpm; /* which vTPM interface (vmm.h) */
+	struct tpm_nv *tpm_nv; /* its state across boots (tpm_lib.h) */
+	struct tpm_crb *crb; /* the CRB device of this boot, or NULL */
 	struct hostnotify *notify; /* interrupt mediation, or NULL */
 	struct pvbus *pvbus; /* the pv bus of this boot (pvbus.h) */
 	struct pipe_backend *pipes; /* host end of pipes, or NULL */

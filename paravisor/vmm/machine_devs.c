@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
  * The machine's devices from one table, in the manner of kvmtool's hw/:
- * each device model is one file behind one struct io_ops; a row here says
- * how its state is set up for a boot (and undone at teardown) and is put
- * on the port I/O bus. A new device is a new file and a new row.
+ * each device model is one file behind one struct io_ops (ports) and/or
+ * one struct mmio_ops (memory); a row here says how its state is set up
+ * for a boot (and undone at teardown) and is put on the port I/O and MMIO
+ * buses. A new device is a new file and a new row.
  */
 #include "machine.h"
 #include "hostnotify.h"
 #include "pvbus.h"
 #include "log.h"
 
+#include <stdlib.h>
+
 struct machine_dev {
-	const struct io_ops *io;
+	const struct io_ops *io; /* NULL: no ports */
+	const struct mmio_ops *mmio; /* NULL: no memory range */
 	/* Sets the device up for this boot and returns its state, or NULL
 	 * when this machine has no such device. */
 	void *(*plug)(struct machine *m);
@@ -98,14 +102,47 @@ static void pvbus_unplug(struct machine *m)
 	m->pvbus = NULL;
 }
 
+/* The vTPM (--tpm crb): libtpms powered on with the state it kept across
+ * the previous boots (tpm_lib.h: in memory only, not yet persisted), the
+ * CRB device in front of it. A guest reboot is a TPM reset. */
+static void *tpm_crb_plug(struct machine *m)
+{
+	if (m->tpm != VMM_TPM_CRB)
+		return NULL;
+	m->crb = malloc(sizeof(*m->crb));
+	if (!m->crb || tpm_lib_start(m->tpm_nv, TPM_CRB_BUF_SIZE) < 0) {
+		pv_log("vtpm: cannot start the TPM; the guest has none");
+		free(m->crb);
+		m->crb = NULL;
+		return NULL;
+	}
+	tpm_crb_init(m->crb, tpm_lib_exec, NULL);
+	return m->crb;
+}
+
+static void tpm_crb_unplug(struct machine *m)
+{
+	if (!m->crb)
+		return;
+	pv_log("vtpm: %llu commands, %llu refused accesses, state %u bytes "
+	       "(in memory, not persisted)",
+	       (unsigned long long)m->crb->commands,
+	       (unsigned long long)m->crb->refused, m->tpm_nv->len);
+	tpm_crb_destroy(m->crb);
+	free(m->crb);
+	m->crb = NULL;
+	tpm_lib_stop();
+}
+
 static const struct machine_dev machine_devs[] = {
-	{ &serial_io_ops, com1_plug, com1_unplug },
-	{ &pm_io_ops, pm_plug, NULL },
-	{ &i8042_io_ops, pm_plug, NULL },
-	{ &pvpanic_io_ops, pm_plug, NULL },
-	{ &pci_host_io_ops, pci_plug, NULL },
-	{ &hostnotify_io_ops, hostnotify_plug, hostnotify_unplug },
-	{ &pvbus_io_ops, pvbus_plug, pvbus_unplug },
+	{ &serial_io_ops, NULL, com1_plug, com1_unplug },
+	{ &pm_io_ops, NULL, pm_plug, NULL },
+	{ &i8042_io_ops, NULL, pm_plug, NULL },
+	{ &pvpanic_io_ops, NULL, pm_plug, NULL },
+	{ &pci_host_io_ops, &pci_ecam_mmio_ops, pci_plug, NULL },
+	{ &hostnotify_io_ops, NULL, hostnotify_plug, hostnotify_unplug },
+	{ &pvbus_io_ops, NULL, pvbus_plug, pvbus_unplug },
+	{ NULL, &tpm_crb_mmio_ops, tpm_crb_plug, tpm_crb_unplug },
 };
 
 #define N_DEVS (sizeof(machine_devs) / sizeof(machine_devs[0]))
@@ -117,8 +154,13 @@ int devices_plug(struct machine *m)
 		void *state = d->plug(m);
 
 		m->plugged++;
-		if (state && iobus_add(&m->bus, d->io, state) < 0) {
+		if (state && d->io && iobus_add(&m->bus, d->io, state) < 0) {
 			pv_log("device %s: port conflict", d->io->name);
+			return -1;
+		}
+		if (state && d->mmio &&
+		    mmiobus_add(&m->mmio, d->mmio, state) < 0) {
+			pv_log("device %s: MMIO conflict", d->mmio->name);
 			return -1;
 		}
 	}

@@ -18,6 +18,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define DEFAULT_MAX_REBOOTS 3
@@ -32,7 +33,7 @@ static const char usage[] =
 	"                     [--max-reboots N] [--stall-timeout SECONDS]\n"
 	"                     [--platform nested] [--snp-secrets FILE]\n"
 	"                     [--vmgs-key-policy default|measurement]\n"
-	"                     [--vmgs-reprovision]\n"
+	"                     [--vmgs-reprovision] [--tpm crb|none]\n"
 	"    mantle-paravisor --help\n"
 	"\n"
 	"DESCRIPTION\n"
@@ -92,6 +93,11 @@ static const char usage[] =
 	"                       unencrypted, other policy) is replaced by a new\n"
 	"                       empty one: its state is lost. One that opens is\n"
 	"                       kept\n"
+	"    --tpm crb|none     the guest's TPM 2.0 (libtpms): crb, a Command\n"
+	"                       Response Buffer device at 0xFED40000 with its\n"
+	"                       ACPI device and TPM2 table (default); none: no\n"
+	"                       TPM; tis is not implemented yet. Its state is\n"
+	"                       kept in memory across reboots, not persisted\n"
 	"    --platform NAME    nested (KVM); snp, tdx and vbs are not\n"
 	"                       implemented yet\n"
 	"    -h, --help         this text\n"
@@ -171,6 +177,26 @@ static const struct control_event_src host_src[] = {
 	{ PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR },
 };
 
+/* --tpm: crb or none; tis is named but not there yet. */
+static int parse_tpm(const char *arg, enum vmm_tpm *out)
+{
+	static const struct {
+		const char *name;
+		enum vmm_tpm tpm;
+	} kinds[] = { { "crb", VMM_TPM_CRB }, { "none", VMM_TPM_NONE } };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(arg, kinds[i].name) == 0) {
+			*out = kinds[i].tpm;
+			return 0;
+		}
+	if (strcmp(arg, "tis") == 0)
+		pv_log("--tpm tis: not yet implemented (crb or none)");
+	else
+		pv_log("--tpm wants crb or none, not '%s'", arg);
+	return -1;
+}
+
 /* The command line into m. Returns -1 to go on, or the exit code. */
 static int parse_args(struct pv_main *m, int argc, char **argv)
 {
@@ -184,6 +210,7 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 		{ "snp-secrets", required_argument, NULL, 'k' },
 		{ "vmgs-key-policy", required_argument, NULL, 'K' },
 		{ "vmgs-reprovision", no_argument, NULL, 'R' },
+		{ "tpm", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 #ifdef MANTLE_TEST_HOOKS /* left out of --help */
 		TEST_HOOKS_LONGOPTS
@@ -221,6 +248,10 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 				       optarg);
 				return PV_EXIT_SETUP;
 			}
+			break;
+		case 'T':
+			if (parse_tpm(optarg, &m->o.tpm) < 0)
+				return PV_EXIT_SETUP;
 			break;
 		case 'K':
 			if (vmgs_key_policy_parse(optarg,

@@ -144,3 +144,25 @@ const struct io_ops pci_host_io_ops = {
 	.read = io_read,
 	.write = io_write,
 };
+
+static void ecam_read(void *priv, uint64_t off, uint8_t *data, unsigned int len)
+{
+	pci_host_mmio(priv, PCI_ECAM_GPA + off, 0, data, len);
+}
+
+static void ecam_write(void *priv, uint64_t off, const uint8_t *data,
+		       unsigned int len)
+{
+	(void)priv; /* every register that exists is read-only */
+	(void)off;
+	(void)data;
+	(void)len;
+}
+
+const struct mmio_ops pci_ecam_mmio_ops = {
+	.name = "pci-ecam",
+	.base = PCI_ECAM_GPA,
+	.len = PCI_ECAM_SIZE,
+	.read = ecam_read,
+	.write = ecam_write,
+};

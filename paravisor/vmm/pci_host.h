@@ -41,6 +41,7 @@
 #include <stdint.h>
 
 #include "iobus.h"
+#include "mmiobus.h"
 
 #define PCI_CONF1_PORT 0xCF8u
 #define PCI_CONF1_PORTS 8u
@@ -86,5 +87,7 @@ uint8_t pci_host_cfg_byte(unsigned int bus, unsigned int devfn,
 
 /* State on the bus: the struct pci_host. */
 extern const struct io_ops pci_host_io_ops;
+/* The ECAM window on the MMIO bus; its state is the struct pci_host. */
+extern const struct mmio_ops pci_ecam_mmio_ops;
 
 #endif

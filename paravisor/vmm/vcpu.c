@@ -69,12 +69,13 @@ static void exit_io(struct machine *m, struct vmexit *e)
 	}
 }
 
-/* MMIO: the PCI host bridge's ECAM window; elsewhere nobody answers:
- * reads float high, writes drop. */
+/* MMIO: to the device whose range holds the address (machine_devs.c
+ * puts them on the bus); elsewhere nobody answers: reads float high,
+ * writes drop. */
 static void exit_mmio(struct machine *m, struct vmexit *e)
 {
-	int claimed = pci_host_mmio(&m->pci, e->addr, e->is_write, e->data,
-				    e->len) == 0;
+	int claimed = mmiobus_access(&m->mmio, e->addr, e->is_write, e->data,
+				     e->len) == 0;
 
 	diag_mmio(&m->diag, e, claimed);
 	if (!claimed && !e->is_write)

@@ -124,6 +124,7 @@ static int create_vcpus(struct machine *m)
 static int machine_build(struct machine *m)
 {
 	iobus_init(&m->bus);
+	mmiobus_init(&m->mmio);
 	if (map_ram(m) < 0 || load_payload(m) < 0 || create_vm(m) < 0 ||
 	    devices_plug(m) < 0 || create_vcpus(m) < 0)
 		return -1;
@@ -282,6 +283,8 @@ static int boot_loop(struct machine *m, int sig_fd, unsigned int max_reboots,
 int vmm_run(const struct vmm_opts *o)
 {
 	static struct machine mach;
+	/* The vTPM's state outlives reboots, not this process (tpm_lib.h). */
+	static struct tpm_nv tpm_nv;
 	struct machine *m = &mach;
 	unsigned int reboots;
 	int sig_fd, outcome, code;
@@ -294,6 +297,8 @@ int vmm_run(const struct vmm_opts *o)
 	m->notify = o->notify;
 	m->pipes = o->pipes;
 	m->stall_timeout_s = o->stall_timeout_s;
+	m->tpm = o->tpm;
+	m->tpm_nv = &tpm_nv;
 	pthread_mutex_init(&m->lock, NULL);
 	if (read_payload_header(m, o->mem_max) < 0)
 		return PV_EXIT_SETUP;

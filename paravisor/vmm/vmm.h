@@ -16,6 +16,13 @@ struct host;
 struct hostnotify;
 struct pipe_backend;
 
+/* The vTPM's guest interface (--tpm): part of the measured launch
+ * configuration (the paravisor VM command line names it). */
+enum vmm_tpm {
+	VMM_TPM_CRB = 0, /* the default */
+	VMM_TPM_NONE,
+};
+
 struct vmm_opts {
 	const struct platform_ops *ops;
 	struct host *host;
@@ -33,6 +40,7 @@ struct vmm_opts {
 	/* Stop with PV_EXIT_GUEST_STALLED after this many seconds without
 	 * progress of any vCPU (stall.h); 0: no stall watchdog. */
 	unsigned int stall_timeout_s;
+	enum vmm_tpm tpm;
 };
 
 int vmm_run(const struct vmm_opts *o);

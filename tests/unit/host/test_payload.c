@@ -226,7 +226,8 @@ static void test_payload_events_e820(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(k, sizeof(k), "%s/k", dir);
 	write_file(k, "abc", 3);
-	assert_int_equal(payload_measure(k, NULL, "", 2, 256ULL << 20, &a), 0);
+	assert_int_equal(payload_measure(k, NULL, "", 2, 256ULL << 20, 1, &a),
+			 0);
 	assert_int_equal(a.count, 5);
 	assert_int_equal(a.ev[4].type, MEASURE_EV_E820);
 	assert_int_equal(a.ev[4].pcr, 1);
@@ -234,15 +235,17 @@ static void test_payload_events_e820(void **state)
 	hex_of(a.ev[4].sha256, 32, hex);
 	assert_string_equal(hex, E820_256M_SHA256);
 	/* --mem changes the memory map event, and nothing before it. */
-	assert_int_equal(payload_measure(k, NULL, "", 2, 258ULL << 20, &b), 0);
+	assert_int_equal(payload_measure(k, NULL, "", 2, 258ULL << 20, 1, &b),
+			 0);
 	assert_int_equal(b.count, 5);
 	assert_memory_equal(a.ev, b.ev, 3 * sizeof(a.ev[0]));
 	assert_memory_not_equal(a.ev[4].sha256, b.ev[4].sha256, 32);
 	/* Over 3 GiB a fifth (high) RAM entry appears. */
-	assert_int_equal(payload_measure(k, NULL, "", 2, 5ULL << 30, &b), 0);
+	assert_int_equal(payload_measure(k, NULL, "", 2, 5ULL << 30, 1, &b), 0);
 	assert_int_equal(b.ev[4].size, 100);
 	/* Below the 2 MiB minimum there is no map and so no measurement. */
-	assert_int_equal(payload_measure(k, NULL, "", 2, 1ULL << 20, &b), -1);
+	assert_int_equal(payload_measure(k, NULL, "", 2, 1ULL << 20, 1, &b),
+			 -1);
 	unlink(k);
 	rmdir(dir);
 }

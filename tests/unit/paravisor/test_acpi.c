@@ -89,6 +89,37 @@ static void check_mcfg(const uint8_t *mcfg)
 	assert_int_equal(mcfg[55], 0);
 }
 
+/* TPM2 (TCG ACPI Specification, rev 4 layout), every byte after the
+ * header: client platform, the CRB control area, start method 7 (CRB),
+ * 12 bytes of zero parameters, no log area. */
+static void check_tpm2(const uint8_t *t)
+{
+	static const uint8_t body[] = {
+		0x00, 0x00, /* platform class: client */
+		0x00, 0x00, /* reserved */
+		0x40, 0x00, 0xD4, 0xFE, 0, 0, 0, 0, /* control area */
+		0x07, 0x00, 0x00, 0x00, /* start method: CRB */
+		0,    0,    0,	  0,	0, 0, 0, 0, 0, 0, 0, 0,
+	};
+
+	assert_int_equal(get_le32(t + 4), 36 + sizeof(body));
+	assert_int_equal(t[8], 4);
+	assert_memory_equal(t + 36, body, sizeof(body));
+}
+
+/* \_SB.TPM0: _HID "MSFT0101", _STA 0xF, _CRS Memory32Fixed (ReadWrite,
+ * 0xFED40000, 0x5000). */
+static void check_tpm0(const uint8_t *dsdt, size_t n)
+{
+	static const uint8_t mem[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0xD4,
+				       0xFE, 0x00, 0x50, 0x00, 0x00, 0x79 };
+
+	assert_non_null(memmem(dsdt, n, "TPM0", 4));
+	assert_non_null(memmem(dsdt, n, "_HID\x0DMSFT0101", 14));
+	assert_non_null(memmem(dsdt, n, "_STA\x0A\x0F", 6));
+	assert_non_null(memmem(dsdt, n, mem, sizeof(mem)));
+}
+
 static void check_tables(unsigned int cpus)
 {
 	size_t len = build(cpus);
@@ -103,10 +134,11 @@ static void check_tables(unsigned int cpus)
 	assert_int_equal(sum(buf, 36), 0);
 
 	xsdt = table(get_le64(buf + 24), len, "XSDT");
-	assert_int_equal(get_le32(xsdt + 4), 36 + 24);
+	assert_int_equal(get_le32(xsdt + 4), 36 + 32);
 	fadt = table(get_le64(xsdt + 36), len, "FACP");
 	madt = table(get_le64(xsdt + 44), len, "APIC");
 	check_mcfg(table(get_le64(xsdt + 52), len, "MCFG"));
+	check_tpm2(table(get_le64(xsdt + 60), len, "TPM2"));
 
 	/* FADT 6.0: hardware-reduced, reset register, sleep registers. */
 	assert_int_equal(get_le32(fadt + 4), 276);
@@ -163,6 +195,24 @@ static void check_tables(unsigned int cpus)
 			       "\x47\x01\x10\x06\x10\x06\x04\x08\x22\x20\x00",
 			       11));
 	check_pci0(dsdt, get_le32(dsdt + 4));
+	check_tpm0(dsdt, get_le32(dsdt + 4));
+}
+
+/* --tpm none: neither TPM0 nor the TPM2 table. */
+static void test_no_tpm(void **state)
+{
+	struct acpi_config c = { 1, 256ull << 20, acpi_machine_devices(0) };
+	struct acpi_layout l;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), 0);
+	acpi_layout(&c, &l);
+	assert_int_equal(l.tpm2, 0);
+	assert_int_equal(get_le32(buf + l.xsdt + 4), 36 + 24);
+	assert_null(memmem(buf, len, "TPM2", 4));
+	assert_null(memmem(buf, len, "MSFT0101", 8));
+	assert_true(acpi_machine_devices(1) == ACPI_DEV_MACHINE);
 }
 
 /* Only the devices asked for are described. */
@@ -306,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_device_set_pci),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_no_tpm),
 		cmocka_unit_test(test_device_set),
 		cmocka_unit_test(test_aml),
 	};

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The CRB register state machine (tpm_crb.h has the rules). Commands run
+ * synchronously inside the MMIO exit of the CTRL_START write: the vCPU
+ * that starts a command waits for it, as it would poll CTRL_START anyway.
+ * A worker thread is the next step if commands prove slow (README.md has
+ * the measured TPM2_CreatePrimary time).
+ */
+#include "tpm_crb.h"
+
+#include "mantle_bytes.h"
+
+#include <string.h>
+
+#define TPM_HDR_LEN 10u
+#define TPM_ST_NO_SESSIONS 0x8001u
+#define TPM_RC_FAILURE 0x101u
+#define TPM_RC_COMMAND_SIZE 0x142u
+
+void tpm_crb_init(struct tpm_crb *c, tpm_crb_exec_fn exec, void *ctx)
+{
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+	c->exec = exec;
+	c->exec_ctx = ctx;
+	c->active = TPM_CRB_NO_LOCALITY;
+	c->idle = 1;
+}
+
+void tpm_crb_destroy(struct tpm_crb *c)
+{
+	pthread_mutex_destroy(&c->lock);
+}
+
+static int holds(const struct tpm_crb *c, unsigned int loc)
+{
+	return c->active == loc;
+}
+
+/* The first 0x80 bytes of locality loc's page, as the guest reads them. */
+static void render_regs(const struct tpm_crb *c, unsigned int loc,
+			uint8_t r[TPM_CRB_DATA])
+{
+	uint32_t state = TPM_CRB_LOC_STATE_VALID;
+
+	memset(r, 0, TPM_CRB_DATA);
+	if (c->active != TPM_CRB_NO_LOCALITY)
+		state |= TPM_CRB_LOC_STATE_ASSIGNED |
+			 (uint32_t)c->active << TPM_CRB_LOC_STATE_ACTIVE_SHIFT;
+	put_le32(r + TPM_CRB_LOC_STATE, state);
+	put_le32(r + TPM_CRB_LOC_STS,
+		 holds(c, loc) ? TPM_CRB_LOC_STS_GRANTED : 0);
+	put_le64(r + TPM_CRB_INTF_ID, TPM_CRB_INTF_ID_VALUE);
+	if (!holds(c, loc)) {
+		memset(r + TPM_CRB_CTRL_REQ, 0xFF,
+		       TPM_CRB_DATA - TPM_CRB_CTRL_REQ);
+		return;
+	}
+	put_le32(r + TPM_CRB_CTRL_STS, c->idle ? TPM_CRB_STS_IDLE : 0);
+	put_le32(r + TPM_CRB_CTRL_CANCEL, c->cancel);
+	put_le32(r + TPM_CRB_CTRL_CMD_SIZE, TPM_CRB_BUF_SIZE);
+	put_le32(r + TPM_CRB_CTRL_CMD_LADDR,
+		 TPM_CRB_GPA + loc * TPM_CRB_PAGE + TPM_CRB_DATA);
+	put_le32(r + TPM_CRB_CTRL_RSP_SIZE, TPM_CRB_BUF_SIZE);
+	put_le64(r + TPM_CRB_CTRL_RSP_ADDR,
+		 TPM_CRB_GPA + loc * TPM_CRB_PAGE + TPM_CRB_DATA);
+}
+
+/* A response of just a header with rc into the buffer. */
+static void error_response(struct tpm_crb *c, uint32_t rc)
+{
+	put_be16(c->buf, TPM_ST_NO_SESSIONS);
+	put_be32(c->buf + 2, TPM_HDR_LEN);
+	put_be32(c->buf + 6, rc);
+}
+
+/* CTRL_START: the command in the buffer, its response back into it. */
+static void start(struct tpm_crb *c, unsigned int loc)
+{
+	uint32_t len = get_be32(c->buf + 2);
+	size_t rlen;
+
+	c->cancel = 0;
+	c->commands++;
+	if (len < TPM_HDR_LEN || len > TPM_CRB_BUF_SIZE) {
+		error_response(c, TPM_RC_COMMAND_SIZE);
+		return;
+	}
+	rlen = c->exec(c->exec_ctx, loc, c->buf, len, c->rsp, sizeof(c->rsp));
+	if (rlen < TPM_HDR_LEN || rlen > sizeof(c->rsp)) {
+		error_response(c, TPM_RC_FAILURE);
+		return;
+	}
+	memcpy(c->buf, c->rsp, rlen);
+}
+
+static void write_loc_ctrl(struct tpm_crb *c, unsigned int loc, uint32_t v)
+{
+	if ((v & TPM_CRB_LOC_CTRL_REQUEST) &&
+	    c->active == TPM_CRB_NO_LOCALITY) {
+		c->active = (uint8_t)loc;
+		c->idle = 1;
+	} else if ((v & TPM_CRB_LOC_CTRL_RELINQUISH) && holds(c, loc)) {
+		c->active = TPM_CRB_NO_LOCALITY;
+		c->idle = 1;
+	}
+}
+
+/* One 32-bit register of locality loc's page written with v. */
+static void write_reg(struct tpm_crb *c, unsigned int loc, uint32_t reg,
+		      uint32_t v)
+{
+	if (reg == TPM_CRB_LOC_CTRL) {
+		write_loc_ctrl(c, loc, v);
+		return;
+	}
+	if (reg < TPM_CRB_CTRL_REQ || !holds(c, loc)) {
+		c->refused++;
+		return;
+	}
+	switch (reg) {
+	case TPM_CRB_CTRL_REQ:
+		if (v & TPM_CRB_REQ_CMD_READY)
+			c->idle = 0;
+		else if (v & TPM_CRB_REQ_GO_IDLE)
+			c->idle = 1;
+		break;
+	case TPM_CRB_CTRL_CANCEL:
+		c->cancel = v & 1u;
+		break;
+	case TPM_CRB_CTRL_START:
+		if ((v & TPM_CRB_START_INVOKE) && !c->idle)
+			start(c, loc);
+		else
+			c->refused++;
+		break;
+	default: /* read-only, or interrupts (not offered) */
+		c->refused++;
+		break;
+	}
+}
+
+/* The page and offset of off; *room: bytes left in that page. */
+static unsigned int page_of(uint64_t off, uint32_t *in, uint32_t *room)
+{
+	*in = (uint32_t)(off % TPM_CRB_PAGE);
+	*room = TPM_CRB_PAGE - *in;
+	return (unsigned int)(off / TPM_CRB_PAGE);
+}
+
+void tpm_crb_read(struct tpm_crb *c, uint64_t off, uint8_t *data,
+		  unsigned int len)
+{
+	uint8_t regs[TPM_CRB_DATA];
+	uint32_t in, room;
+	unsigned int loc = page_of(off, &in, &room);
+
+	memset(data, 0xFF, len);
+	if (off >= TPM_CRB_SIZE || len > 8)
+		return;
+	pthread_mutex_lock(&c->lock);
+	render_regs(c, loc, regs);
+	for (uint32_t i = 0; i < len && i < room; i++) {
+		uint32_t o = in + i;
+
+		if (o < TPM_CRB_DATA)
+			data[i] = regs[o];
+		else if (holds(c, loc) && !c->idle)
+			data[i] = c->buf[o - TPM_CRB_DATA];
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Register bytes of a write: each touched dword once, in order. */
+static void write_regs(struct tpm_crb *c, unsigned int loc, uint32_t in,
+		       const uint8_t *data, uint32_t n)
+{
+	for (uint32_t i = 0; i < n;) {
+		uint32_t reg = (in + i) & ~3u;
+		uint32_t v = 0;
+
+		for (; i < n && ((in + i) & ~3u) == reg; i++)
+			v |= (uint32_t)data[i] << (8 * ((in + i) & 3u));
+		write_reg(c, loc, reg, v);
+	}
+}
+
+void tpm_crb_write(struct tpm_crb *c, uint64_t off, const uint8_t *data,
+		   unsigned int len)
+{
+	uint32_t in, room, n;
+	unsigned int loc = page_of(off, &in, &room);
+
+	if (off >= TPM_CRB_SIZE || len > 8)
+		return;
+	n = len < room ? len : room;
+	pthread_mutex_lock(&c->lock);
+	if (in < TPM_CRB_DATA) {
+		uint32_t r = n < TPM_CRB_DATA - in ? n : TPM_CRB_DATA - in;
+
+		write_regs(c, loc, in, data, r);
+		data += r;
+		in += r;
+		n -= r;
+	}
+	if (n && holds(c, loc) && !c->idle)
+		memcpy(c->buf + (in - TPM_CRB_DATA), data, n);
+	else if (n)
+		c->refused++;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void mmio_read(void *priv, uint64_t off, uint8_t *data,
+		      unsigned int len)
+{
+	tpm_crb_read(priv, off, data, len);
+}
+
+static void mmio_write(void *priv, uint64_t off, const uint8_t *data,
+		       unsigned int len)
+{
+	tpm_crb_write(priv, off, data, len);
+}
+
+const struct mmio_ops tpm_crb_mmio_ops = {
+	.name = "tpm-crb",
+	.base = TPM_CRB_GPA,
+	.len = TPM_CRB_SIZE,
+	.read = mmio_read,
+	.write = mmio_write,
+};

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vTPM's engine: a TPM 2.0 from libtpms, in the VMM process.
+ *
+ * Why in-process: libtpms is a library built to be embedded (swtpm and
+ * QEMU's emulator embed it the same way); a TPM process of its own would
+ * cost an IPC round trip per command plus its own seccomp policy, and the
+ * CRB device already serializes commands under its lock. The price is
+ * that libtpms's code runs inside mantle-paravisor's address space and
+ * seccomp allowlist (guard.c): it needs nothing beyond what the VMM
+ * already allows at runtime (its state lives in memory, its randomness
+ * comes from OpenSSL, which mantle-paravisor already uses).
+ *
+ * libtpms keeps one TPM per process (global state), hence one tpm_lib.
+ *
+ * State: NOT PERSISTED YET. libtpms's NV state (its "permall" blob) goes
+ * through the NV callbacks into struct tpm_nv, a buffer in memory that
+ * outlives guest reboots within one mantle-paravisor run and is lost when
+ * it exits. struct tpm_nv is the seam of the next increment: a store hook
+ * there will write the blob to the VMGS (file id 3, TPM_NVRAM) and the
+ * load at start will read it back.
+ */
+#ifndef MANTLE_VMM_TPM_LIB_H
+#define MANTLE_VMM_TPM_LIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The TPM's NV state as libtpms last stored it (heap; NULL: none, a
+ * fresh TPM is manufactured at the next start). */
+struct tpm_nv {
+	uint8_t *permall;
+	uint32_t len;
+	uint64_t stores; /* how many times libtpms stored it */
+	/* Called after each store (NULL: none); the VMGS save goes here. */
+	void (*stored)(void *ctx, const uint8_t *data, uint32_t len);
+	void *stored_ctx;
+};
+
+/*
+ * Powers the TPM on with nv's state (a fresh one when nv holds none):
+ * libtpms's TPM_Init. The guest sends TPM2_Startup itself. The command
+ * and response buffers are limited to max_buf bytes. 0, or -1 (logged).
+ */
+int tpm_lib_start(struct tpm_nv *nv, size_t max_buf);
+/* Powers it off (nv keeps the state for the next start). */
+void tpm_lib_stop(void);
+/* One command at locality loc into rsp (cap bytes): the response length,
+ * or 0 if libtpms failed or the response does not fit. Serialized by the
+ * caller. */
+size_t tpm_lib_exec(void *ctx, unsigned int loc, const uint8_t *cmd,
+		    size_t cmd_len, uint8_t *rsp, size_t cap);
+/* Frees nv's buffer. */
+void tpm_nv_clear(struct tpm_nv *nv);
+
+#endif

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer: the vTPM's CRB registers (tpm_crb.h) and, behind them, a real
+ * libtpms, under a hostile guest's MMIO sequence. Input: records, each an
+ * op byte then its operands:
+ *   op & 3 == 0: read,  1 byte size-1 (low 3 bits), le16 offset
+ *   op & 3 == 1: write, 1 byte size-1, le16 offset, 8 value bytes
+ *   op & 3 == 2: command: locality (op >> 2 & 7), 1 byte n, n bytes into
+ *                the buffer, then CTRL_START
+ *   op & 3 == 3: reset the device (a reboot)
+ * Offsets run 0..0xFFFF, past the device's 5 pages. Checks what holds
+ * whatever the guest does: LOC_STATE always reads tpmRegValidSts, a read
+ * outside the device is refused by the bus, and a started command always
+ * leaves a response header whose size fits the buffer.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmiobus.h"
+#include "tpm_crb.h"
+#include "tpm_lib.h"
+
+#include "mantle_bytes.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct tpm_nv nv;
+static struct tpm_crb crb;
+static struct mmiobus bus;
+
+static void power_on(void)
+{
+	static int started;
+
+	if (!started && tpm_lib_start(&nv, TPM_CRB_BUF_SIZE) < 0)
+		abort();
+	started = 1;
+	tpm_crb_init(&crb, tpm_lib_exec, NULL);
+	mmiobus_init(&bus);
+	if (mmiobus_add(&bus, &tpm_crb_mmio_ops, &crb) < 0)
+		abort();
+}
+
+static void check_state(void)
+{
+	uint8_t d[4];
+
+	mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_LOC_STATE, 0, d, 4);
+	if (!(get_le32(d) & TPM_CRB_LOC_STATE_VALID))
+		abort();
+}
+
+static void command(unsigned int loc, const uint8_t *p, size_t n)
+{
+	uint64_t page = TPM_CRB_GPA + (uint64_t)loc * TPM_CRB_PAGE;
+	uint8_t one[4] = { 1, 0, 0, 0 };
+	int ran;
+
+	for (size_t i = 0; i < n; i++)
+		mmiobus_access(&bus, page + TPM_CRB_DATA + i, 1,
+			       (uint8_t *)(uintptr_t)(p + i), 1);
+	uint64_t before = crb.commands;
+	mmiobus_access(&bus, page + TPM_CRB_CTRL_START, 1, one, 4);
+	ran = crb.commands != before;
+	if (ran && get_be32(crb.buf + 2) > TPM_CRB_BUF_SIZE)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t i = 0;
+
+	power_on();
+	while (i + 4 <= size) {
+		uint8_t op = data[i], len = (uint8_t)((data[i + 1] & 7) + 1);
+		uint64_t addr = TPM_CRB_GPA + get_le16(data + i + 2);
+		uint8_t d[8];
+
+		switch (op & 3) {
+		case 0:
+			if (mmiobus_access(&bus, addr, 0, d, len) !=
+			    (addr < TPM_CRB_GPA + TPM_CRB_SIZE ? 0 : -1))
+				abort();
+			i += 4;
+			break;
+		case 1:
+			memset(d, 0, sizeof(d));
+			memcpy(d, data + i + 4,
+			       size - i - 4 < 8 ? size - i - 4 : 8);
+			mmiobus_access(&bus, addr, 1, d, len);
+			i += 12;
+			break;
+		case 2: {
+			size_t n = data[i + 1];
+
+			i += 2;
+			n = n < size - i ? n : size - i;
+			command((op >> 2) % TPM_CRB_LOCALITIES, data + i, n);
+			i += n;
+			break;
+		}
+		default:
+			tpm_crb_destroy(&crb);
+			power_on();
+			i += 1;
+			break;
+		}
+		check_state();
+	}
+	tpm_crb_destroy(&crb);
+	return 0;
+}

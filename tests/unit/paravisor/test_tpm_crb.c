@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/* The CRB register state machine of tpm_crb.h: the sequence the Linux
+ * tpm_crb driver runs (request locality, cmdReady, command, start,
+ * response, goIdle, relinquish) through a real libtpms (tpm_lib.h), and the
+ * access rules for everything else. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mmiobus.h"
+#include "tpm_crb.h"
+#include "tpm_lib.h"
+
+#include "mantle_bytes.h"
+
+static struct mmiobus bus;
+static struct tpm_crb crb;
+static struct tpm_nv nv;
+
+static int setup(void **state)
+{
+	(void)state;
+	if (tpm_lib_start(&nv, TPM_CRB_BUF_SIZE) < 0)
+		return -1;
+	tpm_crb_init(&crb, tpm_lib_exec, NULL);
+	mmiobus_init(&bus);
+	return mmiobus_add(&bus, &tpm_crb_mmio_ops, &crb);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tpm_crb_destroy(&crb);
+	tpm_lib_stop();
+	return 0;
+}
+
+static uint64_t rd(unsigned int loc, uint32_t reg, unsigned int len)
+{
+	uint8_t d[8] = { 0 };
+
+	assert_int_equal(mmiobus_access(&bus, TPM_CRB_GPA + loc * TPM_CRB_PAGE +
+						      reg,
+					0, d, len),
+			 0);
+	return len == 8 ? get_le64(d) : len == 4 ? get_le32(d) : d[0];
+}
+
+static void wr(unsigned int loc, uint32_t reg, uint32_t v)
+{
+	uint8_t d[4];
+
+	put_le32(d, v);
+	assert_int_equal(mmiobus_access(&bus, TPM_CRB_GPA + loc * TPM_CRB_PAGE +
+						      reg,
+					1, d, 4),
+			 0);
+}
+
+static void put_buf(unsigned int loc, const uint8_t *p, size_t n)
+{
+	/* 8-byte writes, as memcpy_toio may do, the tail byte-wise */
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		mmiobus_access(&bus,
+			       TPM_CRB_GPA + loc * TPM_CRB_PAGE + TPM_CRB_DATA +
+				       i,
+			       1, (uint8_t *)(uintptr_t)(p + i), 8);
+	for (; i < n; i++)
+		mmiobus_access(&bus,
+			       TPM_CRB_GPA + loc * TPM_CRB_PAGE + TPM_CRB_DATA +
+				       i,
+			       1, (uint8_t *)(uintptr_t)(p + i), 1);
+}
+
+static void get_buf(unsigned int loc, uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)rd(loc, TPM_CRB_DATA + (uint32_t)i, 1);
+}
+
+static void ready(unsigned int loc)
+{
+	wr(loc, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_REQUEST);
+	wr(loc, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_CMD_READY);
+}
+
+/* Sends cmd at loc, returns the response code; the response into rsp. */
+static uint32_t transact(unsigned int loc, const uint8_t *cmd, size_t n,
+			 uint8_t *rsp, size_t cap)
+{
+	put_buf(loc, cmd, n);
+	wr(loc, TPM_CRB_CTRL_START, TPM_CRB_START_INVOKE);
+	assert_int_equal(rd(loc, TPM_CRB_CTRL_START, 4), 0);
+	assert_int_equal(rd(loc, TPM_CRB_CTRL_STS, 4) & TPM_CRB_STS_ERROR, 0);
+	get_buf(loc, rsp, cap);
+	return get_be32(rsp + 6);
+}
+
+static const uint8_t startup_clear[] = { 0x80, 0x01, 0, 0, 0, 12,
+					 0,    0,    1, 0x44, 0, 0 };
+static const uint8_t getrandom16[] = { 0x80, 0x01, 0, 0,    0, 12,
+				       0,    0,    1, 0x7B, 0, 16 };
+
+static void test_idle_registers(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(0, TPM_CRB_LOC_STATE, 4), TPM_CRB_LOC_STATE_VALID);
+	assert_int_equal(rd(0, TPM_CRB_LOC_STS, 4), 0);
+	assert_true(rd(0, TPM_CRB_INTF_ID, 8) == TPM_CRB_INTF_ID_VALUE);
+	/* no locality: the control area floats */
+	assert_int_equal(rd(0, TPM_CRB_CTRL_STS, 4), 0xFFFFFFFFu);
+	/* outside the 5 localities: nobody answers */
+	uint8_t d[4];
+	assert_int_equal(mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_SIZE, 0, d,
+					4),
+			 -1);
+}
+
+static void test_locality(void **state)
+{
+	(void)state;
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_REQUEST);
+	assert_int_equal(rd(0, TPM_CRB_LOC_STATE, 4),
+			 TPM_CRB_LOC_STATE_VALID | TPM_CRB_LOC_STATE_ASSIGNED);
+	assert_int_equal(rd(0, TPM_CRB_LOC_STS, 4), TPM_CRB_LOC_STS_GRANTED);
+	/* locality 2 asks while 0 holds it: refused, no queueing */
+	wr(2, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_REQUEST);
+	assert_int_equal(rd(2, TPM_CRB_LOC_STS, 4), 0);
+	/* 2 cannot relinquish 0's access either */
+	wr(2, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+	assert_int_equal(rd(0, TPM_CRB_LOC_STS, 4), TPM_CRB_LOC_STS_GRANTED);
+	/* the control area of locality 2 floats and drops writes */
+	assert_int_equal(rd(2, TPM_CRB_CTRL_STS, 4), 0xFFFFFFFFu);
+	wr(2, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_CMD_READY);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_STS, 4), TPM_CRB_STS_IDLE);
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+	assert_int_equal(rd(0, TPM_CRB_LOC_STATE, 4), TPM_CRB_LOC_STATE_VALID);
+	wr(3, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_REQUEST);
+	assert_int_equal(rd(3, TPM_CRB_LOC_STATE, 4),
+			 TPM_CRB_LOC_STATE_VALID | TPM_CRB_LOC_STATE_ASSIGNED |
+				 3u << TPM_CRB_LOC_STATE_ACTIVE_SHIFT);
+	assert_int_equal(rd(3, TPM_CRB_CTRL_CMD_LADDR, 4),
+			 TPM_CRB_GPA + 3 * TPM_CRB_PAGE + TPM_CRB_DATA);
+	wr(3, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+}
+
+static void test_ready_idle(void **state)
+{
+	(void)state;
+	ready(0);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_STS, 4), 0);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_REQ, 4), 0); /* done at once */
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_SIZE, 4), TPM_CRB_BUF_SIZE);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_RSP_SIZE, 4), TPM_CRB_BUF_SIZE);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_LADDR, 4),
+			 TPM_CRB_GPA + TPM_CRB_DATA);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_HADDR, 4), 0);
+	assert_true(rd(0, TPM_CRB_CTRL_RSP_ADDR, 8) ==
+		    TPM_CRB_GPA + TPM_CRB_DATA);
+	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_GO_IDLE);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_STS, 4), TPM_CRB_STS_IDLE);
+	/* idle: the buffer floats, start is refused */
+	assert_int_equal(rd(0, TPM_CRB_DATA, 1), 0xFF);
+	uint64_t before = crb.commands;
+	wr(0, TPM_CRB_CTRL_START, TPM_CRB_START_INVOKE);
+	assert_true(crb.commands == before);
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+}
+
+static void test_read_only(void **state)
+{
+	(void)state;
+	ready(0);
+	uint64_t refused = crb.refused;
+	wr(0, TPM_CRB_CTRL_CMD_SIZE, 0x10000);
+	wr(0, TPM_CRB_CTRL_CMD_LADDR, 0x1000);
+	wr(0, TPM_CRB_CTRL_RSP_ADDR, 0x1000);
+	wr(0, TPM_CRB_CTRL_STS, TPM_CRB_STS_ERROR);
+	wr(0, TPM_CRB_INTF_ID, 0);
+	wr(0, TPM_CRB_LOC_STATE, 0);
+	wr(0, TPM_CRB_CTRL_INT_ENABLE, 1);
+	assert_true(crb.refused == refused + 7);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_SIZE, 4), TPM_CRB_BUF_SIZE);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_LADDR, 4),
+			 TPM_CRB_GPA + TPM_CRB_DATA);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_STS, 4), 0);
+	assert_true(rd(0, TPM_CRB_INTF_ID, 8) == TPM_CRB_INTF_ID_VALUE);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_INT_ENABLE, 4), 0);
+	/* cancel: bit 0 kept, cleared by the next start */
+	wr(0, TPM_CRB_CTRL_CANCEL, 0xFFFFFFFFu);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CANCEL, 4), 1);
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+}
+
+static void test_bad_sizes(void **state)
+{
+	uint8_t cmd[12], rsp[10];
+
+	(void)state;
+	ready(0);
+	/* a header claiming more than the buffer, then less than a header */
+	memcpy(cmd, getrandom16, sizeof(cmd));
+	put_be32(cmd + 2, TPM_CRB_BUF_SIZE + 1);
+	assert_int_equal(transact(0, cmd, sizeof(cmd), rsp, sizeof(rsp)),
+			 0x142);
+	put_be32(cmd + 2, 9);
+	assert_int_equal(transact(0, cmd, sizeof(cmd), rsp, sizeof(rsp)),
+			 0x142);
+	/* a truncated command (size says 12, TPM sees garbage after) gets a
+	 * TPM error, not a crash */
+	put_be32(cmd + 2, 10);
+	assert_int_not_equal(transact(0, cmd, sizeof(cmd), rsp, sizeof(rsp)),
+			     0);
+	/* an 8-byte access at the page's last byte stays in the page */
+	uint8_t d[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_PAGE - 1, 1, d, 8);
+	mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_PAGE - 1, 0, d, 8);
+	assert_int_equal(d[0], 1);
+	assert_int_equal(d[1], 0xFF);
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+}
+
+static void test_getrandom(void **state)
+{
+	uint8_t rsp[64];
+
+	(void)state;
+	ready(0);
+	assert_int_equal(transact(0, startup_clear, sizeof(startup_clear), rsp,
+				  sizeof(rsp)),
+			 0);
+	assert_int_equal(transact(0, getrandom16, sizeof(getrandom16), rsp,
+				  sizeof(rsp)),
+			 0);
+	assert_int_equal(get_be16(rsp), 0x8001);
+	assert_int_equal(get_be32(rsp + 2), 10 + 2 + 16);
+	assert_int_equal(get_be16(rsp + 10), 16);
+	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_GO_IDLE);
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+	assert_true(nv.len > 0); /* libtpms stored its state in memory */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_idle_registers),
+		cmocka_unit_test(test_locality),
+		cmocka_unit_test(test_ready_idle),
+		cmocka_unit_test(test_read_only),
+		cmocka_unit_test(test_bad_sizes),
+		cmocka_unit_test(test_getrandom),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
