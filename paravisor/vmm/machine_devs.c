@@ -116,6 +116,13 @@ static void *tpm_crb_plug(struct machine *m)
 		m->crb = NULL;
 		return NULL;
 	}
+	if (tpm_lib_startup() < 0) {
+		tpm_lib_stop();
+		pv_log("vtpm: cannot start the TPM; the guest has none");
+		free(m->crb);
+		m->crb = NULL;
+		return NULL;
+	}
 	tpm_crb_init(m->crb, tpm_lib_exec, NULL);
 	return m->crb;
 }

@@ -7,6 +7,8 @@
 #include "tpm_lib.h"
 #include "log.h"
 
+#include "mantle_bytes.h"
+
 #include <libtpms/tpm_error.h>
 #include <libtpms/tpm_library.h>
 #include <libtpms/tpm_nvfilename.h>
@@ -116,6 +118,22 @@ int tpm_lib_start(struct tpm_nv *nv, size_t max_buf)
 	if (rc != TPM_SUCCESS) {
 		pv_log("vtpm: libtpms cannot start (0x%x)", (unsigned int)rc);
 		cur_nv = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int tpm_lib_startup(void)
+{
+	/* tag TPM_ST_NO_SESSIONS, size 12, TPM_CC_Startup, TPM_SU_CLEAR */
+	static const uint8_t cmd[] = { 0x80, 0x01, 0, 0, 0, 12,
+				       0,    0,    1, 0x44, 0, 0 };
+	uint8_t rsp[16];
+	size_t n = tpm_lib_exec(NULL, 0, cmd, sizeof(cmd), rsp, sizeof(rsp));
+	uint32_t rc = n >= 10 ? get_be32(rsp + 6) : ~0u;
+
+	if (rc != 0) {
+		pv_log("vtpm: TPM2_Startup refused (0x%x)", (unsigned int)rc);
 		return -1;
 	}
 	return 0;

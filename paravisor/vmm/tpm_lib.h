@@ -43,6 +43,13 @@ struct tpm_nv {
  * and response buffers are limited to max_buf bytes. 0, or -1 (logged).
  */
 int tpm_lib_start(struct tpm_nv *nv, size_t max_buf);
+/*
+ * TPM2_Startup(SU_CLEAR), as platform firmware sends it before the OS
+ * runs: the paravisor is the guest's firmware. Without it the guest kernel
+ * finds the TPM uninitialized, logs a TPM error and starts it itself.
+ * 0, or -1 (logged) if the TPM refused.
+ */
+int tpm_lib_startup(void);
 /* Powers it off (nv keeps the state for the next start). */
 void tpm_lib_stop(void);
 /* One command at locality loc into rsp (cap bytes): the response length,

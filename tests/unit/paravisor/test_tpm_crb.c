@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -43,8 +44,8 @@ static uint64_t rd(unsigned int loc, uint32_t reg, unsigned int len)
 {
 	uint8_t d[8] = { 0 };
 
-	assert_int_equal(mmiobus_access(&bus, TPM_CRB_GPA + loc * TPM_CRB_PAGE +
-						      reg,
+	assert_int_equal(mmiobus_access(&bus,
+					TPM_CRB_GPA + loc * TPM_CRB_PAGE + reg,
 					0, d, len),
 			 0);
 	return len == 8 ? get_le64(d) : len == 4 ? get_le32(d) : d[0];
@@ -55,8 +56,8 @@ static void wr(unsigned int loc, uint32_t reg, uint32_t v)
 	uint8_t d[4];
 
 	put_le32(d, v);
-	assert_int_equal(mmiobus_access(&bus, TPM_CRB_GPA + loc * TPM_CRB_PAGE +
-						      reg,
+	assert_int_equal(mmiobus_access(&bus,
+					TPM_CRB_GPA + loc * TPM_CRB_PAGE + reg,
 					1, d, 4),
 			 0);
 }
@@ -102,10 +103,10 @@ static uint32_t transact(unsigned int loc, const uint8_t *cmd, size_t n,
 	return get_be32(rsp + 6);
 }
 
-static const uint8_t startup_clear[] = { 0x80, 0x01, 0, 0, 0, 12,
+static const uint8_t startup_clear[] = { 0x80, 0x01, 0, 0,    0, 12,
 					 0,    0,    1, 0x44, 0, 0 };
 static const uint8_t getrandom16[] = { 0x80, 0x01, 0, 0,    0, 12,
-				       0,    0,    1, 0x7B, 0, 16 };
+				       0,    0,	   1, 0x7B, 0, 16 };
 
 static void test_idle_registers(void **state)
 {
@@ -117,9 +118,8 @@ static void test_idle_registers(void **state)
 	assert_int_equal(rd(0, TPM_CRB_CTRL_STS, 4), 0xFFFFFFFFu);
 	/* outside the 5 localities: nobody answers */
 	uint8_t d[4];
-	assert_int_equal(mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_SIZE, 0, d,
-					4),
-			 -1);
+	assert_int_equal(
+		mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_SIZE, 0, d, 4), -1);
 }
 
 static void test_locality(void **state)
@@ -235,15 +235,54 @@ static void test_getrandom(void **state)
 	assert_int_equal(transact(0, startup_clear, sizeof(startup_clear), rsp,
 				  sizeof(rsp)),
 			 0);
-	assert_int_equal(transact(0, getrandom16, sizeof(getrandom16), rsp,
-				  sizeof(rsp)),
-			 0);
+	assert_int_equal(
+		transact(0, getrandom16, sizeof(getrandom16), rsp, sizeof(rsp)),
+		0);
 	assert_int_equal(get_be16(rsp), 0x8001);
 	assert_int_equal(get_be32(rsp + 2), 10 + 2 + 16);
 	assert_int_equal(get_be16(rsp + 10), 16);
 	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_GO_IDLE);
 	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
 	assert_true(nv.len > 0); /* libtpms stored its state in memory */
+}
+
+/* TPM2_CreatePrimary under the owner hierarchy (password session, empty
+ * auth): an RSA-2048 restricted decryption key (AES-128-CFB), the slowest
+ * command a guest commonly sends. Prints its time: commands run in the
+ * MMIO exit (tpm_crb.c), so this is how long a vCPU can be held. */
+static void test_create_primary_rsa2048(void **state)
+{
+	static const uint8_t cmd[] = {
+		0x80, 0x02, 0,	  0,	0,    67,   0, 0,    0x01, 0x31, /* header */
+		0x40, 0,    0,	  0x01, /* TPM_RH_OWNER */
+		0,    0,    0,	  9,	0x40, 0,    0, 0x09, 0,	   0,	 0,
+		0,    0, /* TPM_RS_PW */
+		0,    4,    0,	  0,	0,    0, /* inSensitive: empty */
+		0,    26,   0,	  0x01, 0,    0x0B, /* inPublic: RSA, SHA-256 */
+		0,    0x03, 0,	  0x72, /* fixedTPM|fixedParent|sdo|uwa|restr|decr */
+		0,    0, /* authPolicy */
+		0,    0x06, 0,	  128,	0,    0x43, /* AES-128-CFB */
+		0,    0x10, 0x08, 0,	0,    0,    0, 0, /* no scheme, 2048, e=65537 */
+		0,    0, /* unique */
+		0,    0,    0,	  0,	0,    0, /* outsideInfo, creationPCR */
+	};
+	uint8_t rsp[16];
+	struct timespec t0, t1;
+
+	(void)state;
+	assert_int_equal(sizeof(cmd), 67);
+	ready(0);
+	for (int i = 0; i < 3; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		assert_int_equal(
+			transact(0, cmd, sizeof(cmd), rsp, sizeof(rsp)), 0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		print_message("TPM2_CreatePrimary RSA-2048: %.1f ms\n",
+			      (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+				      (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
+	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_GO_IDLE);
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
 }
 
 int main(void)
@@ -255,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_bad_sizes),
 		cmocka_unit_test(test_getrandom),
+		cmocka_unit_test(test_create_primary_rsa2048),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
