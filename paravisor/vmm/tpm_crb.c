@@ -210,8 +210,7 @@ void tpm_crb_write(struct tpm_crb *c, uint64_t off, const uint8_t *data,
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void mmio_read(void *priv, uint64_t off, uint8_t *data,
-		      unsigned int len)
+static void mmio_read(void *priv, uint64_t off, uint8_t *data, unsigned int len)
 {
 	tpm_crb_read(priv, off, data, len);
 }

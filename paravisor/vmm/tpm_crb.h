@@ -99,8 +99,8 @@ _Static_assert(TPM_CRB_CONTROL_AREA == ACPI_TPM_CRB_CONTROL_AREA,
 
 /* INTF_ID: interface type CRB (1), version 1, CapLocality, CapCRB,
  * interface selector CRB (1), data transfer size 64 bytes (3). */
-#define TPM_CRB_INTF_ID_VALUE                                            \
-	((1ull << 0) | (1ull << 4) | (1ull << 8) | (3ull << 11) |        \
+#define TPM_CRB_INTF_ID_VALUE                                     \
+	((1ull << 0) | (1ull << 4) | (1ull << 8) | (3ull << 11) | \
 	 (1ull << 14) | (1ull << 17))
 
 #define TPM_CRB_NO_LOCALITY 0xFFu

@@ -126,8 +126,8 @@ int tpm_lib_start(struct tpm_nv *nv, size_t max_buf)
 int tpm_lib_startup(void)
 {
 	/* tag TPM_ST_NO_SESSIONS, size 12, TPM_CC_Startup, TPM_SU_CLEAR */
-	static const uint8_t cmd[] = { 0x80, 0x01, 0, 0, 0, 12,
-				       0,    0,    1, 0x44, 0, 0 };
+	static const uint8_t cmd[] = { 0x80, 0x01, 0, 0,    0, 12,
+				       0,    0,	   1, 0x44, 0, 0 };
 	uint8_t rsp[16];
 	size_t n = tpm_lib_exec(NULL, 0, cmd, sizeof(cmd), rsp, sizeof(rsp));
 	uint32_t rc = n >= 10 ? get_be32(rsp + 6) : ~0u;
