@@ -186,6 +186,26 @@ static void test_opts_vmgs_key(void **state)
 	assert_int_equal(parse(&o, 3, bad), -1);
 }
 
+/* --tpm crb|none; tis is named but refused (not yet). */
+static void test_opts_tpm(void **state)
+{
+	const char *none[] = { "run", "--tpm", "none" };
+	const char *crb[] = { "run", "--tpm", "crb" };
+	const char *tis[] = { "run", "--tpm", "tis" };
+	const char *bad[] = { "run", "--tpm", "CRB" };
+	struct mantle_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 1, none), 0);
+	assert_int_equal(o.tpm_none, 0);
+	assert_int_equal(parse(&o, 3, none), 0);
+	assert_int_equal(o.tpm_none, 1);
+	assert_int_equal(parse(&o, 3, crb), 0);
+	assert_int_equal(o.tpm_none, 0);
+	assert_int_equal(parse(&o, 3, tis), -1);
+	assert_int_equal(parse(&o, 3, bad), -1);
+}
+
 static void test_opts_pipe(void **state)
 {
 	static const char *bad[] = {
@@ -309,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_opts_vmgs_hostile),
 		cmocka_unit_test(test_opts_vmgs_key),
 		cmocka_unit_test(test_opts_measure_tpm),
+		cmocka_unit_test(test_opts_tpm),
 		cmocka_unit_test(test_opts_help),
 	};
 

@@ -197,7 +197,20 @@ static void test_launch_of_image(void **state)
 	for (int n = 0; n < 48; n++)
 		sprintf(hex + 2 * n, "%02x", m.digest[n]);
 	assert_string_not_equal(hex, LAUNCH_VECTOR);
+	/* So is --tpm none, alone or with it; the default adds nothing. */
+	c.tpm_none = 1;
+	assert_string_equal(
+		pv_cmdline(&c),
+		"console=ttyS0 quiet panic=-1 "
+		"mantle.vmgs_key_policy=measurement mantle.tpm=none");
 	c.vmgs_key_measurement = 0;
+	assert_string_equal(pv_cmdline(&c),
+			    "console=ttyS0 quiet panic=-1 mantle.tpm=none");
+	assert_int_equal(pv_launch_measure(dir, &c, &m), 0);
+	for (int n = 0; n < 48; n++)
+		sprintf(hex + 2 * n, "%02x", m.digest[n]);
+	assert_string_not_equal(hex, LAUNCH_VECTOR);
+	c.tpm_none = 0;
 	unlink(k);
 	assert_int_equal(pv_launch_measure(dir, &c, &m), -1);
 	unlink(i);
