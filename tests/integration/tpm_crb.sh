@@ -4,7 +4,9 @@
 # MSFT0101 and the TPM2 table (start method CRB), /dev/tpm0 and
 # /dev/tpmrm0 appear, the TPM says it is 2.0, and a raw TPM2_GetRandom of
 # 16 bytes written to /dev/tpm0 comes back with TPM_RC_SUCCESS and 16
-# bytes; the guest's kernel log has no TPM error (the paravisor sent
+# bytes; unmodified tpm2-tools through /dev/tpmrm0 (getrandom, pcrread of
+# a PCR nobody extended yet, createprimary RSA-2048 in the owner
+# hierarchy); the guest's kernel log has no TPM error (the paravisor sent
 # TPM2_Startup as firmware does, so the kernel does not have to). The
 # paravisor's counters at teardown show the commands it ran. A second boot
 # with --tpm none (named on the measured paravisor VM command line, passed
@@ -27,6 +29,18 @@ exec 3<>/dev/tpm0 && {
 	echo "tpm-test: getrandom$(od -An -tx1 -N28 <&3 | tr -d '\n')"
 	exec 3>&-
 }
+# Unmodified tpm2-tools (the guest image's) through the resource manager.
+if [ -c /dev/tpmrm0 ]; then
+	r=$(tpm2_getrandom -T device:/dev/tpmrm0 --hex 16 2>&1)
+	echo "tpm-test: tpm2_getrandom $r"
+	tpm2_pcrread -T device:/dev/tpmrm0 sha256:0 2>&1 |
+		grep -q '0 : 0x0000000000000000000000000000000000000000000000000000000000000000' &&
+		echo "tpm-test: tpm2_pcrread ok"
+	tpm2_createprimary -T device:/dev/tpmrm0 -C o -G rsa2048 \
+		-c /tmp/primary.ctx >/tmp/cp.out 2>&1 &&
+		echo "tpm-test: tpm2_createprimary ok" ||
+		sed 's/^/tpm-test: createprimary: /' /tmp/cp.out
+fi
 dmesg | grep -i tpm | sed 's/^/tpm-test: dmesg: /'
 [ -e /sys/class/tpm/tpm0 ] || echo "tpm-test: no tpm0"
 RC
@@ -46,6 +60,13 @@ grep -qx "tpm-test: version_major 2" "$out" || fail "guest: not a TPM 2.0"
 line=$(grep "^tpm-test: getrandom" "$out")
 echo "$line" | grep -Eq '^tpm-test: getrandom 80 01 00 00 00 1c 00 00 00 00 00 10( [0-9a-f]{2}){16} *$' ||
 	fail "guest: TPM2_GetRandom(16) through /dev/tpm0: '$line'"
+echo "$(grep "^tpm-test: tpm2_getrandom" "$out")" |
+	grep -Eq '^tpm-test: tpm2_getrandom [0-9a-f]{32}$' ||
+	fail "guest: tpm2_getrandom --hex 16 through /dev/tpmrm0"
+grep -qx "tpm-test: tpm2_pcrread ok" "$out" ||
+	fail "guest: tpm2_pcrread sha256:0 is not all zeros"
+grep -qx "tpm-test: tpm2_createprimary ok" "$out" ||
+	fail "guest: tpm2_createprimary -C o -G rsa2048"
 if grep -i "^tpm-test: dmesg: .*\(error\|fail\|bug\|timeout\)" "$out"; then
 	fail "guest: the kernel logged a TPM error"
 fi
