@@ -89,5 +89,14 @@ grep -qx "tpm-test: no tpm0" "$TESTTMP/n.out" &&
 ! grep -aq 'vtpm: ' "$TESTTMP/n.log" ||
 	fail "--tpm none: the paravisor started a vTPM"
 grep -a 'memory: pss=' "$TESTTMP/n.log" | tail -n 1
-echo "--tpm none: no ACPI TPM device or table, no /dev/tpm0, no vTPM"
+# The choice is measured: at launch (mantle.tpm=none on the paravisor VM's
+# command line; the guest's ACPI tables without the TPM) == offline.
+"$MANTLE" measure --paravisor-image "$PVIMG" --kernel "$GUEST_K" \
+	--initrd "$TESTTMP/initrd" --mem 256M --tpm none >"$TESTTMP/offline" ||
+	fail "mantle measure --tpm none failed"
+grep '^MEASURE ' "$TESTTMP/n.log" | tr -d '\r' | diff "$TESTTMP/offline" - ||
+	fail "--tpm none: offline measurements differ from the values at launch"
+grep '^MEASURE ' "$TESTTMP/a.log" | tr -d '\r' | diff -q "$TESTTMP/offline" - >/dev/null &&
+	fail "--tpm none and crb launch with the same measurements"
+echo "--tpm none: no ACPI TPM device or table, no /dev/tpm0, no vTPM; measured"
 exit 0
