@@ -285,6 +285,29 @@ static void test_create_primary_rsa2048(void **state)
 	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
 }
 
+/* The MMIO bus refuses a range that overlaps one already there. */
+static void test_mmiobus_overlap(void **state)
+{
+	static const struct mmio_ops below = { "below", TPM_CRB_GPA - 0x1000,
+					       0x1001, NULL, NULL };
+	static const struct mmio_ops after = { "after",
+					       TPM_CRB_GPA + TPM_CRB_SIZE,
+					       0x1000, NULL, NULL };
+	static const struct mmio_ops wrap = { "wrap", ~0ull, 2, NULL, NULL };
+	uint8_t d[4];
+
+	(void)state;
+	assert_int_equal(mmiobus_add(&bus, &tpm_crb_mmio_ops, &crb), -1);
+	assert_int_equal(mmiobus_add(&bus, &below, NULL), -1);
+	assert_int_equal(mmiobus_add(&bus, &wrap, NULL), -1);
+	assert_int_equal(mmiobus_add(&bus, &after, NULL), 0);
+	/* no read handler: reads all ones, claimed */
+	assert_int_equal(
+		mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_SIZE, 0, d, 4), 0);
+	assert_int_equal(get_le32(d), 0xFFFFFFFFu);
+	bus.n--; /* the other tests see the CRB alone */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_bad_sizes),
 		cmocka_unit_test(test_getrandom),
 		cmocka_unit_test(test_create_primary_rsa2048),
+		cmocka_unit_test(test_mmiobus_overlap),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
