@@ -16,6 +16,12 @@
 #     derived: the paravisor stops before the guest with a clear error
 #     (mantle run exit 5, paravisor status 12) and the VMGS file is left
 #     untouched (all zero). These runs end before the guest boots.
+#  4. the simulator killed (SIGKILL) right after it served LAUNCH, with a
+#     fresh --vmgs: mantle says the secure processor is gone, the paravisor's
+#     first guest message gets no answer, VMPCK0 is retired and the VMGS is
+#     refused untouched: a clear error, exit 5. (mantle-sp is found beside
+#     the mantle binary, so this run uses a copy of mantle next to a wrapper
+#     that starts the real mantle-sp and kills it.)
 # (Every damage case without a boot: tests/unit/hostif/test_sp.c,
 # tests/unit/snp/test_snp_guest.c.)
 . tests/integration/lib.sh
@@ -70,4 +76,39 @@ for f in sp-replay sp-withhold; do
 		fail "$f: the refused VMGS was written"
 	grep -a 'mantle-paravisor: vmgs: refused' "$TESTTMP/$f.log" | head -n 1
 done
-echo "PASS: VMPCK0 works through the relay; a corrupting host gets it retired (the guest boots without it); replayed or withheld responses retire it and a VMGS that needs it is refused untouched"
+# 4. A simulator killed after LAUNCH.
+mkdir -p "$TESTTMP/killbin"
+cp "$MANTLE" "$TESTTMP/killbin/mantle"
+real_sp=$(cd "$BUILD/bin" && pwd)/mantle-sp
+cat >"$TESTTMP/killbin/mantle-sp" <<EOT
+#!/bin/sh
+# Starts the real simulator (it inherits the IPC socket, fd 3), lets it serve
+# LAUNCH, then kills it; this shell exits too, so the socket closes.
+"$real_sp" "\$@" 2>"$TESTTMP/killed-sp.err" &
+pid=\$!
+i=0
+while ! grep -q "LAUNCH: policy" "$TESTTMP/killed-sp.err" 2>/dev/null; do
+	i=\$((i + 1)); [ \$i -lt 600 ] || break; sleep 0.05
+done
+sleep 0.5
+kill -9 \$pid
+wait \$pid
+exit 0
+EOT
+chmod 0755 "$TESTTMP/killbin/mantle-sp"
+rm -f "$TESTTMP/killed.vmgs"
+MANTLE_REAL=$MANTLE
+MANTLE=$TESTTMP/killbin/mantle
+pv_run killed $(GUEST_ARGS) --paravisor-image "$PVIMG" --cmdline "$GUEST_CMDLINE" \
+	--sp-state "$SP" --vmgs "$TESTTMP/killed.vmgs"
+MANTLE=$MANTLE_REAL
+grep -q "LAUNCH: policy" "$TESTTMP/killed-sp.err" || fail "killed: the wrapped mantle-sp never served LAUNCH"
+[ "$rc" -eq 5 ] || { pv_show_log killed; fail "killed: exit $rc, expected 5 (VMGS refused)"; }
+grep -a 'mantle: secure processor (mantle-sp):' "$TESTTMP/killed.log" | head -n 3
+grep -aq 'VMPCK0 retired' "$TESTTMP/killed.log" ||
+	{ pv_show_log killed; fail "killed: VMPCK0 was not retired"; }
+grep -q "mantle-guest: init started" "$TESTTMP/killed.out" &&
+	fail "killed: the guest ran without its VMGS"
+[ "$(head -c 4194304 "$TESTTMP/killed.vmgs" | tr -d '\000' | wc -c)" -eq 0 ] ||
+	fail "killed: the refused VMGS was written"
+echo "PASS: VMPCK0 works through the relay; a corrupting host gets it retired (the guest boots without it); replayed or withheld responses, or a killed simulator, retire it and a VMGS that needs it is refused untouched"
