@@ -6,7 +6,7 @@ SP_DIR := sp-simulator
 SP_SRCS := sp_log.c sp_state.c sp_kdf.c sp_x509.c sp_chip.c sp_launch.c \
 	sp_report.c sp_guest.c sp_certs.c sp_dispatch.c sp_ipc.c
 SP_LIB_OBJS := $(addprefix $(OBJ)/$(SP_DIR)/,$(SP_SRCS:.c=.o)) \
-	$(SNP_MSG_OBJS) $(MEASURE_OBJS)
+	$(SNP_MSG_OBJS) $(OBJ)/paravisor/snp/snp_certs.o $(MEASURE_OBJS)
 SP_CPPFLAGS := -I$(SP_DIR) $(SNP_CPPFLAGS) -Iparavisor/measure
 SP_LDLIBS := -lcrypto
 
@@ -43,7 +43,8 @@ INTEGRATION_TESTS += tests/integration/sp_verify.sh
 # Fuzz target: the request parsing, fed in-process (tests/fuzz/sp).
 $(eval $(call fuzz_target,sp_ipc,tests/fuzz/sp/fuzz_sp_ipc.c \
 	$(addprefix $(SP_DIR)/,$(filter-out sp_ipc.c,$(SP_SRCS))) \
-	paravisor/snp/snp_msg.c paravisor/measure/measure.c,$(SP_CPPFLAGS),\
+	paravisor/snp/snp_msg.c paravisor/snp/snp_certs.c \
+	paravisor/measure/measure.c,$(SP_CPPFLAGS),\
 	$(SP_LDLIBS)))
 
 # make bench-sp: the simulator's own rates (sp_bench), then the paravisor's

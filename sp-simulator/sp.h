@@ -176,8 +176,8 @@ enum sp_guest_err sp_guest_handle(struct sp_vm *vm, const struct sp_chip *c,
 long sp_certs_table(const struct sp_chip *c, uint8_t *out, size_t cap);
 /* ASK then ARK as PEM. Length or -1. */
 long sp_certs_ca_pem(const struct sp_chip *c, uint8_t *out, size_t cap);
-/* The mixed-endian 16 bytes of a textual GUID. 0 or -1. */
-int sp_guid_bytes(const char *text, uint8_t out[16]);
+/* (GUIDs to bytes: snp_guid_bytes, paravisor/snp/snp_certs.h, the one
+ * definition that the paravisor's reader of the table uses too.) */
 
 /* --- dispatch (sp_dispatch.c) ----------------------------------------- */
 

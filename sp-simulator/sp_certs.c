@@ -13,47 +13,7 @@
 #include <openssl/pem.h>
 
 #include "mantle_bytes.h"
-
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx": the first three groups are
- * stored little-endian, the last two as written (mixed-endian). */
-int sp_guid_bytes(const char *text, uint8_t out[16])
-{
-	static const uint8_t order[16] = { 3, 2, 1,  0,	 5,  4,	 7,  6,
-					   8, 9, 10, 11, 12, 13, 14, 15 };
-	uint8_t be[16];
-	size_t n = 0;
-
-	if (strlen(text) != 36)
-		return -1;
-	for (const char *p = text; *p; p++) {
-		int hi, lo;
-
-		if (*p == '-')
-			continue;
-		hi = hexval(p[0]);
-		lo = p[1] ? hexval(p[1]) : -1;
-		if (hi < 0 || lo < 0 || n >= 16)
-			return -1;
-		be[n++] = (uint8_t)(hi << 4 | lo);
-		p++;
-	}
-	if (n != 16)
-		return -1;
-	for (size_t i = 0; i < 16; i++)
-		out[i] = be[order[i]];
-	return 0;
-}
+#include "snp_certs.h" /* snp_guid_bytes: the paravisor's reader of this table */
 
 long sp_certs_table(const struct sp_chip *c, uint8_t *out, size_t cap)
 {
@@ -79,7 +39,7 @@ long sp_certs_table(const struct sp_chip *c, uint8_t *out, size_t cap)
 		uint8_t *p = out + off;
 
 		if (len <= 0 || (size_t)len > cap - off ||
-		    sp_guid_bytes(ent[i].guid, e) ||
+		    snp_guid_bytes(ent[i].guid, e) ||
 		    i2d_X509(ent[i].x, &p) != len)
 			return -1;
 		put_le32(e + 16, (uint32_t)off);

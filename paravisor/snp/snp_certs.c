@@ -5,18 +5,8 @@
 #include <string.h>
 
 #include "mantle_bytes.h"
+#include "mantle_hex.h"
 #include "snp_abi.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int snp_guid_bytes(const char *text, uint8_t out[16])
 {
@@ -32,8 +22,8 @@ int snp_guid_bytes(const char *text, uint8_t out[16])
 
 		if (*p == '-')
 			continue;
-		hi = hexval(p[0]);
-		lo = hexval(p[1]);
+		hi = hex_nibble(p[0]);
+		lo = hex_nibble(p[1]);
 		if (hi < 0 || lo < 0 || n >= 16)
 			return -1;
 		out[pos[n++]] = (uint8_t)(hi << 4 | lo);

@@ -20,6 +20,7 @@
 #include <openssl/pem.h>
 
 #include "mantle_bytes.h"
+#include "snp_certs.h"
 #include "sp_fixture.h"
 
 static struct fx fx;
@@ -240,7 +241,7 @@ static X509 *der_at(const uint8_t *t, size_t len, size_t entry,
 	uint8_t g[16];
 	uint32_t off = get_le32(e + 16), n = get_le32(e + 20);
 
-	assert_int_equal(sp_guid_bytes(guid, g), 0);
+	assert_int_equal(snp_guid_bytes(guid, g), 0);
 	assert_memory_equal(e, g, 16);
 	assert_true(off + (size_t)n <= len);
 	p = t + off;
@@ -259,11 +260,11 @@ static void test_certs(void **state)
 	BIO *b;
 
 	(void)state;
-	assert_int_equal(sp_guid_bytes(SNP_CERT_GUID_VCEK, g), 0);
+	assert_int_equal(snp_guid_bytes(SNP_CERT_GUID_VCEK, g), 0);
 	assert_memory_equal(g, vcek_guid, 16);
 	assert_int_equal(
-		sp_guid_bytes("63da758d-e664-4564-adc5-f4b93be8accX", g), -1);
-	assert_int_equal(sp_guid_bytes("63da758d", g), -1);
+		snp_guid_bytes("63da758d-e664-4564-adc5-f4b93be8accX", g), -1);
+	assert_int_equal(snp_guid_bytes("63da758d", g), -1);
 	n = hdr(SP_IPC_GET_CERTS, 0);
 	assert_int_equal(run(n, &len), SP_ST_OK);
 	assert_true(len <= SNP_CERT_TABLE_MAX);
