@@ -161,11 +161,14 @@ static void open_unknown(void)
  * End to end through a host pipe, when the script offers one and a peer
  * echoes on its socket: open channel id, send a line as PIPE_DATA, read it
  * back from P2G, close. The rings live in this process's locked memory:
- * two physically consecutive pages each, found through /proc/self/pagemap.
+ * two physically consecutive pages each, found through /proc/self/pagemap
+ * anywhere in a pool and moved next to each other with mremap (the page
+ * allocator hands out pages in no particular order, so virtually adjacent
+ * pages are physically adjacent only by chance).
  */
 #define PIPE_LOG2 4u
 #define PIPE_MSG "hello through the mantle pipe"
-#define POOL_PAGES 256u
+#define POOL_PAGES 1024u
 
 static uint64_t pfn_of(int pm, const void *va)
 {
@@ -177,9 +180,27 @@ static uint64_t pfn_of(int pm, const void *va)
 	return e & ((1ull << 55) - 1);
 }
 
+/* Moves the pool pages at a and b (b physically after a) to a fresh
+ * two-page virtual range; its address, or NULL. */
+static uint8_t *join_pages(uint8_t *a, uint8_t *b)
+{
+	uint8_t *to = mmap(NULL, 2 * 4096, PROT_NONE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (to == MAP_FAILED)
+		return NULL;
+	if (mremap(a, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, to) ==
+		    MAP_FAILED ||
+	    mremap(b, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, to + 4096) ==
+		    MAP_FAILED)
+		return NULL;
+	return to;
+}
+
 /* Two rings' memory (each 2 consecutive physical pages): 0 or -1. */
 static int ring_pages(uint8_t **va, uint64_t *gpa)
 {
+	static uint64_t pfn[POOL_PAGES];
 	uint8_t *pool = mmap(
 		NULL, POOL_PAGES * 4096, PROT_READ | PROT_WRITE,
 		MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
@@ -187,14 +208,20 @@ static int ring_pages(uint8_t **va, uint64_t *gpa)
 
 	if (pool == MAP_FAILED || pm < 0)
 		return -1;
-	for (unsigned i = 0; i + 1 < POOL_PAGES && found < 2; i++) {
-		uint64_t a = pfn_of(pm, pool + i * 4096);
-		uint64_t b = pfn_of(pm, pool + (i + 1) * 4096);
-
-		if (a && b == a + 1) {
-			va[found] = pool + i * 4096;
-			gpa[found++] = a * 4096;
-			i++;
+	for (unsigned i = 0; i < POOL_PAGES; i++)
+		pfn[i] = pfn_of(pm, pool + i * 4096);
+	for (unsigned i = 0; i < POOL_PAGES && found < 2; i++) {
+		for (unsigned j = 0; pfn[i] && j < POOL_PAGES; j++) {
+			if (pfn[j] != pfn[i] + 1)
+				continue;
+			va[found] =
+				join_pages(pool + i * 4096, pool + j * 4096);
+			if (!va[found] || pfn_of(pm, va[found]) != pfn[i] ||
+			    pfn_of(pm, va[found] + 4096) != pfn[i] + 1)
+				break;
+			gpa[found++] = pfn[i] * 4096;
+			pfn[i] = pfn[j] = 0; /* moved: never used again */
+			break;
 		}
 	}
 	close(pm);
