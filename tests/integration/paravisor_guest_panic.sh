@@ -15,6 +15,10 @@ ls /sys/bus/platform/drivers/pvpanic-mmio/ | sed 's/^/probe: pvpanic: /'
 echo 1 >/proc/sys/kernel/panic_on_oops
 echo 0 >/proc/sys/kernel/panic
 echo "probe: crashing"
+# The lines above reach the console through the tty, asynchronously; the
+# panic's printk does not wait for them. Let them drain first so that the
+# two never interleave ("Kernel panic - not sync" + "probe: ..." was seen).
+sleep 1
 echo c >/proc/sysrq-trigger
 echo "probe: still alive"
 EOT
