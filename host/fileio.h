@@ -25,4 +25,8 @@ int fio_write_all(int fd, const void *buf, size_t len);
  * (backlog 1), or -1 with errno set. */
 int fio_listen_unix(const char *path);
 
+/* The directory of the running mantle binary (/proc/self/exe without its
+ * last component) into dir: 0, or -1 if unknown or too long. */
+int fio_exe_dir(char *dir, size_t size);
+
 #endif

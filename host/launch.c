@@ -50,8 +50,6 @@ void pv_config_encode(const struct pv_config *c, uint8_t out[PV_CONFIG_SIZE])
 int pv_image_dir(const struct mantle_opts *o, char *out, size_t size)
 {
 	char exe[PATH_MAX];
-	ssize_t n;
-	char *slash;
 
 	if (o->pv_image) {
 		if (strlen(o->pv_image) >= size)
@@ -59,14 +57,8 @@ int pv_image_dir(const struct mantle_opts *o, char *out, size_t size)
 		snprintf(out, size, "%s", o->pv_image);
 		return 0;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
+	if (fio_exe_dir(exe, sizeof(exe)) < 0)
 		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
 	if ((size_t)snprintf(out, size, "%s/../paravisor", exe) >= size)
 		return -1;
 	return 0;

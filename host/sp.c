@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "sp.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,16 +84,9 @@ void sp_log_measurement(int logfd, const char *what,
 int sp_find(char *out, size_t size)
 {
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
 
-	if (n <= 0)
+	if (fio_exe_dir(exe, sizeof(exe)) < 0)
 		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
 	if ((size_t)snprintf(out, size, "%s/%s", exe, SP_BIN) >= size)
 		return -1;
 	return access(out, X_OK);
