@@ -23,7 +23,8 @@ VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \
 # VMM_PURE.
 VMM_OBJS += $(OBJ)/$(VMM_DIR)/pci_host.o $(OBJ)/$(VMM_DIR)/mmiobus.o
 # The vTPM (issue 14): the CRB device (pure) and libtpms behind it.
-VMM_OBJS += $(OBJ)/$(VMM_DIR)/tpm_crb.o $(OBJ)/$(VMM_DIR)/tpm_lib.o
+VMM_OBJS += $(OBJ)/$(VMM_DIR)/tpm_crb.o $(OBJ)/$(VMM_DIR)/tpm_lib.o \
+	$(OBJ)/$(VMM_DIR)/vtpm.o
 
 # The pv bus (pvbus.h): control channel, channels, counters, deferred work,
 # and the pipe device class; it links the shared ring and packet code of

@@ -9,6 +9,7 @@
 #include "machine.h"
 #include "hostnotify.h"
 #include "pvbus.h"
+#include "vtpm.h"
 #include "log.h"
 
 #include <stdlib.h>
@@ -102,23 +103,13 @@ static void pvbus_unplug(struct machine *m)
 	m->pvbus = NULL;
 }
 
-/* The vTPM (--tpm crb): libtpms powered on with the state it kept across
- * the previous boots (tpm_lib.h: in memory only, not yet persisted), the
- * CRB device in front of it. A guest reboot is a TPM reset. */
+/* The vTPM behind the CRB interface (--tpm crb, vtpm.h). */
 static void *tpm_crb_plug(struct machine *m)
 {
 	if (m->tpm != VMM_TPM_CRB)
 		return NULL;
 	m->crb = malloc(sizeof(*m->crb));
-	if (!m->crb || tpm_lib_start(m->tpm_nv, TPM_CRB_BUF_SIZE) < 0) {
-		pv_log("vtpm: cannot start the TPM; the guest has none");
-		free(m->crb);
-		m->crb = NULL;
-		return NULL;
-	}
-	if (tpm_lib_startup() < 0) {
-		tpm_lib_stop();
-		pv_log("vtpm: cannot start the TPM; the guest has none");
+	if (!m->crb || vtpm_power_on(m, TPM_CRB_BUF_SIZE) < 0) {
 		free(m->crb);
 		m->crb = NULL;
 		return NULL;
@@ -131,14 +122,10 @@ static void tpm_crb_unplug(struct machine *m)
 {
 	if (!m->crb)
 		return;
-	pv_log("vtpm: %llu commands, %llu refused accesses, state %u bytes "
-	       "(in memory, not persisted)",
-	       (unsigned long long)m->crb->commands,
-	       (unsigned long long)m->crb->refused, m->tpm_nv->len);
+	vtpm_power_off(m, "crb", m->crb->commands, m->crb->refused);
 	tpm_crb_destroy(m->crb);
 	free(m->crb);
 	m->crb = NULL;
-	tpm_lib_stop();
 }
 
 static const struct machine_dev machine_devs[] = {
