@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "mantle_bytes.h"
+#include "mantle_pv_status.h"
 
 /* Far above the real image (~10 MiB kernel, a few MiB initramfs). */
 #define PV_MAX_FILE (512ULL * 1024 * 1024)
@@ -27,6 +28,20 @@ void pv_config_for(struct pv_config *c, uint64_t guest_mem,
 	c->mem_bytes = guest_mem + PV_MEM_OVERHEAD;
 	c->vmgs_key_measurement = 0;
 	c->tpm_none = 0;
+	c->stall_timeout_s = 0;
+	pv_config_cmdline(c);
+}
+
+void pv_config_cmdline(struct pv_config *c)
+{
+	int n = snprintf(c->cmdline, sizeof(c->cmdline), "%s%s",
+			 c->vmgs_key_measurement ? PV_CMDLINE_VMGS_MEASURED :
+						   PV_CMDLINE,
+			 c->tpm_none ? PV_CMDLINE_TPM_NONE : "");
+
+	if (c->stall_timeout_s && c->stall_timeout_s != PV_STALL_TIMEOUT_S)
+		snprintf(c->cmdline + n, sizeof(c->cmdline) - (size_t)n,
+			 PV_CMDLINE_STALL "%u", c->stall_timeout_s);
 }
 
 void pv_config_for_opts(struct pv_config *c, const struct mantle_opts *o)
@@ -34,6 +49,8 @@ void pv_config_for_opts(struct pv_config *c, const struct mantle_opts *o)
 	pv_config_for(c, o->mem_bytes, o->accel, o->pv_cpus);
 	c->vmgs_key_measurement = o->vmgs_key_measurement;
 	c->tpm_none = o->tpm_none;
+	c->stall_timeout_s = o->stall_timeout_s;
+	pv_config_cmdline(c);
 }
 
 void pv_config_encode(const struct pv_config *c, uint8_t out[PV_CONFIG_SIZE])

@@ -30,6 +30,13 @@
  */
 #define PV_CMDLINE_TPM_NONE " mantle.tpm=none"
 /*
+ * --stall-timeout S: " mantle.stall_timeout=S" on the same measured line
+ * (/init passes it on as mantle-paravisor's --stall-timeout); the default
+ * (PV_STALL_TIMEOUT_S) adds no word.
+ */
+#define PV_CMDLINE_STALL " mantle.stall_timeout="
+#define PV_CMDLINE_MAX 160
+/*
  * Under QEMU TCG (the default L0) the paravisor VM has ONE vCPU, whatever the
  * guest's count: QEMU 7.2's multi-threaded TCG misses cross-vCPU code
  * modification (a block translated on one vCPU thread while another patches
@@ -54,18 +61,18 @@ struct pv_config {
 	uint64_t mem_bytes;
 	int vmgs_key_measurement; /* --vmgs-key-policy measurement */
 	int tpm_none; /* --tpm none */
+	unsigned int stall_timeout_s; /* --stall-timeout; 0: the default */
+	char cmdline[PV_CMDLINE_MAX]; /* pv_config_cmdline() */
 };
 
-/* The paravisor VM kernel command line of c: one of four constants. */
+/* Builds c->cmdline, the paravisor VM kernel command line, from c's
+ * fields: pv_config_for*() call it; call it again after changing them. */
+void pv_config_cmdline(struct pv_config *c);
+
+/* The paravisor VM kernel command line of c. */
 static inline const char *pv_cmdline(const struct pv_config *c)
 {
-	static const char *const lines[2][2] = {
-		{ PV_CMDLINE, PV_CMDLINE PV_CMDLINE_TPM_NONE },
-		{ PV_CMDLINE_VMGS_MEASURED,
-		  PV_CMDLINE_VMGS_MEASURED PV_CMDLINE_TPM_NONE },
-	};
-
-	return lines[!!c->vmgs_key_measurement][!!c->tpm_none];
+	return c->cmdline;
 }
 
 /* The paravisor VM configuration for a guest of guest_mem bytes under L0

@@ -196,6 +196,16 @@ static int set_tpm(struct mantle_opts *o, const char *arg)
 	return 0;
 }
 
+/* --stall-timeout S: never 0 (mantle run must not wait forever on a
+ * stalled guest), at least long enough for a vCPU dump. */
+static int set_stall_timeout(struct mantle_opts *o, const char *arg)
+{
+	if (parse_uint(arg, MANTLE_MIN_STALL_S, MANTLE_MAX_STALL_S,
+		       &o->stall_timeout_s))
+		return bad("stall-timeout", arg, "expected 10 to 86400");
+	return 0;
+}
+
 static int set_sp_state(struct mantle_opts *o, const char *arg)
 {
 	return set_path("sp-state", arg, &o->sp_state);
@@ -269,6 +279,7 @@ static const struct opt_row {
 	{ "sp-state", set_sp_state },
 	{ "event-log", set_event_log },
 	{ "tpm", set_tpm },
+	{ "stall-timeout", set_stall_timeout },
 };
 
 #define N_OPT_ROWS (sizeof(opt_rows) / sizeof(opt_rows[0]))

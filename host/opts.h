@@ -10,6 +10,9 @@
 #define MANTLE_MAX_MEM (16 * 1024 * MANTLE_MIB)
 #define MANTLE_MAX_CPUS 8
 #define MANTLE_MAX_PV_CPUS 4 /* --pv-cpus */
+/* --stall-timeout bounds, seconds (mantle-paravisor takes up to 86400). */
+#define MANTLE_MIN_STALL_S 10
+#define MANTLE_MAX_STALL_S 86400
 #define MANTLE_MAX_CMDLINE 4095
 #define MANTLE_MAX_TIMEOUT 86400
 #define MANTLE_DEFAULT_MEM (256 * MANTLE_MIB)
@@ -43,6 +46,7 @@ struct mantle_opts {
 	int vmgs_key_measurement; /* --vmgs-key-policy measurement */
 	int vmgs_reprovision; /* --vmgs-reprovision */
 	int tpm_none; /* --tpm none (default: crb) */
+	unsigned int stall_timeout_s; /* --stall-timeout; 0: the default */
 	const char *hostile; /* NULL: the host behaves (grammar: usage) */
 	const char *sp_state; /* NULL: the default state directory (sp.h) */
 	struct mantle_pipe pipes[MANTLE_MAX_PIPES];

@@ -4,7 +4,7 @@
 #include <string.h>
 
 /* The explanation of PV_EXIT_GUEST_STALLED names the paravisor's default
- * stall timeout (/init passes no other). */
+ * stall timeout. */
 _Static_assert(PV_STALL_TIMEOUT_S == 120, "status_map names 120 s");
 
 #define STATUS_PREFIX "MANTLE-STATUS "
@@ -53,8 +53,9 @@ static const struct {
 	  "the paravisor got no control session from the host, or could not "
 	  "read the VMGS through it" },
 	{ PV_EXIT_GUEST_STALLED, RUN_GUEST_STALLED,
-	  "the guest made no progress for 120 s: every vCPU halted with "
-	  "nothing to wake it; the paravisor's vCPU dump is in the log" },
+	  "the guest made no progress for --stall-timeout seconds (default "
+	  "120): every vCPU halted with nothing to wake it; the paravisor's "
+	  "vCPU dump is in the log" },
 	{ PV_EXIT_GUEST_PANIC, RUN_GUEST_CRASH,
 	  "the guest kernel panicked (it said so through the pvpanic device; "
 	  "its console shows why)" },

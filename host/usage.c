@@ -163,6 +163,11 @@ static const struct usage_row run_options[] = {
 	  "through ACPI; none: no TPM; tis: not yet. Part of\n"
 	  "the launch measurement. Its state is not persisted\n"
 	  "yet (default: crb)" },
+	{ "--stall-timeout SECONDS",
+	  "stop a guest whose every vCPU has halted with nothing\n"
+	  "to wake it after SECONDS (10 to 86400) without\n"
+	  "progress: exit 8. On the measured paravisor VM\n"
+	  "command line when not the default (default: 120)" },
 	{ "--vmgs-reprovision",
 	  "replace a VMGS the paravisor would refuse (damaged,\n"
 	  "another chip's, unencrypted, other key policy) with a\n"
@@ -249,6 +254,7 @@ static const struct usage_part run_page[] = {
 		  "               [--vmgs-reprovision] [--hostile SPEC] "
 		  "[--pipe NAME=SOCKET]...\n"
 		  "               [--sp-state DIR] [--tpm crb|none]\n"
+		  "               [--stall-timeout SECONDS]\n"
 		  "\n"
 		  "DESCRIPTION\n"
 		  "    Writes the guest payload (kernel, initrd, command "

@@ -206,6 +206,27 @@ static void test_opts_tpm(void **state)
 	assert_int_equal(parse(&o, 3, bad), -1);
 }
 
+/* --stall-timeout: 10 to 86400 seconds, never 0 (no endless wait). */
+static void test_opts_stall_timeout(void **state)
+{
+	const char *ok[] = { "run", "--stall-timeout", "45" };
+	const char *zero[] = { "run", "--stall-timeout", "0" };
+	const char *small[] = { "run", "--stall-timeout", "9" };
+	const char *big[] = { "run", "--stall-timeout", "86401" };
+	const char *junk[] = { "run", "--stall-timeout", "45s" };
+	struct mantle_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, 1, ok), 0);
+	assert_int_equal(o.stall_timeout_s, 0);
+	assert_int_equal(parse(&o, 3, ok), 0);
+	assert_int_equal(o.stall_timeout_s, 45);
+	assert_int_equal(parse(&o, 3, zero), -1);
+	assert_int_equal(parse(&o, 3, small), -1);
+	assert_int_equal(parse(&o, 3, big), -1);
+	assert_int_equal(parse(&o, 3, junk), -1);
+}
+
 static void test_opts_pipe(void **state)
 {
 	static const char *bad[] = {
@@ -330,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_opts_vmgs_key),
 		cmocka_unit_test(test_opts_measure_tpm),
 		cmocka_unit_test(test_opts_tpm),
+		cmocka_unit_test(test_opts_stall_timeout),
 		cmocka_unit_test(test_opts_help),
 	};
 

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "launch.h"
+#include "mantle_pv_status.h"
 #include "payload.h"
 #include "payload_measure.h"
 
@@ -190,6 +191,7 @@ static void test_launch_of_image(void **state)
 	 * another launch measurement. */
 	assert_string_equal(pv_cmdline(&c), PV_CMDLINE);
 	c.vmgs_key_measurement = 1;
+	pv_config_cmdline(&c);
 	assert_string_equal(pv_cmdline(&c),
 			    "console=ttyS0 quiet panic=-1 "
 			    "mantle.vmgs_key_policy=measurement");
@@ -199,18 +201,32 @@ static void test_launch_of_image(void **state)
 	assert_string_not_equal(hex, LAUNCH_VECTOR);
 	/* So is --tpm none, alone or with it; the default adds nothing. */
 	c.tpm_none = 1;
+	pv_config_cmdline(&c);
 	assert_string_equal(
 		pv_cmdline(&c),
 		"console=ttyS0 quiet panic=-1 "
 		"mantle.vmgs_key_policy=measurement mantle.tpm=none");
 	c.vmgs_key_measurement = 0;
+	pv_config_cmdline(&c);
 	assert_string_equal(pv_cmdline(&c),
 			    "console=ttyS0 quiet panic=-1 mantle.tpm=none");
+	/* --stall-timeout: a word when not the default, none when it is. */
+	c.stall_timeout_s = 45;
+	pv_config_cmdline(&c);
+	assert_string_equal(pv_cmdline(&c),
+			    "console=ttyS0 quiet panic=-1 mantle.tpm=none "
+			    "mantle.stall_timeout=45");
+	c.stall_timeout_s = PV_STALL_TIMEOUT_S;
+	pv_config_cmdline(&c);
+	assert_string_equal(pv_cmdline(&c),
+			    "console=ttyS0 quiet panic=-1 mantle.tpm=none");
+	c.stall_timeout_s = 0;
 	assert_int_equal(pv_launch_measure(dir, &c, &m), 0);
 	for (int n = 0; n < 48; n++)
 		sprintf(hex + 2 * n, "%02x", m.digest[n]);
 	assert_string_not_equal(hex, LAUNCH_VECTOR);
 	c.tpm_none = 0;
+	pv_config_cmdline(&c);
 	unlink(k);
 	assert_int_equal(pv_launch_measure(dir, &c, &m), -1);
 	unlink(i);
