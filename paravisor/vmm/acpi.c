@@ -335,8 +335,14 @@ static void build_mcfg(uint8_t *t)
 	table_finish(t, MCFG_LEN);
 }
 
+_Static_assert(ACPI_TABLES_GPA + ACPI_TABLES_MAX <= ACPI_TPM_LOG_GPA,
+	       "the tables end before the event log area");
+_Static_assert(ACPI_TPM_LOG_GPA + ACPI_TPM_LOG_LEN <= 0xF0000u,
+	       "the event log area ends below the MP/SMBIOS scan area");
+
 /* The TPM2 table: a client TPM behind the CRB's control area, start
- * method 7 (Command Response Buffer), no parameters, no event log yet. */
+ * method 7 (Command Response Buffer), no parameters; the event log area
+ * (LAML, LASA: constants, so the table does not depend on the payload). */
 static void build_tpm2(uint8_t *t)
 {
 	table_header(t, "TPM2", ACPI_TPM2_LEN, ACPI_TPM2_REVISION);
@@ -344,6 +350,9 @@ static void build_tpm2(uint8_t *t)
 	put_le16(t + ACPI_HDR_LEN + 2, 0); /* reserved */
 	put_le64(t + ACPI_HDR_LEN + 4, ACPI_TPM_CRB_CONTROL_AREA);
 	put_le32(t + ACPI_HDR_LEN + 12, ACPI_TPM2_START_CRB);
+	/* + 16: 12 bytes of start method parameters, zero */
+	put_le32(t + ACPI_TPM2_LAML_OFF, ACPI_TPM_LOG_LEN);
+	put_le64(t + ACPI_TPM2_LASA_OFF, ACPI_TPM_LOG_GPA);
 	table_finish(t, ACPI_TPM2_LEN);
 }
 

@@ -17,9 +17,18 @@
 /* Guest-physical address of the table region; the RSDP is its first byte
  * (inside the 0xE0000..0xFFFFF area a guest scans for "RSD PTR "). */
 #define ACPI_TABLES_GPA 0xE0000u
-/* Room reserved for the region: up to 0xFF000 (the page below 1 MiB holds
- * the reset stub, boot.h). */
-#define ACPI_TABLES_MAX 0x1F000u
+/* Room for the region: up to ACPI_TPM_LOG_GPA. */
+#define ACPI_TABLES_MAX 0x8000u
+/*
+ * The vTPM's TCG event log area (paravisor/MEASUREMENT.md, "Level 2 in the
+ * TPM"), published by the TPM2 table's LAML (its length) and LASA (its
+ * address): right after the tables, inside the e820 reserved range
+ * 0xE0000..0x100000 (e820.h), below 0xF0000 where a guest scans for MP and
+ * SMBIOS entry points. mantle-paravisor writes the log there, zero-padded,
+ * at each boot with a vTPM (vtpm_measure.c).
+ */
+#define ACPI_TPM_LOG_GPA 0xE8000u
+#define ACPI_TPM_LOG_LEN 0x8000u
 
 #define ACPI_MAX_CPUS 8u
 
@@ -71,8 +80,11 @@ static inline uint32_t acpi_machine_devices(int tpm_crb)
 #define ACPI_TPM_CRB_CONTROL_AREA (ACPI_TPM_CRB_GPA + 0x40u)
 /* The TPM2 table (TCG ACPI Specification, revision 4 layout): header,
  * platform class, reserved, control area, start method, 12 bytes of start
- * method parameters; no event log area yet (LAML/LASA). */
-#define ACPI_TPM2_LEN 64u
+ * method parameters, then the log area minimum length (LAML, le32) and
+ * start address (LASA, le64). */
+#define ACPI_TPM2_LEN 76u
+#define ACPI_TPM2_LAML_OFF 64u
+#define ACPI_TPM2_LASA_OFF 68u
 #define ACPI_TPM2_REVISION 4u
 #define ACPI_TPM2_CLASS_CLIENT 0u
 #define ACPI_TPM2_START_CRB 7u

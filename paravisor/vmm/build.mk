@@ -22,9 +22,13 @@ VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \
 # The PCI host bridge (configuration mechanism #1 and ECAM), pure like
 # VMM_PURE.
 VMM_OBJS += $(OBJ)/$(VMM_DIR)/pci_host.o $(OBJ)/$(VMM_DIR)/mmiobus.o
-# The vTPM (issue 14): the CRB device (pure) and libtpms behind it.
-VMM_OBJS += $(OBJ)/$(VMM_DIR)/tpm_crb.o $(OBJ)/$(VMM_DIR)/tpm_lib.o \
-	$(OBJ)/$(VMM_DIR)/vtpm.o
+# The vTPM (issue 14): the CRB device (pure) and libtpms behind it; the
+# paravisor's own steps at power-on (vtpm*.c) and their commands
+# (tpm_cmd.c, marshalled with tpm2-tss's libtss2-mu).
+VTPM_OBJS := $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,tpm_lib tpm_cmd vtpm \
+	vtpm_measure vtpm_keys)
+VTPM_LDLIBS := -ltpms -ltss2-mu
+VMM_OBJS += $(OBJ)/$(VMM_DIR)/tpm_crb.o $(VTPM_OBJS)
 
 # The pv bus (pvbus.h): control channel, channels, counters, deferred work,
 # and the pipe device class; it links the shared ring and packet code of
@@ -58,7 +62,8 @@ ALL_TARGETS += $(BIN)/mantle-paravisor
 $(BIN)/mantle-paravisor: $(VMM_OBJS) $(VMM_CTL_OBJS) $(MEASURE_OBJS) \
 		$(VMM_CTL_LIBS) $(PROTO_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp -ltpms
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz -lseccomp \
+		$(VTPM_LDLIBS)
 
 # The test build (test_hooks.h): main.c again with MANTLE_TEST_HOOKS, plus the
 # test-only hooks and secret, linked into $(BUILD)/test/bin/mantle-paravisor.
@@ -82,7 +87,7 @@ $(BUILD)/test/bin/mantle-paravisor: $(VMM_TEST_HOOK_OBJS) \
 		$(MEASURE_OBJS) $(VMM_CTL_LIBS) $(PROTO_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(LDFLAGS) $(MEASURE_LDLIBS) -lz \
-		-lseccomp -ltpms
+		-lseccomp $(VTPM_LDLIBS)
 
 # Unit tests: one binary per module under test.
 $(OBJ)/tests/unit/paravisor/%.o: CPPFLAGS += -D_GNU_SOURCE -I$(VMM_DIR) \
@@ -139,6 +144,11 @@ $(eval $(call unit_test,paravisor_pci_host,$(VMM_UT)/test_pci_host.o \
 $(eval $(call unit_test,paravisor_tpm_crb,$(VMM_UT)/test_tpm_crb.o \
 	$(OBJ)/$(VMM_DIR)/tpm_crb.o $(OBJ)/$(VMM_DIR)/tpm_lib.o \
 	$(OBJ)/$(VMM_DIR)/mmiobus.o $(OBJ)/$(VMM_DIR)/log.o,-pthread -ltpms))
+# The paravisor's own vTPM steps (measured boot, EK/AK), real libtpms.
+$(VMM_UT)/test_vtpm.o: CPPFLAGS += -Iparavisor/measure
+$(eval $(call unit_test,paravisor_vtpm,$(VMM_UT)/test_vtpm.o $(VTPM_OBJS) \
+	$(OBJ)/$(VMM_DIR)/log.o $(MEASURE_OBJS),\
+	-pthread $(VTPM_LDLIBS) $(MEASURE_LDLIBS)))
 $(eval $(call fuzz_target,paravisor_tpm_crb,\
 	tests/fuzz/paravisor/fuzz_tpm_crb.c $(VMM_DIR)/tpm_crb.c $(VMM_DIR)/mmiobus.c \
 	$(VMM_DIR)/tpm_lib.c $(VMM_DIR)/log.c,-D_GNU_SOURCE -I$(VMM_DIR),\
@@ -186,7 +196,7 @@ $(eval $(call fuzz_target,paravisor_bzimage,\
 $(eval $(call unit_test,paravisor_kvm_smoke,$(VMM_UT)/test_kvm_smoke.o \
 	$(filter-out %/main.o %/guard.o,$(VMM_OBJS)) $(MEASURE_OBJS) \
 	$(OBJ)/$(VMM_DIR)/control_pipe.o $(BUILD)/lib/libhostif_pv.a \
-	$(PROTO_A),-pthread $(MEASURE_LDLIBS) -lz -ltpms))
+	$(PROTO_A),-pthread $(MEASURE_LDLIBS) -lz $(VTPM_LDLIBS)))
 $(eval $(call fuzz_target,paravisor_hostnotify,\
 	tests/fuzz/paravisor/fuzz_hostnotify.c $(VMM_DIR)/hostnotify.c \
 	$(VMM_DIR)/log.c,-I$(VMM_DIR),-pthread))

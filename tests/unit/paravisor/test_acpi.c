@@ -91,15 +91,18 @@ static void check_mcfg(const uint8_t *mcfg)
 
 /* TPM2 (TCG ACPI Specification, rev 4 layout), every byte after the
  * header: client platform, the CRB control area, start method 7 (CRB),
- * 12 bytes of zero parameters, no log area. */
+ * 12 bytes of zero parameters, then the event log area: LAML 0x8000 at
+ * LASA 0xE8000 (acpi.h). */
 static void check_tpm2(const uint8_t *t)
 {
 	static const uint8_t body[] = {
 		0x00, 0x00, /* platform class: client */
 		0x00, 0x00, /* reserved */
-		0x40, 0x00, 0xD4, 0xFE, 0, 0, 0, 0, /* control area */
+		0x40, 0x00, 0xD4, 0xFE, 0,    0,    0,	  0, /* control area */
 		0x07, 0x00, 0x00, 0x00, /* start method: CRB */
-		0,    0,    0,	  0,	0, 0, 0, 0, 0, 0, 0, 0,
+		0,    0,    0,	  0,	0,    0,    0,	  0,
+		0,    0,    0,	  0,	0x00, 0x80, 0x00, 0x00, /* LAML */
+		0x00, 0x80, 0x0E, 0,	0,    0,    0,	  0, /* LASA */
 	};
 
 	assert_int_equal(get_le32(t + 4), 36 + sizeof(body));
