@@ -1,6 +1,6 @@
 #!/bin/sh
-# The vTPM's first increment (issue 14 item 1) as an unmodified Linux guest
-# sees it, one boot: the stock tpm_crb driver binds the ACPI device
+# The vTPM (issue 14 items 1, 3 and 5) as an unmodified Linux guest sees
+# it, one boot: the stock tpm_crb driver binds the ACPI device
 # MSFT0101 and the TPM2 table (start method CRB), /dev/tpm0 and
 # /dev/tpmrm0 appear, the TPM says it is 2.0, and a raw TPM2_GetRandom of
 # 16 bytes written to /dev/tpm0 comes back with TPM_RC_SUCCESS and 16
@@ -8,7 +8,11 @@
 # a PCR nobody extended yet, createprimary RSA-2048 in the owner
 # hierarchy); the guest's kernel log has no TPM error (the paravisor sent
 # TPM2_Startup as firmware does, so the kernel does not have to). The
-# paravisor's counters at teardown show the commands it ran. A second boot
+# paravisor's counters at teardown show the commands it ran. Measured boot:
+# binary_bios_measurements is the offline event log, tpm2_eventlog replays
+# it to tpm2_pcrread's values, which are `mantle measure --pcrs`'s. Keys:
+# the AK at 0x81000003 is the one the paravisor logged, the EK is the TCG
+# template's, no other persistent handle is used. A second boot
 # with --tpm none (named on the measured paravisor VM command line, passed
 # on by /init) has no TPM at all. The guest sees an AMD CPU on nested, so
 # tpm_crb logs "Disabling hwrng" (an info line: Linux's quirk for AMD
@@ -33,14 +37,40 @@ exec 3<>/dev/tpm0 && {
 if [ -c /dev/tpmrm0 ]; then
 	r=$(tpm2_getrandom -T device:/dev/tpmrm0 --hex 16 2>&1)
 	echo "tpm-test: tpm2_getrandom $r"
-	tpm2_pcrread -T device:/dev/tpmrm0 sha256:0 2>&1 |
-		grep -q '0 : 0x0000000000000000000000000000000000000000000000000000000000000000' &&
+	tpm2_pcrread -T device:/dev/tpmrm0 sha256:16 2>&1 |
+		grep -q '16: 0x0000000000000000000000000000000000000000000000000000000000000000' &&
 		echo "tpm-test: tpm2_pcrread ok"
 	tpm2_createprimary -T device:/dev/tpmrm0 -C o -G rsa2048 \
 		-c /tmp/primary.ctx >/tmp/cp.out 2>&1 &&
 		echo "tpm-test: tpm2_createprimary ok" ||
 		sed 's/^/tpm-test: createprimary: /' /tmp/cp.out
 fi
+# Measured boot (item 3): the paravisor's event log through the TPM2
+# table's LAML/LASA, replayed; the PCRs it names as the TPM reports them.
+bbm=/sys/kernel/security/tpm0/binary_bios_measurements
+if [ -r $bbm ]; then
+	cat $bbm >/tmp/bbm
+	echo "tpm-test: eventlog $(wc -c </tmp/bbm) $(sha256sum </tmp/bbm | cut -d' ' -f1)"
+	tpm2_eventlog /tmp/bbm >/tmp/ev.yaml 2>/tmp/ev.err &&
+		echo "tpm-test: tpm2_eventlog ok" ||
+		sed 's/^/tpm-test: eventlog: /' /tmp/ev.err
+	sed -n '/^pcrs:/,$p' /tmp/ev.yaml | sed 's/^/tpm-test: ev: /'
+	tpm2_pcrread -T device:/dev/tpmrm0 \
+		sha256:0,1,2,3,4,5,6,7,8,9+sha384:0,1,2,3,4,5,6,7,8,9 2>&1 |
+		sed 's/^/tpm-test: pcr: /'
+else
+	echo "tpm-test: no $bbm"
+fi
+# Keys (item 5): the AK the paravisor persisted, and the EK a guest makes
+# from the standard template (the paravisor's EK, not persisted by it).
+tpm2_readpublic -T device:/dev/tpmrm0 -c 0x81000003 -o /tmp/ak.pub \
+	>/dev/null 2>&1 &&
+	echo "tpm-test: ak $(sha256sum </tmp/ak.pub | cut -d' ' -f1)"
+tpm2_createek -T device:/dev/tpmrm0 -c /tmp/ek.ctx -G rsa -u /tmp/ek.pub \
+	>/dev/null 2>&1 &&
+	echo "tpm-test: ek $(sha256sum </tmp/ek.pub | cut -d' ' -f1)"
+tpm2_getcap -T device:/dev/tpmrm0 handles-persistent 2>&1 |
+	sed 's/^/tpm-test: persistent: /'
 dmesg | grep -i tpm | sed 's/^/tpm-test: dmesg: /'
 [ -e /sys/class/tpm/tpm0 ] || echo "tpm-test: no tpm0"
 RC
@@ -64,7 +94,7 @@ echo "$(grep "^tpm-test: tpm2_getrandom" "$out")" |
 	grep -Eq '^tpm-test: tpm2_getrandom [0-9a-f]{32}$' ||
 	fail "guest: tpm2_getrandom --hex 16 through /dev/tpmrm0"
 grep -qx "tpm-test: tpm2_pcrread ok" "$out" ||
-	fail "guest: tpm2_pcrread sha256:0 is not all zeros"
+	fail "guest: tpm2_pcrread sha256:16 is not all zeros"
 grep -qx "tpm-test: tpm2_createprimary ok" "$out" ||
 	fail "guest: tpm2_createprimary -C o -G rsa2048"
 if grep -i "^tpm-test: dmesg: .*\(error\|fail\|bug\|timeout\)" "$out"; then
@@ -76,6 +106,50 @@ echo "$vt" | grep -q 'vtpm: [1-9][0-9]* commands, 0 refused accesses' ||
 	{ pv_show_log a; fail "paravisor: no vTPM counter line, or refused accesses"; }
 grep -a 'memory: pss=' "$log" | tail -n 1
 echo "guest: tpm_crb bound, /dev/tpm0 and /dev/tpmrm0, TPM 2.0, GetRandom ok"
+
+# Measured boot: the guest's binary_bios_measurements is byte for byte the
+# log `mantle measure --event-log` writes offline; tpm2_eventlog replays it
+# in the guest to exactly what tpm2_pcrread reports, and both are what
+# `mantle measure --pcrs` computes on the host (PCRs 0-9, sha256, sha384).
+"$MANTLE" measure --paravisor-image "$PVIMG" --kernel "$GUEST_K" \
+	--initrd "$TESTTMP/initrd" --mem 256M --pcrs \
+	--event-log "$TESTTMP/ev.bin" >"$TESTTMP/crb-offline" ||
+	fail "mantle measure --pcrs failed"
+grep '^MEASURE ' "$TESTTMP/crb-offline" >"$TESTTMP/crb-offline.m"
+grep '^MEASURE ' "$log" | tr -d '\r' | diff "$TESTTMP/crb-offline.m" - ||
+	fail "offline measurements differ from the values at launch"
+grep '^PCR ' "$TESTTMP/crb-offline" >"$TESTTMP/want-pcrs"
+grep -q "^tpm-test: tpm2_eventlog ok" "$out" ||
+	fail "guest: no binary_bios_measurements, or tpm2_eventlog refused it"
+want_log="$(wc -c <"$TESTTMP/ev.bin") $(sha256sum <"$TESTTMP/ev.bin" | cut -d' ' -f1)"
+grep -qx "tpm-test: eventlog $want_log" "$out" ||
+	fail "guest: binary_bios_measurements is not the offline log ($want_log)"
+# "  sha256:" then "    N : 0xHEX" (tpm2_eventlog) or "    N: 0xHEX"
+# (tpm2_pcrread) into mantle measure's "PCR sha256:N=hex".
+pcr_lines() {
+	sed -n "s/^tpm-test: $1: //p" "$out" | tr -d ':' |
+		awk '/^  sha(256|384)$/ { bank = $1 }
+		/^    [0-9]+ +0x/ { print "PCR " bank ":" $1 "=" tolower(substr($2, 3)) }'
+}
+pcr_lines ev | diff "$TESTTMP/want-pcrs" - ||
+	fail "tpm2_eventlog in the guest replays other PCRs than mantle measure --pcrs"
+pcr_lines pcr | diff "$TESTTMP/want-pcrs" - ||
+	fail "tpm2_pcrread in the guest differs from mantle measure --pcrs"
+echo "guest: binary_bios_measurements == offline log; tpm2_eventlog == tpm2_pcrread == mantle measure --pcrs ($(wc -l <"$TESTTMP/want-pcrs") PCR values)"
+
+# Keys: the AK at 0x81000003 is the one the paravisor logged; the EK the
+# guest creates from the TCG template is the paravisor's EK.
+ak=$(tr -d '\r' <"$log" | sed -n 's/.*vtpm: AK public sha256=\([0-9a-f]\{64\}\) at 0x81000003: persisted$/\1/p' | tail -n 1)
+ek=$(tr -d '\r' <"$log" | sed -n 's/.*vtpm: EK public sha256=\([0-9a-f]\{64\}\) .*/\1/p' | tail -n 1)
+[ -n "$ak" ] && [ -n "$ek" ] || { pv_show_log a; fail "paravisor: no EK/AK lines"; }
+grep -qx "tpm-test: ak $ak" "$out" ||
+	fail "guest: the public area at 0x81000003 is not the paravisor's AK"
+grep -qx "tpm-test: ek $ek" "$out" ||
+	fail "guest: tpm2_createek gives another EK than the paravisor's"
+grep -q "^tpm-test: persistent: - 0x81000003$" "$out" &&
+	[ "$(grep -c '^tpm-test: persistent: - ' "$out")" -eq 1 ] ||
+	fail "guest: persistent handles are not exactly the AK's"
+echo "keys: AK at 0x81000003 == paravisor's ($ak), EK == TCG template's ($ek)"
 
 pv_run n --kernel "$GUEST_K" --initrd "$TESTTMP/initrd" --mem 256M \
 	--timeout 240 --tpm none
