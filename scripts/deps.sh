@@ -32,6 +32,7 @@ openssl
 dwarves
 tpm2-tools
 libtss2-tcti-device0
+libtss2-dev
 "
 missing=
 for p in $PKGS; do

@@ -149,6 +149,10 @@ $(VMM_UT)/test_vtpm.o: CPPFLAGS += -Iparavisor/measure
 $(eval $(call unit_test,paravisor_vtpm,$(VMM_UT)/test_vtpm.o $(VTPM_OBJS) \
 	$(OBJ)/$(VMM_DIR)/log.o $(MEASURE_OBJS),\
 	-pthread $(VTPM_LDLIBS) $(MEASURE_LDLIBS)))
+# The response parsers of the paravisor's own TPM commands.
+$(eval $(call fuzz_target,paravisor_tpm_cmd,\
+	tests/fuzz/paravisor/fuzz_tpm_cmd.c $(VMM_DIR)/tpm_cmd.c,\
+	-I$(VMM_DIR),-ltss2-mu))
 $(eval $(call fuzz_target,paravisor_tpm_crb,\
 	tests/fuzz/paravisor/fuzz_tpm_crb.c $(VMM_DIR)/tpm_crb.c $(VMM_DIR)/mmiobus.c \
 	$(VMM_DIR)/tpm_lib.c $(VMM_DIR)/log.c,-D_GNU_SOURCE -I$(VMM_DIR),\

@@ -71,8 +71,8 @@ static void put_pw_auth(struct cmd *c)
 	TPMS_AUTH_COMMAND a = { .sessionHandle = TPM2_RS_PW };
 
 	put32(c, TPM_PW_AUTH_LEN);
-	mu(c, Tss2_MU_TPMS_AUTH_COMMAND_Marshal(&a, c->b, sizeof(c->b),
-						&c->off));
+	mu(c,
+	   Tss2_MU_TPMS_AUTH_COMMAND_Marshal(&a, c->b, sizeof(c->b), &c->off));
 }
 
 /* Sends c; the response into rsp (TPM_CMD_BUF bytes), its length in *n. */
@@ -148,8 +148,8 @@ uint32_t tpm_rsp_plain(const uint8_t *rsp, size_t n)
 	return rsp_open(rsp, n, 0, &r);
 }
 
-uint32_t tpm_rsp_create_primary(const uint8_t *rsp, size_t n,
-				uint32_t *handle, struct tpm_pub *out)
+uint32_t tpm_rsp_create_primary(const uint8_t *rsp, size_t n, uint32_t *handle,
+				struct tpm_pub *out)
 {
 	struct rsp r;
 	uint32_t rc = rsp_open(rsp, n, 1, &r);
@@ -160,8 +160,7 @@ uint32_t tpm_rsp_create_primary(const uint8_t *rsp, size_t n,
 	return rsp_public(&r, out);
 }
 
-uint32_t tpm_rsp_read_public(const uint8_t *rsp, size_t n,
-			     struct tpm_pub *out)
+uint32_t tpm_rsp_read_public(const uint8_t *rsp, size_t n, struct tpm_pub *out)
 {
 	struct rsp r;
 	uint32_t rc = rsp_open(rsp, n, 0, &r);
@@ -286,8 +285,8 @@ uint32_t tpm_cmd_pcr_allocate(const struct tpm_io *io,
 	cmd_begin(&c, TPM2_ST_SESSIONS, TPM2_CC_PCR_Allocate);
 	put32(&c, TPM2_RH_PLATFORM);
 	put_pw_auth(&c);
-	mu(&c, Tss2_MU_TPML_PCR_SELECTION_Marshal(sel, c.b, sizeof(c.b),
-						  &c.off));
+	mu(&c,
+	   Tss2_MU_TPML_PCR_SELECTION_Marshal(sel, c.b, sizeof(c.b), &c.off));
 	rc = cmd_run(io, &c, rsp, &n);
 	return rc ? rc : tpm_rsp_pcr_allocate(rsp, n);
 }
@@ -313,8 +312,8 @@ uint32_t tpm_cmd_create_primary(const struct tpm_io *io, uint32_t hierarchy,
 						     sizeof(c.b), &c.off));
 	mu(&c, Tss2_MU_TPM2B_PUBLIC_Marshal(tmpl, c.b, sizeof(c.b), &c.off));
 	mu(&c, Tss2_MU_TPM2B_DATA_Marshal(&outside, c.b, sizeof(c.b), &c.off));
-	mu(&c, Tss2_MU_TPML_PCR_SELECTION_Marshal(&pcrs, c.b, sizeof(c.b),
-						  &c.off));
+	mu(&c,
+	   Tss2_MU_TPML_PCR_SELECTION_Marshal(&pcrs, c.b, sizeof(c.b), &c.off));
 	rc = cmd_run(io, &c, rsp, &n);
 	return rc ? rc : tpm_rsp_create_primary(rsp, n, handle, out);
 }

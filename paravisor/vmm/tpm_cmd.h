@@ -92,10 +92,9 @@ uint32_t tpm_cmd_hierarchy_control(const struct tpm_io *io, uint32_t auth,
  * size is not n, or whose fields run past n, is TPM_CMD_ERR_RESPONSE.
  */
 uint32_t tpm_rsp_plain(const uint8_t *rsp, size_t n);
-uint32_t tpm_rsp_create_primary(const uint8_t *rsp, size_t n,
-				uint32_t *handle, struct tpm_pub *out);
-uint32_t tpm_rsp_read_public(const uint8_t *rsp, size_t n,
-			     struct tpm_pub *out);
+uint32_t tpm_rsp_create_primary(const uint8_t *rsp, size_t n, uint32_t *handle,
+				struct tpm_pub *out);
+uint32_t tpm_rsp_read_public(const uint8_t *rsp, size_t n, struct tpm_pub *out);
 uint32_t tpm_rsp_pcr_banks(const uint8_t *rsp, size_t n,
 			   TPML_PCR_SELECTION *out);
 uint32_t tpm_rsp_permanent(const uint8_t *rsp, size_t n, uint32_t *attrs);

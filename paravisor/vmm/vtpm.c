@@ -46,6 +46,7 @@ static int vtpm_lock(const struct tpm_io *io)
 int vtpm_power_on(struct machine *m, size_t max_buf)
 {
 	const struct tpm_io io = { tpm_lib_exec, NULL };
+	uint64_t t0 = pv_uptime_ms();
 
 	if (vtpm_start(m, max_buf, &io) < 0)
 		goto fail;
@@ -54,6 +55,8 @@ int vtpm_power_on(struct machine *m, size_t max_buf)
 	vtpm_keys_provision(&m->vtpm_keys, &io);
 	if (vtpm_lock(&io) < 0)
 		goto stop;
+	pv_log("vtpm: powered on in %llu ms (platform hierarchy disabled)",
+	       (unsigned long long)(pv_uptime_ms() - t0));
 	return 0;
 stop:
 	tpm_lib_stop();

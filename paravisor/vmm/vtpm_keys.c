@@ -147,8 +147,8 @@ static int create_checked(const struct tpm_io *io, const char *name,
 			  const TPM2B_PUBLIC *tmpl, uint32_t *h,
 			  struct tpm_pub *out)
 {
-	uint32_t rc = tpm_cmd_create_primary(io, TPM2_RH_ENDORSEMENT, tmpl, h,
-					     out);
+	uint32_t rc =
+		tpm_cmd_create_primary(io, TPM2_RH_ENDORSEMENT, tmpl, h, out);
 
 	if (rc) {
 		pv_log("vtpm: cannot create the %s: %s 0x%x", name,
@@ -239,8 +239,7 @@ static const char *ak_install(struct vtpm_keys *k, const struct tpm_io *io,
 	return "persisted";
 }
 
-static void make_ak(struct vtpm_keys *k, const struct tpm_io *io,
-		    uint32_t perm)
+static void make_ak(struct vtpm_keys *k, const struct tpm_io *io, uint32_t perm)
 {
 	const char *what;
 	char hash[72];
