@@ -5,7 +5,8 @@
  *   0        .. 0x98000      RAM (boot structures; the kernel reuses it)
  *   0x98000  .. 0xA0000      reserved: the pv bus control area (pvbus.h)
  *                            from 0x98000, the EBDA's place at 0x9FC00
- *   0xE0000  .. 0x100000     reserved: ACPI tables
+ *   0xE0000  .. 0x100000     reserved: ACPI tables, then the vTPM's event
+ *                            log area at 0xE8000 (acpi.h)
  *   0x100000 .. low_end      RAM, low_end = min(mem, 3 GiB)
  *   3 GiB    .. 4 GiB        hole: IOAPIC, LAPIC, KVM's TSS pages
  *   4 GiB    .. 4 GiB + rest RAM, when mem > 3 GiB

@@ -12,7 +12,8 @@
 # binary_bios_measurements is the offline event log, tpm2_eventlog replays
 # it to tpm2_pcrread's values, which are `mantle measure --pcrs`'s. Keys:
 # the AK at 0x81000003 is the one the paravisor logged, the EK is the TCG
-# template's, no other persistent handle is used. A second boot
+# template's, no other persistent handle is used, and TPM2_Clear(PLATFORM)
+# fails with 0x185 (the platform hierarchy is closed). A second boot
 # with --tpm none (named on the measured paravisor VM command line, passed
 # on by /init) has no TPM at all. The guest sees an AMD CPU on nested, so
 # tpm_crb logs "Disabling hwrng" (an info line: Linux's quirk for AMD
@@ -71,6 +72,9 @@ tpm2_createek -T device:/dev/tpmrm0 -c /tmp/ek.ctx -G rsa -u /tmp/ek.pub \
 	echo "tpm-test: ek $(sha256sum </tmp/ek.pub | cut -d' ' -f1)"
 tpm2_getcap -T device:/dev/tpmrm0 handles-persistent 2>&1 |
 	sed 's/^/tpm-test: persistent: /'
+# The paravisor disabled the platform hierarchy last: TPM_RC_HIERARCHY.
+tpm2_clear -T device:/dev/tpmrm0 -c p >/tmp/clear.out 2>&1
+echo "tpm-test: clear platform $? $(grep -o '0x185' /tmp/clear.out | head -n 1)"
 dmesg | grep -i tpm | sed 's/^/tpm-test: dmesg: /'
 [ -e /sys/class/tpm/tpm0 ] || echo "tpm-test: no tpm0"
 RC
@@ -149,7 +153,9 @@ grep -qx "tpm-test: ek $ek" "$out" ||
 grep -q "^tpm-test: persistent: - 0x81000003$" "$out" &&
 	[ "$(grep -c '^tpm-test: persistent: - ' "$out")" -eq 1 ] ||
 	fail "guest: persistent handles are not exactly the AK's"
-echo "keys: AK at 0x81000003 == paravisor's ($ak), EK == TCG template's ($ek)"
+grep -q "^tpm-test: clear platform [1-9][0-9]* 0x185$" "$out" ||
+	fail "guest: TPM2_Clear(PLATFORM) did not fail with 0x185"
+echo "keys: AK at 0x81000003 == paravisor's ($ak), EK == TCG template's ($ek); platform hierarchy closed (0x185)"
 
 pv_run n --kernel "$GUEST_K" --initrd "$TESTTMP/initrd" --mem 256M \
 	--timeout 240 --tpm none
