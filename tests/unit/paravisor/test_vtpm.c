@@ -40,15 +40,13 @@ static void fill_log(struct measure_log *log)
 	measure_log_init(log);
 	assert_int_equal(measure_log_add(log, MEASURE_EV_KERNEL, "abc", 3), 0);
 	assert_int_equal(measure_log_add(log, MEASURE_EV_INITRD, "", 0), 0);
-	assert_int_equal(measure_log_add(log, MEASURE_EV_CMDLINE,
-					 "console=ttyS0", 13),
-			 0);
-	assert_int_equal(measure_log_add(log, MEASURE_EV_ACPI, acpi,
-					 sizeof(acpi)),
-			 0);
-	assert_int_equal(measure_log_add(log, MEASURE_EV_E820, e820,
-					 sizeof(e820)),
-			 0);
+	assert_int_equal(
+		measure_log_add(log, MEASURE_EV_CMDLINE, "console=ttyS0", 13),
+		0);
+	assert_int_equal(
+		measure_log_add(log, MEASURE_EV_ACPI, acpi, sizeof(acpi)), 0);
+	assert_int_equal(
+		measure_log_add(log, MEASURE_EV_E820, e820, sizeof(e820)), 0);
 }
 
 static int setup(void **state)
@@ -80,8 +78,7 @@ static void power_off(void)
 }
 
 /* TPM2_PCR_Read of one PCR in one bank, into out (len bytes). */
-static void pcr_read(uint16_t alg, unsigned int pcr, uint8_t *out,
-		     size_t len)
+static void pcr_read(uint16_t alg, unsigned int pcr, uint8_t *out, size_t len)
 {
 	TPML_PCR_SELECTION sel = { .count = 1 };
 	TPML_DIGEST d;
@@ -95,7 +92,7 @@ static void pcr_read(uint16_t alg, unsigned int pcr, uint8_t *out,
 	put_be16(cmd, TPM2_ST_NO_SESSIONS);
 	put_be32(cmd + 6, TPM2_CC_PCR_Read);
 	assert_int_equal(Tss2_MU_TPML_PCR_SELECTION_Marshal(&sel, cmd,
-							     sizeof(cmd), &off),
+							    sizeof(cmd), &off),
 			 0);
 	put_be32(cmd + 2, (uint32_t)off);
 	n = tpm_lib_exec(NULL, 0, cmd, off, rsp, sizeof(rsp));
@@ -103,9 +100,8 @@ static void pcr_read(uint16_t alg, unsigned int pcr, uint8_t *out,
 	assert_int_equal(get_be32(rsp + 6), 0);
 	off = 10;
 	assert_int_equal(Tss2_MU_UINT32_Unmarshal(rsp, n, &off, &counter), 0);
-	assert_int_equal(Tss2_MU_TPML_PCR_SELECTION_Unmarshal(rsp, n, &off,
-							       &sel),
-			 0);
+	assert_int_equal(
+		Tss2_MU_TPML_PCR_SELECTION_Unmarshal(rsp, n, &off, &sel), 0);
 	assert_int_equal(Tss2_MU_TPML_DIGEST_Unmarshal(rsp, n, &off, &d), 0);
 	assert_int_equal(d.count, 1);
 	assert_int_equal(d.digests[0].size, len);
@@ -238,9 +234,8 @@ static void test_substitute_replaced(void **state)
 	assert_int_equal(tpm_cmd_create_primary(&io, TPM2_RH_OWNER,
 						vtpm_ak_template(), &h, &fake),
 			 0);
-	assert_int_equal(tpm_cmd_evict_control(&io, TPM2_RH_OWNER, h,
-					       TPM_AK_HANDLE),
-			 0);
+	assert_int_equal(
+		tpm_cmd_evict_control(&io, TPM2_RH_OWNER, h, TPM_AK_HANDLE), 0);
 	assert_int_equal(tpm_cmd_flush_context(&io, h), 0);
 	assert_memory_not_equal(fake.raw, real.raw, real.raw_len);
 	power_off();
@@ -258,14 +253,15 @@ static void test_substitute_replaced(void **state)
 /* TPM2_HierarchyChangeAuth(OWNER, newAuth "pw") with the empty password. */
 static void set_owner_password(void)
 {
-	static const uint8_t cmd[] = {
-		0x80, 0x02, 0,	  0,	0,    29,   0x00, 0x00,
-		0x01, 0x29, /* TPM_CC_HierarchyChangeAuth */
-		0x40, 0x00, 0x00, 0x01, /* TPM_RH_OWNER */
-		0,    0,    0,	  9,	0x40, 0x00, 0x00, 0x09,
-		0,    0,    0,	  0,	0, /* TPM_RS_PW, empty */
-		0,    2,    'p',  'w',
-	};
+	static const uint8_t
+		cmd[] = {
+			0x80, 0x02, 0,	  0,	0,    29,   0x00,
+			0x00, 0x01, 0x29, /* TPM_CC_HierarchyChangeAuth */
+			0x40, 0x00, 0x00, 0x01, /* TPM_RH_OWNER */
+			0,    0,    0,	  9,	0x40, 0x00, 0x00,
+			0x09, 0,    0,	  0,	0,    0, /* TPM_RS_PW, empty */
+			0,    2,    'p',  'w',
+		};
 	uint8_t rsp[64];
 	uint8_t c[sizeof(cmd)];
 
@@ -335,8 +331,9 @@ static void test_rsp_bounds(void **state)
 	assert_int_equal(tpm_rsp_create_primary(ok, sizeof(ok), &h, &pub),
 			 TPM_CMD_ERR_RESPONSE);
 	/* sessions tag, one handle, parameterSize past the end */
-	memcpy(r, (uint8_t[]){ 0x80, 0x02, 0, 0, 0, 16, 0, 0, 0, 0, 0x80, 0, 0,
-			       0, 0, 0xFF },
+	memcpy(r,
+	       (uint8_t[]){ 0x80, 0x02, 0, 0, 0, 16, 0, 0, 0, 0, 0x80, 0, 0, 0,
+			    0, 0xFF },
 	       16);
 	assert_int_equal(tpm_rsp_create_primary(r, 16, &h, &pub),
 			 TPM_CMD_ERR_RESPONSE);
