@@ -3,7 +3,8 @@
  * in this process: the PCR banks and values against tcg_log's replay, the
  * event log in guest memory, the EK and AK templates, the AK kept across
  * power-ons of one TPM and different on a fresh one, a planted substitute
- * at 0x81000003 replaced and counted, an owner password honoured, and the
+ * at 0x81000003 replaced and counted, owner and endorsement passwords
+ * honoured (never guessed, nothing unchecked reported), and the
  * platform hierarchy closed to the guest. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -250,26 +251,32 @@ static void test_substitute_replaced(void **state)
 	m.vtpm_keys.ak_substitutes = 0;
 }
 
-/* TPM2_HierarchyChangeAuth(OWNER, newAuth "pw") with the empty password. */
-static void set_owner_password(void)
+/* TPM2_HierarchyChangeAuth(hierarchy, newAuth "pw") with the empty
+ * password, as a guest sets its own. */
+static void set_password(uint32_t hierarchy)
 {
 	static const uint8_t
 		cmd[] = {
-			0x80, 0x02, 0,	  0,	0,    29,   0x00,
+			0x80, 0x02, 0,	  0,   0,    31,   0x00,
 			0x00, 0x01, 0x29, /* TPM_CC_HierarchyChangeAuth */
-			0x40, 0x00, 0x00, 0x01, /* TPM_RH_OWNER */
-			0,    0,    0,	  9,	0x40, 0x00, 0x00,
-			0x09, 0,    0,	  0,	0,    0, /* TPM_RS_PW, empty */
+			0,    0,    0,	  0, /* the hierarchy */
+			0,    0,    0,	  9,   0x40, 0x00, 0x00,
+			0x09, 0,    0,	  0,   0,    0, /* TPM_RS_PW, empty */
 			0,    2,    'p',  'w',
 		};
 	uint8_t rsp[64];
 	uint8_t c[sizeof(cmd)];
 
 	memcpy(c, cmd, sizeof(c));
-	put_be32(c + 2, sizeof(c));
+	put_be32(c + 10, hierarchy);
 	assert_int_equal(tpm_rsp_plain(rsp, tpm_lib_exec(NULL, 0, c, sizeof(c),
 							 rsp, sizeof(rsp))),
 			 0);
+}
+
+static void set_owner_password(void)
+{
+	set_password(TPM2_RH_OWNER);
 }
 
 /* With an owner password the paravisor does not know, a substitute is
@@ -294,6 +301,29 @@ static void test_owner_password(void **state)
 			 TPM_RC_HANDLE_1);
 	power_off();
 	m.vtpm_keys.ak_unpersisted = 0;
+}
+
+/* With an endorsement password the paravisor can create neither key: none
+ * is reported, and whatever is at 0x81000003 (here the AK of an earlier
+ * boot) is left alone, unchecked. */
+static void test_endorsement_password(void **state)
+{
+	struct tpm_pub before, there;
+
+	(void)state;
+	tpm_nv_clear(&nv);
+	power_on();
+	before = m.vtpm_keys.ak;
+	set_password(TPM2_RH_ENDORSEMENT);
+	power_off();
+	power_on();
+	assert_false(m.vtpm_keys.have_ek);
+	assert_false(m.vtpm_keys.have_ak);
+	assert_false(m.vtpm_keys.ak_persisted);
+	assert_int_equal(tpm_cmd_read_public(&io, TPM_AK_HANDLE, &there), 0);
+	assert_memory_equal(there.raw, before.raw, before.raw_len);
+	power_off();
+	tpm_nv_clear(&nv);
 }
 
 /* A fresh TPM (new seeds): another AK. */
@@ -355,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_ak_stable),
 		cmocka_unit_test(test_substitute_replaced),
 		cmocka_unit_test(test_owner_password),
+		cmocka_unit_test(test_endorsement_password),
 		cmocka_unit_test(test_fresh_tpm_other_ak),
 	};
 
