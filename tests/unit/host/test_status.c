@@ -79,7 +79,8 @@ static void test_status_to_exit(void **state)
 			 RUN_CONTROL_FAILED);
 	assert_int_equal(status_to_exit(PV_EXIT_GUEST_STALLED, &why),
 			 RUN_GUEST_STALLED);
-	assert_non_null(strstr(why, "no progress for --stall-timeout seconds (default 120)"));
+	assert_non_null(strstr(
+		why, "no progress for --stall-timeout seconds (default 120)"));
 	assert_non_null(strstr(why, "vCPU dump is in the log"));
 	assert_int_equal(RUN_GUEST_STALLED, 8);
 	assert_int_equal(status_to_exit(PV_EXIT_GUEST_PANIC, &why),
