@@ -27,17 +27,23 @@ void pv_config_for(struct pv_config *c, uint64_t guest_mem,
 		c->vcpus = pv_cpus;
 	c->mem_bytes = guest_mem + PV_MEM_OVERHEAD;
 	c->vmgs_key_measurement = 0;
-	c->tpm_none = 0;
+	c->tpm = MANTLE_TPM_CRB;
 	c->stall_timeout_s = 0;
 	pv_config_cmdline(c);
 }
 
 void pv_config_cmdline(struct pv_config *c)
 {
+	static const char *const tpm_word[MANTLE_TPM_KINDS] = {
+		[MANTLE_TPM_CRB] = "",
+		[MANTLE_TPM_TIS] = PV_CMDLINE_TPM_TIS,
+		[MANTLE_TPM_NONE] = PV_CMDLINE_TPM_NONE,
+	};
 	int n = snprintf(c->cmdline, sizeof(c->cmdline), "%s%s",
 			 c->vmgs_key_measurement ? PV_CMDLINE_VMGS_MEASURED :
 						   PV_CMDLINE,
-			 c->tpm_none ? PV_CMDLINE_TPM_NONE : "");
+			 tpm_word[c->tpm < MANTLE_TPM_KINDS ? c->tpm :
+							      MANTLE_TPM_CRB]);
 
 	if (c->stall_timeout_s && c->stall_timeout_s != PV_STALL_TIMEOUT_S)
 		snprintf(c->cmdline + n, sizeof(c->cmdline) - (size_t)n,
@@ -48,7 +54,7 @@ void pv_config_for_opts(struct pv_config *c, const struct mantle_opts *o)
 {
 	pv_config_for(c, o->mem_bytes, o->accel, o->pv_cpus);
 	c->vmgs_key_measurement = o->vmgs_key_measurement;
-	c->tpm_none = o->tpm_none;
+	c->tpm = o->tpm;
 	c->stall_timeout_s = o->stall_timeout_s;
 	pv_config_cmdline(c);
 }

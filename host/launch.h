@@ -23,12 +23,14 @@
 #define PV_CMDLINE_VMGS_MEASURED \
 	PV_CMDLINE " mantle.vmgs_key_policy=measurement"
 /*
- * --tpm none: named on the same measured command line (/init passes it to
+ * --tpm none or tis: named on the same measured command line (/init passes it to
  * mantle-paravisor as --tpm none), so the vTPM choice is part of the
  * launch measurement; the default (crb) adds no word, so the command line,
  * hence the measurement, of a default launch is unchanged.
  */
 #define PV_CMDLINE_TPM_NONE " mantle.tpm=none"
+/* --tpm tis: likewise (/init passes it on as --tpm tis). */
+#define PV_CMDLINE_TPM_TIS " mantle.tpm=tis"
 /*
  * --stall-timeout S: " mantle.stall_timeout=S" on the same measured line
  * (/init passes it on as mantle-paravisor's --stall-timeout); the default
@@ -60,7 +62,7 @@ struct pv_config {
 	uint32_t vcpus;
 	uint64_t mem_bytes;
 	int vmgs_key_measurement; /* --vmgs-key-policy measurement */
-	int tpm_none; /* --tpm none */
+	enum mantle_tpm tpm; /* --tpm */
 	unsigned int stall_timeout_s; /* --stall-timeout; 0: the default */
 	char cmdline[PV_CMDLINE_MAX]; /* pv_config_cmdline() */
 };

@@ -67,7 +67,7 @@ static int measure_payload(const struct mantle_opts *o)
 	struct measure_log log;
 
 	if (payload_measure(o->kernel, o->initrd, o->cmdline, o->cpus,
-			    o->mem_bytes, !o->tpm_none, &log))
+			    o->mem_bytes, o->tpm, &log))
 		return -1;
 	measure_log_print(&log, stdout);
 	if (o->pcrs && print_pcrs(&log))

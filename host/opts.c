@@ -184,16 +184,21 @@ static int set_vmgs_key_policy(struct mantle_opts *o, const char *arg)
 	return 0;
 }
 
-/* --tpm crb|none: the guest's vTPM interface (tis: not yet). */
+/* --tpm crb|tis|none: the guest's vTPM interface. */
 static int set_tpm(struct mantle_opts *o, const char *arg)
 {
-	if (!strcmp(arg, "tis"))
-		return bad("tpm", arg,
-			   "tis is not implemented yet (crb or none)");
-	if (strcmp(arg, "crb") && strcmp(arg, "none"))
-		return bad("tpm", arg, "expected crb or none");
-	o->tpm_none = !strcmp(arg, "none");
-	return 0;
+	static const char *const names[MANTLE_TPM_KINDS] = {
+		[MANTLE_TPM_CRB] = "crb",
+		[MANTLE_TPM_TIS] = "tis",
+		[MANTLE_TPM_NONE] = "none",
+	};
+
+	for (int i = 0; i < MANTLE_TPM_KINDS; i++)
+		if (!strcmp(arg, names[i])) {
+			o->tpm = (enum mantle_tpm)i;
+			return 0;
+		}
+	return bad("tpm", arg, "expected crb, tis or none");
 }
 
 /* --stall-timeout S: never 0 (mantle run must not wait forever on a

@@ -31,6 +31,14 @@ struct mantle_pipe {
 
 enum mantle_accel { ACCEL_TCG, ACCEL_KVM };
 
+/* --tpm: the guest's vTPM interface (the default first). */
+enum mantle_tpm {
+	MANTLE_TPM_CRB = 0,
+	MANTLE_TPM_TIS,
+	MANTLE_TPM_NONE,
+	MANTLE_TPM_KINDS
+};
+
 struct mantle_opts {
 	const char *kernel;
 	const char *initrd; /* NULL: no initrd */
@@ -45,7 +53,7 @@ struct mantle_opts {
 	const char *vmgs; /* NULL: no VMGS served */
 	int vmgs_key_measurement; /* --vmgs-key-policy measurement */
 	int vmgs_reprovision; /* --vmgs-reprovision */
-	int tpm_none; /* --tpm none (default: crb) */
+	enum mantle_tpm tpm; /* --tpm (default: crb) */
 	unsigned int stall_timeout_s; /* --stall-timeout; 0: the default */
 	const char *hostile; /* NULL: the host behaves (grammar: usage) */
 	const char *sp_state; /* NULL: the default state directory (sp.h) */

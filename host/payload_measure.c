@@ -29,12 +29,12 @@ static int add_e820(struct measure_log *log, uint64_t mem_bytes)
 }
 
 int payload_measure(const char *kernel, const char *initrd, const char *cmdline,
-		    unsigned int cpus, uint64_t mem_bytes, int tpm_crb,
+		    unsigned int cpus, uint64_t mem_bytes, enum mantle_tpm tpm,
 		    struct measure_log *log)
 {
 	struct acpi_config cfg = { .cpus = cpus,
 				   .mem_bytes = mem_bytes,
-				   .devices = PAYLOAD_ACPI_DEVICES(tpm_crb) };
+				   .devices = PAYLOAD_ACPI_DEVICES(tpm) };
 	/* mantle run refuses an empty kernel; so no measurement exists. */
 	const struct measure_dest kernel_to = { .log = log, .refuse_empty = 1 };
 	const struct measure_dest to = { .log = log };

@@ -157,10 +157,11 @@ static const struct usage_row run_options[] = {
 	  "on the paravisor VM's measured command line).\n"
 	  "Changing it needs --vmgs-reprovision (default:\n"
 	  "default)" },
-	{ "--tpm crb|none",
+	{ "--tpm crb|tis|none",
 	  "the guest's TPM 2.0 (libtpms, inside the paravisor):\n"
 	  "crb, a CRB device the stock tpm_crb driver finds\n"
-	  "through ACPI; none: no TPM; tis: not yet. Part of\n"
+	  "through ACPI; tis, the FIFO (TIS) interface the\n"
+	  "stock tpm_tis driver finds; none: no TPM. Part of\n"
 	  "the launch measurement. Its state is not persisted\n"
 	  "yet (default: crb)" },
 	{ "--stall-timeout SECONDS",
@@ -253,7 +254,7 @@ static const struct usage_part run_page[] = {
 		  "default|measurement]\n"
 		  "               [--vmgs-reprovision] [--hostile SPEC] "
 		  "[--pipe NAME=SOCKET]...\n"
-		  "               [--sp-state DIR] [--tpm crb|none]\n"
+		  "               [--sp-state DIR] [--tpm crb|tis|none]\n"
 		  "               [--stall-timeout SECONDS]\n"
 		  "\n"
 		  "DESCRIPTION\n"

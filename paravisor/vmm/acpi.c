@@ -149,12 +149,10 @@ static const uint8_t pci0_res[] = { 0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00, 0x00,
 static const uint8_t ecam_res[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0x00,
 				    0xE0, 0x00, 0x00, 0x10, 0x00, 0x79, 0x00 };
 
-/* Memory32Fixed (ReadWrite, 0xFED40000, 0x5000), EndTag: the TPM CRB's
- * five locality pages (tpm_crb.h). */
-static const uint8_t tpm_crb_res[] = {
-	0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0xD4,
-	0xFE, 0x00, 0x50, 0x00, 0x00, 0x79, 0x00
-};
+/* Memory32Fixed (ReadWrite, 0xFED40000, 0x5000), EndTag: the TPM's five
+ * locality pages, CRB or TIS (tpm_crb.h, tpm_tis.h); no interrupt. */
+static const uint8_t tpm_res[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0xD4,
+				   0xFE, 0x00, 0x50, 0x00, 0x00, 0x79, 0x00 };
 
 static const struct dsdt_dev dsdt_devs[] = {
 	{ ACPI_DEV_COM1, "COM1", "PNP0501", NULL, 1, com1_res, sizeof(com1_res),
@@ -167,9 +165,12 @@ static const struct dsdt_dev dsdt_devs[] = {
 	  1, 0 },
 	{ ACPI_DEV_PCI0, "ECAM", "PNP0C02", NULL, 0, ecam_res, sizeof(ecam_res),
 	  0, 0 },
-	/* "MSFT0101": the TPM 2.0 device id Linux's tpm_crb binds. */
-	{ ACPI_DEV_TPM_CRB, "TPM0", NULL, "MSFT0101", 0, tpm_crb_res,
-	  sizeof(tpm_crb_res), 0, 0x0F },
+	/* "MSFT0101": the TPM 2.0 device id; Linux's tpm_crb binds it when
+	 * the TPM2 table says CRB, its tpm_tis when it says TIS. */
+	{ ACPI_DEV_TPM_CRB, "TPM0", NULL, "MSFT0101", 0, tpm_res,
+	  sizeof(tpm_res), 0, 0x0F },
+	{ ACPI_DEV_TPM_TIS, "TPM0", NULL, "MSFT0101", 0, tpm_res,
+	  sizeof(tpm_res), 0, 0x0F },
 };
 
 /* Device (name) { _HID, _UID, _CRS } appended to sb. */
@@ -237,7 +238,7 @@ static size_t dsdt_body(const struct acpi_config *cfg, uint8_t *out, size_t cap)
 static uint32_t xsdt_len(const struct acpi_config *cfg)
 {
 	return ACPI_HDR_LEN + 8 * (2 + !!(cfg->devices & ACPI_DEV_PCI0) +
-				   !!(cfg->devices & ACPI_DEV_TPM_CRB));
+				   !!(cfg->devices & ACPI_DEV_TPM));
 }
 
 void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out)
@@ -256,7 +257,7 @@ void acpi_layout(const struct acpi_config *cfg, struct acpi_layout *out)
 		out->mcfg = out->dsdt;
 		out->dsdt = align16(out->mcfg + MCFG_LEN);
 	}
-	if (cfg->devices & ACPI_DEV_TPM_CRB) {
+	if (cfg->devices & ACPI_DEV_TPM) {
 		out->tpm2 = out->dsdt;
 		out->dsdt = align16(out->tpm2 + ACPI_TPM2_LEN);
 	}
@@ -340,16 +341,36 @@ _Static_assert(ACPI_TABLES_GPA + ACPI_TABLES_MAX <= ACPI_TPM_LOG_GPA,
 _Static_assert(ACPI_TPM_LOG_GPA + ACPI_TPM_LOG_LEN <= 0xF0000u,
 	       "the event log area ends below the MP/SMBIOS scan area");
 
-/* The TPM2 table: a client TPM behind the CRB's control area, start
- * method 7 (Command Response Buffer), no parameters; the event log area
- * (LAML, LASA: constants, so the table does not depend on the payload). */
-static void build_tpm2(uint8_t *t)
+/* The TPM2 table's start method and control area per interface: the CRB
+ * (7) behind its control area; TIS (6) has none. */
+static const struct {
+	uint32_t dev;
+	uint32_t start_method;
+	uint64_t control_area;
+} tpm2_ifaces[] = {
+	{ ACPI_DEV_TPM_CRB, ACPI_TPM2_START_CRB, ACPI_TPM_CRB_CONTROL_AREA },
+	{ ACPI_DEV_TPM_TIS, ACPI_TPM2_START_TIS, 0 },
+};
+
+/* The TPM2 table: a client TPM behind the interface of devices (its start
+ * method and control area), no parameters; the event log area (LAML,
+ * LASA: constants, so the table does not depend on the payload). */
+static void build_tpm2(uint8_t *t, uint32_t devices)
 {
+	uint32_t start = 0;
+	uint64_t control = 0;
+
+	for (size_t i = 0; i < sizeof(tpm2_ifaces) / sizeof(tpm2_ifaces[0]);
+	     i++)
+		if (devices & tpm2_ifaces[i].dev) {
+			start = tpm2_ifaces[i].start_method;
+			control = tpm2_ifaces[i].control_area;
+		}
 	table_header(t, "TPM2", ACPI_TPM2_LEN, ACPI_TPM2_REVISION);
 	put_le16(t + ACPI_HDR_LEN, ACPI_TPM2_CLASS_CLIENT);
 	put_le16(t + ACPI_HDR_LEN + 2, 0); /* reserved */
-	put_le64(t + ACPI_HDR_LEN + 4, ACPI_TPM_CRB_CONTROL_AREA);
-	put_le32(t + ACPI_HDR_LEN + 12, ACPI_TPM2_START_CRB);
+	put_le64(t + ACPI_HDR_LEN + 4, control);
+	put_le32(t + ACPI_HDR_LEN + 12, start);
 	/* + 16: 12 bytes of start method parameters, zero */
 	put_le32(t + ACPI_TPM2_LAML_OFF, ACPI_TPM_LOG_LEN);
 	put_le64(t + ACPI_TPM2_LASA_OFF, ACPI_TPM_LOG_GPA);
@@ -366,7 +387,8 @@ int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 	size_t xi = ACPI_HDR_LEN;
 
 	if (!cfg || cfg->cpus < 1 || cfg->cpus > ACPI_MAX_CPUS ||
-	    (cfg->devices & ~ACPI_DEV_KNOWN))
+	    (cfg->devices & ~ACPI_DEV_KNOWN) ||
+	    (cfg->devices & ACPI_DEV_TPM) == ACPI_DEV_TPM)
 		return -1;
 	dlen = dsdt_body(cfg, body, sizeof(body));
 	if (dlen == 0)
@@ -388,7 +410,7 @@ int acpi_build(const struct acpi_config *cfg, uint8_t *buf, size_t cap,
 	}
 	if (l.tpm2) {
 		put_le64(x + (xi += 8), ACPI_TABLES_GPA + l.tpm2);
-		build_tpm2(buf + l.tpm2);
+		build_tpm2(buf + l.tpm2, cfg->devices);
 	}
 	table_finish(x, xsdt_len(cfg));
 

@@ -46,17 +46,24 @@
  * its 5 locality pages at 0xFED40000) and the TPM2 table (start method 7,
  * Command Response Buffer). */
 #define ACPI_DEV_TPM_CRB (1u << 4)
+/* The vTPM's TIS (FIFO) interface (tpm_tis.h), the other choice: the same
+ * DSDT device TPM0 and the TPM2 table with start method 6 (TIS, memory
+ * mapped) and no control area. At most one of the two. */
+#define ACPI_DEV_TPM_TIS (1u << 5)
+#define ACPI_DEV_TPM (ACPI_DEV_TPM_CRB | ACPI_DEV_TPM_TIS)
 #define ACPI_DEV_KNOWN                                            \
 	(ACPI_DEV_COM1 | ACPI_DEV_PVPANIC | ACPI_DEV_HOSTNOTIFY | \
-	 ACPI_DEV_PCI0 | ACPI_DEV_TPM_CRB)
+	 ACPI_DEV_PCI0 | ACPI_DEV_TPM)
 /* The devices of mantle-paravisor's machine: what load.c builds and what
- * `mantle measure` recomputes (one definition for both), less
- * ACPI_DEV_TPM_CRB under --tpm none (acpi_machine_devices). */
-#define ACPI_DEV_MACHINE ACPI_DEV_KNOWN
-static inline uint32_t acpi_machine_devices(int tpm_crb)
+ * `mantle measure` recomputes (one definition for both), with the vTPM
+ * interface tpm: ACPI_DEV_TPM_CRB (the default), ACPI_DEV_TPM_TIS, or 0
+ * under --tpm none (acpi_machine_devices). */
+#define ACPI_DEV_MACHINE                                          \
+	(ACPI_DEV_COM1 | ACPI_DEV_PVPANIC | ACPI_DEV_HOSTNOTIFY | \
+	 ACPI_DEV_PCI0 | ACPI_DEV_TPM_CRB)
+static inline uint32_t acpi_machine_devices(uint32_t tpm)
 {
-	return tpm_crb ? ACPI_DEV_MACHINE :
-			 ACPI_DEV_MACHINE & ~ACPI_DEV_TPM_CRB;
+	return (ACPI_DEV_MACHINE & ~ACPI_DEV_TPM) | (tpm & ACPI_DEV_TPM);
 }
 
 /* The ACPI power-management block: hardware-reduced sleep control/status
@@ -74,9 +81,12 @@ static inline uint32_t acpi_machine_devices(int tpm_crb)
 #define ACPI_SLP_EN 0x20u
 
 #define ACPI_IOAPIC_GPA 0xFEC00000u
-/* The TPM CRB (tpm_crb.h asserts these are its values). */
-#define ACPI_TPM_CRB_GPA 0xFED40000u
-#define ACPI_TPM_CRB_SIZE 0x5000u
+/* The TPM's five locality pages, CRB or TIS (tpm_crb.h and tpm_tis.h
+ * assert these are their values), and the CRB's control area. */
+#define ACPI_TPM_GPA 0xFED40000u
+#define ACPI_TPM_SIZE 0x5000u
+#define ACPI_TPM_CRB_GPA ACPI_TPM_GPA
+#define ACPI_TPM_CRB_SIZE ACPI_TPM_SIZE
 #define ACPI_TPM_CRB_CONTROL_AREA (ACPI_TPM_CRB_GPA + 0x40u)
 /* The TPM2 table (TCG ACPI Specification, revision 4 layout): header,
  * platform class, reserved, control area, start method, 12 bytes of start
@@ -87,6 +97,7 @@ static inline uint32_t acpi_machine_devices(int tpm_crb)
 #define ACPI_TPM2_LASA_OFF 68u
 #define ACPI_TPM2_REVISION 4u
 #define ACPI_TPM2_CLASS_CLIENT 0u
+#define ACPI_TPM2_START_TIS 6u /* "TIS 1.2 / FIFO, memory mapped" */
 #define ACPI_TPM2_START_CRB 7u
 #define ACPI_LAPIC_GPA 0xFEE00000u
 

@@ -22,13 +22,15 @@ VMM_OBJS += $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,vcpu load machine_devs diag \
 # The PCI host bridge (configuration mechanism #1 and ECAM), pure like
 # VMM_PURE.
 VMM_OBJS += $(OBJ)/$(VMM_DIR)/pci_host.o $(OBJ)/$(VMM_DIR)/mmiobus.o
-# The vTPM (issue 14): the CRB device (pure) and libtpms behind it; the
+# The vTPM (issue 14): the CRB and TIS devices (pure; tpm_iface.c their
+# shared command rule) and libtpms behind them; the
 # paravisor's own steps at power-on (vtpm*.c) and their commands
 # (tpm_cmd.c, marshalled with tpm2-tss's libtss2-mu).
 VTPM_OBJS := $(patsubst %,$(OBJ)/$(VMM_DIR)/%.o,tpm_lib tpm_cmd vtpm \
 	vtpm_measure vtpm_keys)
 VTPM_LDLIBS := -ltpms -ltss2-mu
-VMM_OBJS += $(OBJ)/$(VMM_DIR)/tpm_crb.o $(VTPM_OBJS)
+VMM_OBJS += $(OBJ)/$(VMM_DIR)/tpm_crb.o $(OBJ)/$(VMM_DIR)/tpm_tis.o \
+	$(OBJ)/$(VMM_DIR)/tpm_iface.o $(VTPM_OBJS)
 
 # The pv bus (pvbus.h): control channel, channels, counters, deferred work,
 # and the pipe device class; it links the shared ring and packet code of
@@ -140,10 +142,11 @@ $(eval $(call unit_test,paravisor_pvbus_pipe,$(VMM_UT)/test_pvbus_pipe.o \
 # counters and their one summary line.
 $(eval $(call unit_test,paravisor_pci_host,$(VMM_UT)/test_pci_host.o \
 	$(OBJ)/$(VMM_DIR)/pci_host.o $(OBJ)/$(VMM_DIR)/iobus.o,))
-# The vTPM's CRB registers, with a real libtpms behind them.
+# The vTPM's CRB and TIS registers, with a real libtpms behind them.
 $(eval $(call unit_test,paravisor_tpm_crb,$(VMM_UT)/test_tpm_crb.o \
-	$(OBJ)/$(VMM_DIR)/tpm_crb.o $(OBJ)/$(VMM_DIR)/tpm_lib.o \
-	$(OBJ)/$(VMM_DIR)/mmiobus.o $(OBJ)/$(VMM_DIR)/log.o,-pthread -ltpms))
+	$(OBJ)/$(VMM_DIR)/tpm_crb.o $(OBJ)/$(VMM_DIR)/tpm_iface.o \
+	$(OBJ)/$(VMM_DIR)/tpm_lib.o $(OBJ)/$(VMM_DIR)/mmiobus.o \
+	$(OBJ)/$(VMM_DIR)/log.o,-pthread -ltpms))
 # The paravisor's own vTPM steps (measured boot, EK/AK), real libtpms.
 $(VMM_UT)/test_vtpm.o: CPPFLAGS += -Iparavisor/measure
 $(eval $(call unit_test,paravisor_vtpm,$(VMM_UT)/test_vtpm.o $(VTPM_OBJS) \
@@ -154,7 +157,17 @@ $(eval $(call fuzz_target,paravisor_tpm_cmd,\
 	tests/fuzz/paravisor/fuzz_tpm_cmd.c $(VMM_DIR)/tpm_cmd.c,\
 	-I$(VMM_DIR),-ltss2-mu))
 $(eval $(call fuzz_target,paravisor_tpm_crb,\
-	tests/fuzz/paravisor/fuzz_tpm_crb.c $(VMM_DIR)/tpm_crb.c $(VMM_DIR)/mmiobus.c \
+	tests/fuzz/paravisor/fuzz_tpm_crb.c $(VMM_DIR)/tpm_crb.c \
+	$(VMM_DIR)/tpm_iface.c $(VMM_DIR)/mmiobus.c \
+	$(VMM_DIR)/tpm_lib.c $(VMM_DIR)/log.c,-D_GNU_SOURCE -I$(VMM_DIR),\
+	-pthread -ltpms))
+$(eval $(call unit_test,paravisor_tpm_tis,$(VMM_UT)/test_tpm_tis.o \
+	$(OBJ)/$(VMM_DIR)/tpm_tis.o $(OBJ)/$(VMM_DIR)/tpm_iface.o \
+	$(OBJ)/$(VMM_DIR)/tpm_lib.o $(OBJ)/$(VMM_DIR)/mmiobus.o \
+	$(OBJ)/$(VMM_DIR)/log.o,-pthread -ltpms))
+$(eval $(call fuzz_target,paravisor_tpm_tis,\
+	tests/fuzz/paravisor/fuzz_tpm_tis.c $(VMM_DIR)/tpm_tis.c \
+	$(VMM_DIR)/tpm_iface.c $(VMM_DIR)/mmiobus.c \
 	$(VMM_DIR)/tpm_lib.c $(VMM_DIR)/log.c,-D_GNU_SOURCE -I$(VMM_DIR),\
 	-pthread -ltpms))
 $(eval $(call unit_test,paravisor_diag,$(VMM_UT)/test_diag.o \

@@ -94,11 +94,18 @@ static int load_cmdline(struct load *l)
 	return measure(l->m, MEASURE_EV_CMDLINE, l->cmdline, c->size);
 }
 
+/* The ACPI device of each --tpm choice. */
+static const uint32_t tpm_acpi_dev[] = {
+	[VMM_TPM_CRB] = ACPI_DEV_TPM_CRB,
+	[VMM_TPM_TIS] = ACPI_DEV_TPM_TIS,
+	[VMM_TPM_NONE] = 0,
+};
+
 static int load_acpi(struct machine *m)
 {
 	struct acpi_config acfg = { m->pay.cpus, m->pay.mem_bytes,
-				    acpi_machine_devices(m->tpm ==
-							 VMM_TPM_CRB) };
+				    acpi_machine_devices(
+					    tpm_acpi_dev[m->tpm]) };
 	size_t len;
 
 	if (acpi_build(&acfg, m->ram + ACPI_TABLES_GPA, ACPI_TABLES_MAX, &len) <

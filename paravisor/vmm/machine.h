@@ -27,6 +27,7 @@
 #include "stall.h"
 #include "tpm_crb.h"
 #include "tpm_lib.h"
+#include "tpm_tis.h"
 #include "vmm.h"
 #include "vtpm.h"
 #include "wake_check.h"
@@ -80,6 +81,7 @@ struct machine {
 	enum vmm_tpm tpm; /* which vTPM interface (vmm.h) */
 	struct tpm_nv *tpm_nv; /* its state across boots (tpm_lib.h) */
 	struct tpm_crb *crb; /* the CRB device of this boot, or NULL */
+	struct tpm_tis *tis; /* the TIS device of this boot, or NULL */
 	struct vtpm_keys vtpm_keys; /* the EK and AK (vtpm.h) */
 	struct hostnotify *notify; /* interrupt mediation, or NULL */
 	struct pvbus *pvbus; /* the pv bus of this boot (pvbus.h) */

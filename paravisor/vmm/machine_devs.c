@@ -128,6 +128,31 @@ static void tpm_crb_unplug(struct machine *m)
 	m->crb = NULL;
 }
 
+/* The vTPM behind the TIS (FIFO) interface (--tpm tis, vtpm.h). */
+static void *tpm_tis_plug(struct machine *m)
+{
+	if (m->tpm != VMM_TPM_TIS)
+		return NULL;
+	m->tis = malloc(sizeof(*m->tis));
+	if (!m->tis || vtpm_power_on(m, TPM_TIS_BUF_SIZE) < 0) {
+		free(m->tis);
+		m->tis = NULL;
+		return NULL;
+	}
+	tpm_tis_init(m->tis, tpm_lib_exec, NULL);
+	return m->tis;
+}
+
+static void tpm_tis_unplug(struct machine *m)
+{
+	if (!m->tis)
+		return;
+	vtpm_power_off(m, "tis", m->tis->commands, m->tis->refused);
+	tpm_tis_destroy(m->tis);
+	free(m->tis);
+	m->tis = NULL;
+}
+
 static const struct machine_dev machine_devs[] = {
 	{ &serial_io_ops, NULL, com1_plug, com1_unplug },
 	{ &pm_io_ops, NULL, pm_plug, NULL },
@@ -137,6 +162,7 @@ static const struct machine_dev machine_devs[] = {
 	{ &hostnotify_io_ops, NULL, hostnotify_plug, hostnotify_unplug },
 	{ &pvbus_io_ops, NULL, pvbus_plug, pvbus_unplug },
 	{ NULL, &tpm_crb_mmio_ops, tpm_crb_plug, tpm_crb_unplug },
+	{ NULL, &tpm_tis_mmio_ops, tpm_tis_plug, tpm_tis_unplug },
 };
 
 #define N_DEVS (sizeof(machine_devs) / sizeof(machine_devs[0]))

@@ -33,7 +33,7 @@ static const char usage[] =
 	"                     [--max-reboots N] [--stall-timeout SECONDS]\n"
 	"                     [--platform nested] [--snp-secrets FILE]\n"
 	"                     [--vmgs-key-policy default|measurement]\n"
-	"                     [--vmgs-reprovision] [--tpm crb|none]\n"
+	"                     [--vmgs-reprovision] [--tpm crb|tis|none]\n"
 	"    mantle-paravisor --help\n"
 	"\n"
 	"DESCRIPTION\n"
@@ -93,11 +93,12 @@ static const char usage[] =
 	"                       unencrypted, other policy) is replaced by a new\n"
 	"                       empty one: its state is lost. One that opens is\n"
 	"                       kept\n"
-	"    --tpm crb|none     the guest's TPM 2.0 (libtpms): crb, a Command\n"
+	"    --tpm crb|tis|none the guest's TPM 2.0 (libtpms): crb, a Command\n"
 	"                       Response Buffer device at 0xFED40000 with its\n"
-	"                       ACPI device and TPM2 table (default); none: no\n"
-	"                       TPM; tis is not implemented yet. Its state is\n"
-	"                       kept in memory across reboots, not persisted\n"
+	"                       ACPI device and TPM2 table (default); tis, the\n"
+	"                       FIFO (TIS) interface at the same address; none:\n"
+	"                       no TPM. Its state is kept in memory across\n"
+	"                       reboots, not persisted\n"
 	"    --platform NAME    nested (KVM); snp, tdx and vbs are not\n"
 	"                       implemented yet\n"
 	"    -h, --help         this text\n"
@@ -177,23 +178,22 @@ static const struct control_event_src host_src[] = {
 	{ PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR },
 };
 
-/* --tpm: crb or none; tis is named but not there yet. */
+/* --tpm: crb, tis or none. */
 static int parse_tpm(const char *arg, enum vmm_tpm *out)
 {
 	static const struct {
 		const char *name;
 		enum vmm_tpm tpm;
-	} kinds[] = { { "crb", VMM_TPM_CRB }, { "none", VMM_TPM_NONE } };
+	} kinds[] = { { "crb", VMM_TPM_CRB },
+		      { "tis", VMM_TPM_TIS },
+		      { "none", VMM_TPM_NONE } };
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(arg, kinds[i].name) == 0) {
 			*out = kinds[i].tpm;
 			return 0;
 		}
-	if (strcmp(arg, "tis") == 0)
-		pv_log("--tpm tis: not yet implemented (crb or none)");
-	else
-		pv_log("--tpm wants crb or none, not '%s'", arg);
+	pv_log("--tpm wants crb, tis or none, not '%s'", arg);
 	return -1;
 }
 

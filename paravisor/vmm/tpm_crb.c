@@ -12,12 +12,7 @@
 
 #include <string.h>
 
-#define TPM_HDR_LEN 10u
-#define TPM_ST_NO_SESSIONS 0x8001u
-#define TPM_RC_FAILURE 0x101u
-#define TPM_RC_COMMAND_SIZE 0x142u
-
-void tpm_crb_init(struct tpm_crb *c, tpm_crb_exec_fn exec, void *ctx)
+void tpm_crb_init(struct tpm_crb *c, tpm_exec_fn exec, void *ctx)
 {
 	memset(c, 0, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
@@ -66,31 +61,16 @@ static void render_regs(const struct tpm_crb *c, unsigned int loc,
 		 TPM_CRB_GPA + loc * TPM_CRB_PAGE + TPM_CRB_DATA);
 }
 
-/* A response of just a header with rc into the buffer. */
-static void error_response(struct tpm_crb *c, uint32_t rc)
-{
-	put_be16(c->buf, TPM_ST_NO_SESSIONS);
-	put_be32(c->buf + 2, TPM_HDR_LEN);
-	put_be32(c->buf + 6, rc);
-}
-
 /* CTRL_START: the command in the buffer, its response back into it. */
 static void start(struct tpm_crb *c, unsigned int loc)
 {
-	uint32_t len = get_be32(c->buf + 2);
 	size_t rlen;
 
 	c->cancel = 0;
 	c->commands++;
-	if (len < TPM_HDR_LEN || len > TPM_CRB_BUF_SIZE) {
-		error_response(c, TPM_RC_COMMAND_SIZE);
-		return;
-	}
-	rlen = c->exec(c->exec_ctx, loc, c->buf, len, c->rsp, sizeof(c->rsp));
-	if (rlen < TPM_HDR_LEN || rlen > sizeof(c->rsp)) {
-		error_response(c, TPM_RC_FAILURE);
-		return;
-	}
+	rlen = tpm_iface_run(c->exec, c->exec_ctx, loc, c->buf,
+			     get_be32(c->buf + TPM_HDR_SIZE_OFF),
+			     TPM_CRB_BUF_SIZE, c->rsp, NULL);
 	memcpy(c->buf, c->rsp, rlen);
 }
 

@@ -33,16 +33,17 @@
  *                nothing to cancel. Cleared by the next start.
  *   CTRL_START   write 1 while not idle: runs the command in the buffer
  *                (its size from its header, bounded by the buffer; a bad
- *                size gets TPM_RC_COMMAND_SIZE) and puts the response in
- *                the buffer, all within the MMIO exit; reads 0 after.
+ *                size gets TPM_RC_COMMAND_SIZE: tpm_iface.h's rule) and
+ *                puts the response in the buffer, all within the MMIO
+ *                exit; reads 0 after. Written while idle: refused.
  *   CTRL_INT_*   interrupts are not offered: INT_ENABLE reads 0,
  *                INT_STS reads 0; writes ignored.
  *   CTRL_CMD_*, CTRL_RSP_*  RO: the buffer, at page offset TPM_CRB_DATA,
  *                TPM_CRB_BUF_SIZE bytes, both for command and response.
  *   buffer       RW bytes, while not idle and no command runs.
  *
- * The TPM behind it is a callback (tpm_lib.h in the paravisor), so the
- * register state machine is tested alone.
+ * The TPM behind it is a callback (tpm_iface.h; tpm_lib.h in the
+ * paravisor), so the register state machine is tested alone.
  */
 #ifndef MANTLE_VMM_TPM_CRB_H
 #define MANTLE_VMM_TPM_CRB_H
@@ -53,6 +54,7 @@
 
 #include "acpi.h"
 #include "mmiobus.h"
+#include "tpm_iface.h"
 
 #define TPM_CRB_GPA 0xFED40000u
 #define TPM_CRB_LOCALITIES 5u
@@ -105,18 +107,9 @@ _Static_assert(TPM_CRB_CONTROL_AREA == ACPI_TPM_CRB_CONTROL_AREA,
 
 #define TPM_CRB_NO_LOCALITY 0xFFu
 
-/*
- * Runs one command (cmd, cmd_len bytes) at locality loc; writes the
- * response into rsp (cap bytes) and returns its length, or 0 when the TPM
- * gave nothing usable (the device then answers TPM_RC_FAILURE).
- */
-typedef size_t (*tpm_crb_exec_fn)(void *ctx, unsigned int loc,
-				  const uint8_t *cmd, size_t cmd_len,
-				  uint8_t *rsp, size_t cap);
-
 struct tpm_crb {
 	pthread_mutex_t lock;
-	tpm_crb_exec_fn exec;
+	tpm_exec_fn exec;
 	void *exec_ctx;
 	uint8_t active; /* locality holding access, or TPM_CRB_NO_LOCALITY */
 	uint8_t idle;
@@ -127,7 +120,7 @@ struct tpm_crb {
 	uint8_t rsp[TPM_CRB_BUF_SIZE];
 };
 
-void tpm_crb_init(struct tpm_crb *c, tpm_crb_exec_fn exec, void *ctx);
+void tpm_crb_init(struct tpm_crb *c, tpm_exec_fn exec, void *ctx);
 void tpm_crb_destroy(struct tpm_crb *c);
 /* off: from TPM_CRB_GPA (0..TPM_CRB_SIZE-1); len 1..8. */
 void tpm_crb_read(struct tpm_crb *c, uint64_t off, uint8_t *data,

@@ -21,6 +21,7 @@ struct pipe_backend;
 enum vmm_tpm {
 	VMM_TPM_CRB = 0, /* the default */
 	VMM_TPM_NONE,
+	VMM_TPM_TIS,
 };
 
 struct vmm_opts {

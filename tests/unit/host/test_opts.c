@@ -186,7 +186,7 @@ static void test_opts_vmgs_key(void **state)
 	assert_int_equal(parse(&o, 3, bad), -1);
 }
 
-/* --tpm crb|none; tis is named but refused (not yet). */
+/* --tpm crb|tis|none. */
 static void test_opts_tpm(void **state)
 {
 	const char *none[] = { "run", "--tpm", "none" };
@@ -197,12 +197,13 @@ static void test_opts_tpm(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&o, 1, none), 0);
-	assert_int_equal(o.tpm_none, 0);
+	assert_int_equal(o.tpm, MANTLE_TPM_CRB);
 	assert_int_equal(parse(&o, 3, none), 0);
-	assert_int_equal(o.tpm_none, 1);
+	assert_int_equal(o.tpm, MANTLE_TPM_NONE);
 	assert_int_equal(parse(&o, 3, crb), 0);
-	assert_int_equal(o.tpm_none, 0);
-	assert_int_equal(parse(&o, 3, tis), -1);
+	assert_int_equal(o.tpm, MANTLE_TPM_CRB);
+	assert_int_equal(parse(&o, 3, tis), 0);
+	assert_int_equal(o.tpm, MANTLE_TPM_TIS);
 	assert_int_equal(parse(&o, 3, bad), -1);
 }
 

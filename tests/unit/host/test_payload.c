@@ -200,7 +200,7 @@ static void test_launch_of_image(void **state)
 		sprintf(hex + 2 * n, "%02x", m.digest[n]);
 	assert_string_not_equal(hex, LAUNCH_VECTOR);
 	/* So is --tpm none, alone or with it; the default adds nothing. */
-	c.tpm_none = 1;
+	c.tpm = MANTLE_TPM_NONE;
 	pv_config_cmdline(&c);
 	assert_string_equal(
 		pv_cmdline(&c),
@@ -225,7 +225,16 @@ static void test_launch_of_image(void **state)
 	for (int n = 0; n < 48; n++)
 		sprintf(hex + 2 * n, "%02x", m.digest[n]);
 	assert_string_not_equal(hex, LAUNCH_VECTOR);
-	c.tpm_none = 0;
+	/* --tpm tis: its own word, its own measurement */
+	c.tpm = MANTLE_TPM_TIS;
+	pv_config_cmdline(&c);
+	assert_string_equal(pv_cmdline(&c),
+			    "console=ttyS0 quiet panic=-1 mantle.tpm=tis");
+	assert_int_equal(pv_launch_measure(dir, &c, &m), 0);
+	for (int n = 0; n < 48; n++)
+		sprintf(hex + 2 * n, "%02x", m.digest[n]);
+	assert_string_not_equal(hex, LAUNCH_VECTOR);
+	c.tpm = MANTLE_TPM_CRB;
 	pv_config_cmdline(&c);
 	unlink(k);
 	assert_int_equal(pv_launch_measure(dir, &c, &m), -1);
@@ -255,7 +264,8 @@ static void test_payload_events_e820(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(k, sizeof(k), "%s/k", dir);
 	write_file(k, "abc", 3);
-	assert_int_equal(payload_measure(k, NULL, "", 2, 256ULL << 20, 1, &a),
+	assert_int_equal(payload_measure(k, NULL, "", 2, 256ULL << 20,
+					 MANTLE_TPM_CRB, &a),
 			 0);
 	assert_int_equal(a.count, 5);
 	assert_int_equal(a.ev[4].type, MEASURE_EV_E820);
@@ -264,17 +274,36 @@ static void test_payload_events_e820(void **state)
 	hex_of(a.ev[4].sha256, 32, hex);
 	assert_string_equal(hex, E820_256M_SHA256);
 	/* --mem changes the memory map event, and nothing before it. */
-	assert_int_equal(payload_measure(k, NULL, "", 2, 258ULL << 20, 1, &b),
+	assert_int_equal(payload_measure(k, NULL, "", 2, 258ULL << 20,
+					 MANTLE_TPM_CRB, &b),
 			 0);
 	assert_int_equal(b.count, 5);
 	assert_memory_equal(a.ev, b.ev, 3 * sizeof(a.ev[0]));
 	assert_memory_not_equal(a.ev[4].sha256, b.ev[4].sha256, 32);
 	/* Over 3 GiB a fifth (high) RAM entry appears. */
-	assert_int_equal(payload_measure(k, NULL, "", 2, 5ULL << 30, 1, &b), 0);
+	assert_int_equal(
+		payload_measure(k, NULL, "", 2, 5ULL << 30, MANTLE_TPM_CRB, &b),
+		0);
 	assert_int_equal(b.ev[4].size, 100);
 	/* Below the 2 MiB minimum there is no map and so no measurement. */
-	assert_int_equal(payload_measure(k, NULL, "", 2, 1ULL << 20, 1, &b),
-			 -1);
+	assert_int_equal(
+		payload_measure(k, NULL, "", 2, 1ULL << 20, MANTLE_TPM_CRB, &b),
+		-1);
+	/* --tpm tis changes the ACPI tables event only (its TPM2 table),
+	 * and differs from --tpm none too. */
+	assert_int_equal(payload_measure(k, NULL, "", 2, 256ULL << 20,
+					 MANTLE_TPM_TIS, &b),
+			 0);
+	assert_int_equal(b.ev[3].type, MEASURE_EV_ACPI);
+	assert_memory_equal(a.ev, b.ev, 3 * sizeof(a.ev[0]));
+	assert_memory_not_equal(a.ev[3].sha256, b.ev[3].sha256, 32);
+	assert_memory_equal(a.ev[4].sha256, b.ev[4].sha256, 32);
+	struct measure_log n;
+	assert_int_equal(payload_measure(k, NULL, "", 2, 256ULL << 20,
+					 MANTLE_TPM_NONE, &n),
+			 0);
+	assert_memory_not_equal(n.ev[3].sha256, b.ev[3].sha256, 32);
+	assert_memory_not_equal(n.ev[3].sha256, a.ev[3].sha256, 32);
 	unlink(k);
 	rmdir(dir);
 }

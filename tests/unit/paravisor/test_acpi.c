@@ -215,7 +215,46 @@ static void test_no_tpm(void **state)
 	assert_int_equal(get_le32(buf + l.xsdt + 4), 36 + 24);
 	assert_null(memmem(buf, len, "TPM2", 4));
 	assert_null(memmem(buf, len, "MSFT0101", 8));
-	assert_true(acpi_machine_devices(1) == ACPI_DEV_MACHINE);
+	assert_true(acpi_machine_devices(ACPI_DEV_TPM_CRB) == ACPI_DEV_MACHINE);
+}
+
+/* --tpm tis: the same TPM0 (so the same DSDT as with the CRB), the TPM2
+ * table with start method 6 (TIS) and no control area; never both. */
+static void test_tis_tpm(void **state)
+{
+	struct acpi_config c = { 2, 256ull << 20,
+				 acpi_machine_devices(ACPI_DEV_TPM_TIS) };
+	struct acpi_config crb = { 2, 256ull << 20, ACPI_DEV_MACHINE };
+	static uint8_t crb_buf[ACPI_TABLES_MAX];
+	struct acpi_layout l, lc;
+	const uint8_t *t;
+	size_t len, crb_len;
+	uint8_t sum = 0;
+
+	(void)state;
+	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), 0);
+	acpi_layout(&c, &l);
+	assert_int_not_equal(l.tpm2, 0);
+	t = buf + l.tpm2;
+	assert_memory_equal(t, "TPM2", 4);
+	assert_true(get_le32(t + 4) >= 52);
+	for (uint32_t i = 0; i < get_le32(t + 4); i++)
+		sum = (uint8_t)(sum + t[i]);
+	assert_int_equal(sum, 0);
+	assert_int_equal(get_le16(t + 36), 0); /* client */
+	assert_true(get_le64(t + 40) == 0); /* no control area */
+	assert_int_equal(get_le32(t + 48), 6); /* TIS, memory mapped */
+	check_tpm0(buf + l.dsdt, get_le32(buf + l.dsdt + 4));
+	assert_int_equal(acpi_build(&crb, crb_buf, sizeof(crb_buf), &crb_len),
+			 0);
+	acpi_layout(&crb, &lc);
+	assert_int_equal(get_le32(crb_buf + lc.tpm2 + 48), 7);
+	assert_int_equal(get_le32(buf + l.dsdt + 4),
+			 get_le32(crb_buf + lc.dsdt + 4));
+	assert_memory_equal(buf + l.dsdt + 36, crb_buf + lc.dsdt + 36,
+			    get_le32(buf + l.dsdt + 4) - 36);
+	c.devices |= ACPI_DEV_TPM_CRB;
+	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), -1);
 }
 
 /* Only the devices asked for are described. */
@@ -360,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_device_set_pci),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_no_tpm),
+		cmocka_unit_test(test_tis_tpm),
 		cmocka_unit_test(test_device_set),
 		cmocka_unit_test(test_aml),
 	};
