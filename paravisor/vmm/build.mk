@@ -252,8 +252,8 @@ $(PVBUS_PROBE): tests/integration/pvbus_probe.c protocol/src/mantle_ring.c \
 		-Wl,-z,relro,-z,now
 INTEGRATION_TESTS += tests/integration/paravisor_pvbus.sh
 
-# Issue 14 item 1: the vTPM as the guest's stock tpm_crb finds it, and
-# --tpm none (two boots).
+# Issue 14 item 1: the vTPM as the guest's stock tpm_crb finds it,
+# --tpm none, and --tpm tis as the stock tpm_tis finds it (three boots).
 INTEGRATION_TESTS += tests/integration/tpm_crb.sh
 
 # Issue 11 item 4: a halted Linux guest ends mantle run through the stall

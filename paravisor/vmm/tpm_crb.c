@@ -74,16 +74,23 @@ static void start(struct tpm_crb *c, unsigned int loc)
 	memcpy(c->buf, c->rsp, rlen);
 }
 
+/* Access to loc (or to none), idle, the buffer emptied. */
+static void hand_over(struct tpm_crb *c, uint8_t loc)
+{
+	c->active = loc;
+	c->idle = 1;
+	memset(c->buf, 0, sizeof(c->buf));
+}
+
 static void write_loc_ctrl(struct tpm_crb *c, unsigned int loc, uint32_t v)
 {
-	if ((v & TPM_CRB_LOC_CTRL_REQUEST) &&
-	    c->active == TPM_CRB_NO_LOCALITY) {
-		c->active = (uint8_t)loc;
-		c->idle = 1;
-	} else if ((v & TPM_CRB_LOC_CTRL_RELINQUISH) && holds(c, loc)) {
-		c->active = TPM_CRB_NO_LOCALITY;
-		c->idle = 1;
-	}
+	if ((v & TPM_CRB_LOC_CTRL_REQUEST) && loc == TPM_CRB_HW_LOCALITY)
+		c->refused++;
+	else if ((v & TPM_CRB_LOC_CTRL_REQUEST) &&
+		 c->active == TPM_CRB_NO_LOCALITY)
+		hand_over(c, (uint8_t)loc);
+	else if ((v & TPM_CRB_LOC_CTRL_RELINQUISH) && holds(c, loc))
+		hand_over(c, TPM_CRB_NO_LOCALITY);
 }
 
 /* One 32-bit register of locality loc's page written with v. */

@@ -20,6 +20,11 @@
  *   LOC_CTRL     WO: requestAccess (0) grants this page's locality when
  *                none holds access (else nothing: no queueing);
  *                relinquish (1) drops access held by this locality.
+ *                Locality 4 belongs to the platform's hardware (the
+ *                DRTM), never to software: its requestAccess is refused,
+ *                so no guest resets or extends PCRs as locality 4.
+ *                Access changing hands empties the buffer: a locality
+ *                never reads another locality's command or response.
  *   LOC_STS      RO: granted (0) when this locality holds access.
  *   INTF_ID      RO, 64 bits: CRB, version 1, localities 0..4.
  *   CTRL_EXT     RO 0.
@@ -106,6 +111,8 @@ _Static_assert(TPM_CRB_CONTROL_AREA == ACPI_TPM_CRB_CONTROL_AREA,
 	 (1ull << 14) | (1ull << 17))
 
 #define TPM_CRB_NO_LOCALITY 0xFFu
+/* The locality no software holds (the DRTM's). */
+#define TPM_CRB_HW_LOCALITY 4u
 
 struct tpm_crb {
 	pthread_mutex_t lock;

@@ -17,7 +17,11 @@
 # with --tpm none (named on the measured paravisor VM command line, passed
 # on by /init) has no TPM at all. The guest sees an AMD CPU on nested, so
 # tpm_crb logs "Disabling hwrng" (an info line: Linux's quirk for AMD
-# fTPMs, keyed on the CPU vendor alone).
+# fTPMs, keyed on the CPU vendor alone). A third boot with --tpm tis: the
+# stock tpm_tis driver binds the same MSFT0101 through the TPM2 table's
+# start method 6, with the same checks (devices, TPM 2.0, raw GetRandom,
+# tpm2-tools, no TPM error, the paravisor's counters with no refused
+# access), and its launch values equal `mantle measure --tpm tis`.
 . tests/integration/lib.sh
 . tests/integration/paravisor_common.sh
 pv_require_boot
@@ -29,6 +33,8 @@ for f in /dev/tpm0 /dev/tpmrm0; do
 	[ -c "$f" ] && echo "tpm-test: $f present" || echo "tpm-test: $f missing"
 done
 echo "tpm-test: version_major $(cat /sys/class/tpm/tpm0/tpm_version_major 2>&1)"
+d=$(readlink /sys/class/tpm/tpm0/device/driver 2>/dev/null)
+echo "tpm-test: driver ${d##*/}"
 exec 3<>/dev/tpm0 && {
 	printf '\200\001\000\000\000\014\000\000\001\173\000\020' >&3
 	echo "tpm-test: getrandom$(od -An -tx1 -N28 <&3 | tr -d '\n')"
@@ -101,7 +107,8 @@ grep -qx "tpm-test: tpm2_pcrread ok" "$out" ||
 	fail "guest: tpm2_pcrread sha256:16 is not all zeros"
 grep -qx "tpm-test: tpm2_createprimary ok" "$out" ||
 	fail "guest: tpm2_createprimary -C o -G rsa2048"
-if grep -i "^tpm-test: dmesg: .*\(error\|fail\|bug\|timeout\)" "$out"; then
+grep -qx "tpm-test: driver tpm_crb" "$out" || fail "guest: tpm_crb did not bind"
+if grep -i "^tpm-test: dmesg: .*\(error\|fail\|bug\|timeout\|invalid\)" "$out"; then
 	fail "guest: the kernel logged a TPM error"
 fi
 vt=$(grep -a 'vtpm: ' "$log" | tail -n 1)
@@ -179,4 +186,45 @@ grep '^MEASURE ' "$TESTTMP/n.log" | tr -d '\r' | diff "$TESTTMP/offline" - ||
 grep '^MEASURE ' "$TESTTMP/a.log" | tr -d '\r' | diff -q "$TESTTMP/offline" - >/dev/null &&
 	fail "--tpm none and crb launch with the same measurements"
 echo "--tpm none: no ACPI TPM device or table, no /dev/tpm0, no vTPM; measured"
+
+# --tpm tis: the stock tpm_tis driver, the same guest-visible TPM.
+pv_run t --kernel "$GUEST_K" --initrd "$TESTTMP/initrd" --mem 256M \
+	--timeout 240 --tpm tis
+[ "$rc" -eq 0 ] || { pv_show_log t; fail "--tpm tis: mantle run exit $rc"; }
+out=$TESTTMP/t.out
+log=$TESTTMP/t.log
+grep -q "mantle-guest: rc.d done" "$out" || fail "--tpm tis: guest did not finish rc.d"
+grep -qx "tpm-test: driver tpm_tis" "$out" ||
+	fail "--tpm tis: tpm_tis did not bind ($(grep '^tpm-test: driver' "$out"))"
+for f in /dev/tpm0 /dev/tpmrm0; do
+	grep -qx "tpm-test: $f present" "$out" || fail "--tpm tis: no $f"
+done
+grep -qx "tpm-test: version_major 2" "$out" || fail "--tpm tis: not a TPM 2.0"
+line=$(grep "^tpm-test: getrandom" "$out")
+echo "$line" | grep -Eq '^tpm-test: getrandom 80 01 00 00 00 1c 00 00 00 00 00 10( [0-9a-f]{2}){16} *$' ||
+	fail "--tpm tis: TPM2_GetRandom(16) through /dev/tpm0: '$line'"
+echo "$(grep "^tpm-test: tpm2_getrandom" "$out")" |
+	grep -Eq '^tpm-test: tpm2_getrandom [0-9a-f]{32}$' ||
+	fail "--tpm tis: tpm2_getrandom --hex 16 through /dev/tpmrm0"
+grep -qx "tpm-test: tpm2_pcrread ok" "$out" ||
+	fail "--tpm tis: tpm2_pcrread sha256:0 is not all zeros"
+grep -qx "tpm-test: tpm2_createprimary ok" "$out" ||
+	fail "--tpm tis: tpm2_createprimary -C o -G rsa2048"
+if grep -i "^tpm-test: dmesg: .*\(error\|fail\|bug\|timeout\|invalid\)" "$out"; then
+	fail "--tpm tis: the kernel logged a TPM error"
+fi
+grep "^tpm-test: dmesg: .*tpm_tis" "$out" | head -n 2
+vt=$(grep -a 'vtpm: ' "$log" | tail -n 1)
+echo "$vt"
+echo "$vt" | grep -q 'vtpm: [1-9][0-9]* commands, 0 refused accesses (tis)' ||
+	{ pv_show_log t; fail "--tpm tis: no vTPM counter line, or refused accesses"; }
+grep -a 'memory: pss=' "$log" | tail -n 1
+"$MANTLE" measure --paravisor-image "$PVIMG" --kernel "$GUEST_K" \
+	--initrd "$TESTTMP/initrd" --mem 256M --tpm tis >"$TESTTMP/offline-tis" ||
+	fail "mantle measure --tpm tis failed"
+grep '^MEASURE ' "$log" | tr -d '\r' | diff "$TESTTMP/offline-tis" - ||
+	fail "--tpm tis: offline measurements differ from the values at launch"
+grep '^MEASURE ' "$TESTTMP/a.log" | tr -d '\r' | diff -q "$TESTTMP/offline-tis" - >/dev/null &&
+	fail "--tpm tis and crb launch with the same measurements"
+echo "--tpm tis: tpm_tis bound, /dev/tpm0 and /dev/tpmrm0, TPM 2.0, tpm2-tools; measured"
 exit 0

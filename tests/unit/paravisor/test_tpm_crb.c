@@ -246,6 +246,97 @@ static void test_getrandom(void **state)
 	assert_true(nv.len > 0); /* libtpms stored its state in memory */
 }
 
+/* Locality games: locality 4 is never granted, a locality without access
+ * cannot start or fill the buffer (refused, counted), and a response left
+ * behind is gone when access changes hands. */
+static void test_locality_games(void **state)
+{
+	uint8_t rsp[64];
+	uint64_t refused = crb.refused, commands;
+
+	(void)state;
+	wr(4, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_REQUEST);
+	assert_int_equal(rd(4, TPM_CRB_LOC_STATE, 4), TPM_CRB_LOC_STATE_VALID);
+	assert_int_equal(rd(4, TPM_CRB_LOC_STS, 4), 0);
+	assert_true(crb.refused == refused + 1);
+	ready(0);
+	put_buf(0, getrandom16, sizeof(getrandom16));
+	/* locality 1 starts 0's command, writes into 0's buffer: refused */
+	commands = crb.commands;
+	wr(1, TPM_CRB_CTRL_START, TPM_CRB_START_INVOKE);
+	put_buf(1, startup_clear, 4);
+	assert_true(crb.commands == commands);
+	/* the start, then each of the 4 byte writes */
+	assert_true(crb.refused == refused + 1 + 1 + 4);
+	assert_int_equal(rd(1, TPM_CRB_DATA, 4), 0xFFFFFFFFu);
+	assert_int_equal(rd(0, TPM_CRB_DATA + 9, 1), 0x7B); /* intact */
+	/* 0 runs it and walks away without reading the response */
+	wr(0, TPM_CRB_CTRL_START, TPM_CRB_START_INVOKE);
+	assert_int_equal(rd(0, TPM_CRB_DATA + 2, 4), 0x1C000000u); /* size 28 */
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+	/* 1 gets access: the buffer holds nothing of 0's */
+	ready(1);
+	get_buf(1, rsp, sizeof(rsp));
+	for (size_t i = 0; i < sizeof(rsp); i++)
+		assert_int_equal(rsp[i], 0);
+	wr(1, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+}
+
+/* Cancel: commands run synchronously, so a cancel finds nothing running;
+ * the bit is kept until the next start, which runs normally and clears
+ * it. A locality without access cannot set it. */
+static void test_cancel(void **state)
+{
+	uint8_t rsp[64];
+	uint64_t refused = crb.refused;
+
+	(void)state;
+	ready(0);
+	wr(1, TPM_CRB_CTRL_CANCEL, 1);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CANCEL, 4), 0);
+	assert_true(crb.refused == refused + 1);
+	wr(0, TPM_CRB_CTRL_CANCEL, 1);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CANCEL, 4), 1);
+	assert_int_equal(
+		transact(0, getrandom16, sizeof(getrandom16), rsp, sizeof(rsp)),
+		0);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CANCEL, 4), 0);
+	/* cancel after the response: the response stays */
+	wr(0, TPM_CRB_CTRL_CANCEL, 1);
+	assert_int_equal(rd(0, TPM_CRB_DATA + 6, 4), 0);
+	wr(0, TPM_CRB_CTRL_CANCEL, 0);
+	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_GO_IDLE);
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+}
+
+/* Malformed commands: an empty buffer, a garbage header, a start while
+ * idle: TPM error codes or a counted refusal, and the TPM still works. */
+static void test_malformed(void **state)
+{
+	uint8_t cmd[16], rsp[64];
+	uint64_t refused = crb.refused;
+
+	(void)state;
+	ready(0);
+	memset(cmd, 0, sizeof(cmd));
+	assert_int_equal(transact(0, cmd, sizeof(cmd), rsp, sizeof(rsp)),
+			 0x142);
+	memset(cmd, 0xA5, sizeof(cmd));
+	put_be32(cmd + 2, sizeof(cmd));
+	uint32_t rc = transact(0, cmd, sizeof(cmd), rsp, sizeof(rsp));
+	assert_int_not_equal(rc, 0);
+	assert_int_not_equal(rc, 0x142);
+	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_GO_IDLE);
+	wr(0, TPM_CRB_CTRL_START, TPM_CRB_START_INVOKE);
+	assert_true(crb.refused == refused + 1);
+	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_CMD_READY);
+	assert_int_equal(
+		transact(0, getrandom16, sizeof(getrandom16), rsp, sizeof(rsp)),
+		0);
+	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_GO_IDLE);
+	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
+}
+
 /* TPM2_CreatePrimary under the owner hierarchy (password session, empty
  * auth): an RSA-2048 restricted decryption key (AES-128-CFB), the slowest
  * command a guest commonly sends. Prints its time: commands run in the
@@ -317,6 +408,9 @@ int main(void)
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_bad_sizes),
 		cmocka_unit_test(test_getrandom),
+		cmocka_unit_test(test_locality_games),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_create_primary_rsa2048),
 		cmocka_unit_test(test_mmiobus_overlap),
 	};
