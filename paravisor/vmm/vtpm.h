@@ -3,7 +3,7 @@
  * The vTPM of one boot, whatever interface the guest drives: the engine
  * (tpm_lib.h, libtpms in this process) powered on with the state kept
  * across boots, started with TPM2_Startup(CLEAR) as platform firmware
- * does, then given to the interface device (tpm_crb.h; tis next). Each
+ * does, then given to the interface device (tpm_crb.h or tpm_tis.h). Each
  * interface's plug in machine_devs.c calls vtpm_power_on() and its unplug
  * vtpm_power_off(): a guest reboot is a TPM reset, as on a physical
  * machine.
