@@ -4,6 +4,8 @@
  * locality, commandReady, the command in bursts while Expect, tpmGo, the
  * response while dataAvail, commandReady, relinquish), and the locality
  * games, cancel, retry and malformed commands a hostile guest plays. */
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -486,6 +488,64 @@ static void test_interrupt_registers(void **state)
 	assert_int_equal(rd(0, TPM_TIS_INT_STATUS, 4), 0);
 }
 
+/* Two vCPUs at once, each through its own locality: request (queued
+ * behind the other), a whole command, its response, relinquish. The device
+ * lock serializes them; every response is whole and successful. (No
+ * cmocka asserts in the threads: they count what went wrong.) */
+#define RACE_ROUNDS 40
+
+static int race_round(unsigned int loc)
+{
+	uint8_t d[8], go = TPM_TIS_STS_GO, rdy = TPM_TIS_STS_COMMAND_READY;
+	uint8_t rsp[32];
+	uint8_t use = TPM_TIS_ACCESS_REQUEST_USE, act = TPM_TIS_ACCESS_ACTIVE;
+
+	mmiobus_access(&bus, addr(loc, TPM_TIS_ACCESS), 1, &use, 1);
+	do {
+		sched_yield();
+		mmiobus_access(&bus, addr(loc, TPM_TIS_ACCESS), 0, d, 1);
+	} while (!(d[0] & TPM_TIS_ACCESS_ACTIVE));
+	mmiobus_access(&bus, addr(loc, TPM_TIS_STS), 1, &rdy, 1);
+	for (size_t i = 0; i < sizeof(getrandom16); i++)
+		mmiobus_access(&bus, addr(loc, TPM_TIS_DATA_FIFO), 1,
+			       (uint8_t *)(uintptr_t)(getrandom16 + i), 1);
+	mmiobus_access(&bus, addr(loc, TPM_TIS_STS), 1, &go, 1);
+	for (size_t i = 0; i < 28; i++)
+		mmiobus_access(&bus, addr(loc, TPM_TIS_DATA_FIFO), 0, rsp + i,
+			       1);
+	mmiobus_access(&bus, addr(loc, TPM_TIS_ACCESS), 1, &act, 1);
+	return get_be32(rsp + 2) == 28 && get_be32(rsp + 6) == 0 ? 0 : 1;
+}
+
+static void *race(void *arg)
+{
+	unsigned int loc = (unsigned int)(uintptr_t)arg;
+	uintptr_t bad = 0;
+
+	for (int i = 0; i < RACE_ROUNDS; i++)
+		bad += (uintptr_t)race_round(loc);
+	return (void *)bad;
+}
+
+static void test_concurrent(void **state)
+{
+	pthread_t th[2];
+	void *bad[2];
+
+	(void)state;
+	for (unsigned int l = 0; l < 2; l++)
+		assert_int_equal(pthread_create(&th[l], NULL, race,
+						(void *)(uintptr_t)(l + 1)),
+				 0);
+	for (unsigned int l = 0; l < 2; l++)
+		assert_int_equal(pthread_join(th[l], &bad[l]), 0);
+	assert_null(bad[0]);
+	assert_null(bad[1]);
+	assert_true(tis.commands == 2 * RACE_ROUNDS);
+	assert_int_equal(tis.refused, 0);
+	assert_int_equal(tis.active, TPM_TIS_NO_LOCALITY);
+}
+
 /* The TPM2 table and DSDT side is test_acpi.c's; the bus's is here: the
  * TIS device claims the same five pages as the CRB, so one machine has
  * one of them. */
@@ -512,6 +572,7 @@ int main(void)
 						unplug),
 		cmocka_unit_test_setup_teardown(test_interrupt_registers, fresh,
 						unplug),
+		cmocka_unit_test_setup_teardown(test_concurrent, fresh, unplug),
 		cmocka_unit_test_setup_teardown(test_mmio_range, fresh, unplug),
 	};
 
