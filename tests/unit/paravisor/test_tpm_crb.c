@@ -3,6 +3,8 @@
  * tpm_crb driver runs (request locality, cmdReady, command, start,
  * response, goIdle, relinquish) through a real libtpms (tpm_lib.h), and the
  * access rules for everything else. */
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -337,6 +339,76 @@ static void test_malformed(void **state)
 	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
 }
 
+/* Two vCPUs at once through two localities: each asks until granted (the
+ * CRB does not queue), runs a whole command, reads its response, goes idle
+ * and relinquishes. The device lock serializes them. (No cmocka asserts
+ * in the threads: they count what went wrong.) */
+#define RACE_ROUNDS 40
+
+static void raw(unsigned int loc, uint32_t reg, int is_write, uint8_t *d,
+		unsigned int len)
+{
+	mmiobus_access(&bus, TPM_CRB_GPA + loc * TPM_CRB_PAGE + reg, is_write,
+		       d, len);
+}
+
+static int race_round(unsigned int loc)
+{
+	uint8_t d[4], rsp[28];
+
+	do {
+		put_le32(d, TPM_CRB_LOC_CTRL_REQUEST);
+		raw(loc, TPM_CRB_LOC_CTRL, 1, d, 4);
+		raw(loc, TPM_CRB_LOC_STS, 0, d, 4);
+		if (!(d[0] & TPM_CRB_LOC_STS_GRANTED))
+			sched_yield();
+	} while (!(d[0] & TPM_CRB_LOC_STS_GRANTED));
+	put_le32(d, TPM_CRB_REQ_CMD_READY);
+	raw(loc, TPM_CRB_CTRL_REQ, 1, d, 4);
+	for (uint32_t i = 0; i < sizeof(getrandom16); i += 4)
+		raw(loc, TPM_CRB_DATA + i, 1,
+		    (uint8_t *)(uintptr_t)(getrandom16 + i), 4);
+	put_le32(d, TPM_CRB_START_INVOKE);
+	raw(loc, TPM_CRB_CTRL_START, 1, d, 4);
+	for (uint32_t i = 0; i < sizeof(rsp); i += 4)
+		raw(loc, TPM_CRB_DATA + i, 0, rsp + i, 4);
+	put_le32(d, TPM_CRB_REQ_GO_IDLE);
+	raw(loc, TPM_CRB_CTRL_REQ, 1, d, 4);
+	put_le32(d, TPM_CRB_LOC_CTRL_RELINQUISH);
+	raw(loc, TPM_CRB_LOC_CTRL, 1, d, 4);
+	return get_be32(rsp + 2) == 28 && get_be32(rsp + 6) == 0 ? 0 : 1;
+}
+
+static void *race(void *arg)
+{
+	unsigned int loc = (unsigned int)(uintptr_t)arg;
+	uintptr_t bad = 0;
+
+	for (int i = 0; i < RACE_ROUNDS; i++)
+		bad += (uintptr_t)race_round(loc);
+	return (void *)bad;
+}
+
+static void test_concurrent(void **state)
+{
+	uint64_t commands = crb.commands, refused = crb.refused;
+	pthread_t th[2];
+	void *bad[2];
+
+	(void)state;
+	for (unsigned int l = 0; l < 2; l++)
+		assert_int_equal(pthread_create(&th[l], NULL, race,
+						(void *)(uintptr_t)(l + 1)),
+				 0);
+	for (unsigned int l = 0; l < 2; l++)
+		assert_int_equal(pthread_join(th[l], &bad[l]), 0);
+	assert_null(bad[0]);
+	assert_null(bad[1]);
+	assert_true(crb.commands == commands + 2 * RACE_ROUNDS);
+	assert_true(crb.refused == refused);
+	assert_int_equal(crb.active, TPM_CRB_NO_LOCALITY);
+}
+
 /* TPM2_CreatePrimary under the owner hierarchy (password session, empty
  * auth): an RSA-2048 restricted decryption key (AES-128-CFB), the slowest
  * command a guest commonly sends. Prints its time: commands run in the
@@ -411,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_locality_games),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_create_primary_rsa2048),
 		cmocka_unit_test(test_mmiobus_overlap),
 	};
