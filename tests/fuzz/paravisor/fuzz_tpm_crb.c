@@ -9,9 +9,10 @@
  *                the buffer, then CTRL_START
  *   op & 3 == 3: reset the device (a reboot)
  * Offsets run 0..0xFFFF, past the device's 5 pages. Checks what holds
- * whatever the guest does: LOC_STATE always reads tpmRegValidSts, a read
- * outside the device is refused by the bus, and a started command always
- * leaves a response header whose size fits the buffer.
+ * whatever the guest does: LOC_STATE always reads tpmRegValidSts and
+ * never names locality 4 as assigned, a read outside the device is
+ * refused by the bus, and a started command always leaves a response
+ * header whose size fits the buffer.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,7 +48,12 @@ static void check_state(void)
 	uint8_t d[4];
 
 	mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_LOC_STATE, 0, d, 4);
-	if (!(get_le32(d) & TPM_CRB_LOC_STATE_VALID))
+	uint32_t s = get_le32(d);
+	if (!(s & TPM_CRB_LOC_STATE_VALID))
+		abort();
+	/* locality 4 is the hardware's: never assigned */
+	if ((s & TPM_CRB_LOC_STATE_ASSIGNED) &&
+	    (s >> TPM_CRB_LOC_STATE_ACTIVE_SHIFT & 7u) == TPM_CRB_HW_LOCALITY)
 		abort();
 }
 
