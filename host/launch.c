@@ -39,11 +39,10 @@ void pv_config_cmdline(struct pv_config *c)
 		[MANTLE_TPM_TIS] = PV_CMDLINE_TPM_TIS,
 		[MANTLE_TPM_NONE] = PV_CMDLINE_TPM_NONE,
 	};
-	int n = snprintf(c->cmdline, sizeof(c->cmdline), "%s%s",
-			 c->vmgs_key_measurement ? PV_CMDLINE_VMGS_MEASURED :
-						   PV_CMDLINE,
-			 tpm_word[c->tpm < MANTLE_TPM_KINDS ? c->tpm :
-							      MANTLE_TPM_CRB]);
+	int n = snprintf(
+		c->cmdline, sizeof(c->cmdline), "%s%s",
+		c->vmgs_key_measurement ? PV_CMDLINE_VMGS_MEASURED : PV_CMDLINE,
+		tpm_word[c->tpm < MANTLE_TPM_KINDS ? c->tpm : MANTLE_TPM_CRB]);
 
 	if (c->stall_timeout_s && c->stall_timeout_s != PV_STALL_TIMEOUT_S)
 		snprintf(c->cmdline + n, sizeof(c->cmdline) - (size_t)n,

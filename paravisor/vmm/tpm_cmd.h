@@ -22,12 +22,12 @@
 
 #include <tss2/tss2_tpm2_types.h>
 
-/* The engine a command runs on: tpm_lib_exec() in the paravisor. */
-typedef size_t (*tpm_cmd_exec_fn)(void *ctx, unsigned int loc,
-				  const uint8_t *cmd, size_t cmd_len,
-				  uint8_t *rsp, size_t cap);
+#include "tpm_iface.h"
+
+/* The engine a command runs on: tpm_lib_exec() in the paravisor, through
+ * the same callback the guest's interfaces use (tpm_iface.h). */
 struct tpm_io {
-	tpm_cmd_exec_fn exec;
+	tpm_exec_fn exec;
 	void *ctx;
 };
 

@@ -21,7 +21,9 @@
 # stock tpm_tis driver binds the same MSFT0101 through the TPM2 table's
 # start method 6, with the same checks (devices, TPM 2.0, raw GetRandom,
 # tpm2-tools, no TPM error, the paravisor's counters with no refused
-# access), and its launch values equal `mantle measure --tpm tis`.
+# access, the event log replayed to the TPM's PCRs, the AK alone at
+# 0x81000003, the platform hierarchy closed), and its launch values and
+# PCRs equal `mantle measure --tpm tis --pcrs`.
 . tests/integration/lib.sh
 . tests/integration/paravisor_common.sh
 pv_require_boot
@@ -207,7 +209,7 @@ echo "$(grep "^tpm-test: tpm2_getrandom" "$out")" |
 	grep -Eq '^tpm-test: tpm2_getrandom [0-9a-f]{32}$' ||
 	fail "--tpm tis: tpm2_getrandom --hex 16 through /dev/tpmrm0"
 grep -qx "tpm-test: tpm2_pcrread ok" "$out" ||
-	fail "--tpm tis: tpm2_pcrread sha256:0 is not all zeros"
+	fail "--tpm tis: tpm2_pcrread sha256:16 is not all zeros"
 grep -qx "tpm-test: tpm2_createprimary ok" "$out" ||
 	fail "--tpm tis: tpm2_createprimary -C o -G rsa2048"
 if grep -i "^tpm-test: dmesg: .*\(error\|fail\|bug\|timeout\|invalid\)" "$out"; then
@@ -220,11 +222,28 @@ echo "$vt" | grep -q 'vtpm: [1-9][0-9]* commands, 0 refused accesses (tis)' ||
 	{ pv_show_log t; fail "--tpm tis: no vTPM counter line, or refused accesses"; }
 grep -a 'memory: pss=' "$log" | tail -n 1
 "$MANTLE" measure --paravisor-image "$PVIMG" --kernel "$GUEST_K" \
-	--initrd "$TESTTMP/initrd" --mem 256M --tpm tis >"$TESTTMP/offline-tis" ||
+	--initrd "$TESTTMP/initrd" --mem 256M --tpm tis --pcrs \
+	--event-log "$TESTTMP/ev-tis.bin" >"$TESTTMP/tis-offline" ||
 	fail "mantle measure --tpm tis failed"
+grep '^MEASURE ' "$TESTTMP/tis-offline" >"$TESTTMP/offline-tis"
 grep '^MEASURE ' "$log" | tr -d '\r' | diff "$TESTTMP/offline-tis" - ||
 	fail "--tpm tis: offline measurements differ from the values at launch"
 grep '^MEASURE ' "$TESTTMP/a.log" | tr -d '\r' | diff -q "$TESTTMP/offline-tis" - >/dev/null &&
 	fail "--tpm tis and crb launch with the same measurements"
-echo "--tpm tis: tpm_tis bound, /dev/tpm0 and /dev/tpmrm0, TPM 2.0, tpm2-tools; measured"
+# The same measured boot and keys through TIS: its own log (its ACPI
+# tables differ), replayed to the PCRs the TPM reports; the AK alone at
+# 0x81000003; the platform hierarchy closed.
+grep '^PCR ' "$TESTTMP/tis-offline" >"$TESTTMP/want-pcrs"
+want_log="$(wc -c <"$TESTTMP/ev-tis.bin") $(sha256sum <"$TESTTMP/ev-tis.bin" | cut -d' ' -f1)"
+grep -qx "tpm-test: eventlog $want_log" "$out" &&
+	grep -q "^tpm-test: tpm2_eventlog ok" "$out" ||
+	fail "--tpm tis: binary_bios_measurements is not the offline log"
+pcr_lines ev | diff "$TESTTMP/want-pcrs" - &&
+	pcr_lines pcr | diff "$TESTTMP/want-pcrs" - ||
+	fail "--tpm tis: tpm2_eventlog, tpm2_pcrread and mantle measure --pcrs differ"
+grep -q "^tpm-test: persistent: - 0x81000003$" "$out" &&
+	[ "$(grep -c '^tpm-test: persistent: - ' "$out")" -eq 1 ] &&
+	grep -q "^tpm-test: clear platform [1-9][0-9]* 0x185$" "$out" ||
+	fail "--tpm tis: persistent handles or the platform hierarchy"
+echo "--tpm tis: tpm_tis bound, /dev/tpm0 and /dev/tpmrm0, TPM 2.0, tpm2-tools; measured; event log == tpm2_pcrread == mantle measure --pcrs --tpm tis"
 exit 0
