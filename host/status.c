@@ -74,6 +74,10 @@ static const struct {
 	  "the paravisor refused the VMGS: no key from the secure processor, "
 	  "and a VMGS is never opened or created without one (left "
 	  "untouched)" },
+	{ PV_EXIT_TPM_STATE, RUN_VMGS_REFUSED,
+	  "the paravisor refused the vTPM's state in the VMGS (file 3): it "
+	  "does not decrypt or libtpms refuses it; never replaced by a new "
+	  "TPM, which would lose the guest's keys (left untouched)" },
 	{ PV_EXIT_INIT, RUN_PV_VM_FAILED,
 	  "the paravisor VM found no console port or payload disk" },
 	{ PV_EXIT_KILLED_SIGSYS, RUN_PARAVISOR_ERROR,

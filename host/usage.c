@@ -213,10 +213,10 @@ static const struct usage_row run_exits[] = {
 	{ "3", "the paravisor reported an error (not a bzImage, initrd too\n"
 	       "large, KVM unavailable, unhandled exits, too many reboots)" },
 	{ "4", "QEMU failed, or the paravisor VM stopped without a status" },
-	{ "5",
-	  "the paravisor refused the VMGS (left untouched): damaged, "
-	  "does not\n"
-	  "unlock, unencrypted, other key policy, or no secure processor" },
+	{ "5", "the paravisor refused the VMGS (left untouched): damaged, "
+	       "does not\n"
+	       "unlock, unencrypted, other key policy, no secure processor,\n"
+	       "or its vTPM state (file 3) is unusable" },
 	{ "6", "the paravisor got no control session, or could not read the "
 	       "VMGS\n"
 	       "through it" },

@@ -31,6 +31,8 @@
 	X(PV_EXIT_VMGS_PLAINTEXT, 10, "vmgs-plaintext") /* a downgrade */     \
 	X(PV_EXIT_VMGS_POLICY, 11, "vmgs-policy") /* other key policy */      \
 	X(PV_EXIT_NO_SP, 12, "no-secure-processor") /* no key: no VMGS */     \
+	/* The vTPM's state in the VMGS (file 3) is there and unusable */     \
+	X(PV_EXIT_TPM_STATE, 13, "tpm-state") /* left untouched */            \
 	/* /init: no console, status or control port, or no payload disk */   \
 	X(PV_EXIT_INIT, 125, "init")                                          \
 	/* /init's shell reports a killed child as 128 + signal: SIGSYS is  \

@@ -34,6 +34,10 @@ struct hostif_hostile {
 	uint64_t seed;
 	uint32_t ppm[HOSTIF_FAULT_COUNT];
 	uint32_t storm; /* EVENT frames per storm */
+	/* vmgs-kill: the host process kills itself (SIGKILL) on VMGS write
+	 * number vmgs_kill (1-based), before storing any of it; 0: never. */
+	uint64_t vmgs_kill;
+	uint64_t vmgs_writes; /* VMGS writes seen */
 	uint64_t rng; /* generator state, starts at seed */
 	uint64_t injected[HOSTIF_FAULT_COUNT];
 	uint64_t storm_sent;

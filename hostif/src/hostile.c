@@ -30,6 +30,9 @@ const char hostif_hostile_usage[] =
 	"  sp-withhold=P   relay a secure-processor message but never answer\n"
 	"  storm=COUNT     send COUNT events after each HELLO and again once the\n"
 	"                  guest is running (max 1000000)\n"
+	"  vmgs-kill=N     the host process kills itself (SIGKILL) when VMGS\n"
+	"                  write number N (from 1) arrives, storing none of it\n"
+	"                  (a host crash at a chosen point of an update)\n"
 	"P is a probability per frame or request: 0, 1 or 0.D with up to 6\n"
 	"decimals. Example: seed=7,ctl-corrupt=0.05,vmgs-bitflip=0.01,storm=5000\n";
 
@@ -144,7 +147,7 @@ static int fail(char *err, size_t errlen, const char *what, const char *s,
 int hostif_hostile_parse(const char *spec, struct hostif_hostile *h, char *err,
 			 size_t errlen)
 {
-	unsigned seen = 0; /* bit per fault, then seed, then storm */
+	unsigned seen = 0; /* bit per fault, then seed, storm, vmgs-kill */
 	const char *p = spec;
 
 	if (!spec || !h)
@@ -171,6 +174,8 @@ int hostif_hostile_parse(const char *spec, struct hostif_hostile *h, char *err,
 			k = HOSTIF_FAULT_COUNT;
 		if (k < 0 && klen == 5 && !memcmp(p, "storm", 5))
 			k = HOSTIF_FAULT_COUNT + 1;
+		if (k < 0 && klen == 9 && !memcmp(p, "vmgs-kill", 9))
+			k = HOSTIF_FAULT_COUNT + 2;
 		if (k < 0)
 			return fail(err, errlen, "unknown key", p, klen);
 		bit = 1u << k;
@@ -188,13 +193,16 @@ int hostif_hostile_parse(const char *spec, struct hostif_hostile *h, char *err,
 		} else if (k == HOSTIF_FAULT_COUNT) {
 			if (parse_u64(eq, n, UINT64_MAX, &h->seed))
 				return fail(err, errlen, "bad seed", eq, n);
-		} else {
+		} else if (k == HOSTIF_FAULT_COUNT + 1) {
 			uint64_t v;
 
 			if (parse_u64(eq, n, HOSTIF_STORM_MAX, &v))
 				return fail(err, errlen,
 					    "storm must be 0..1000000", eq, n);
 			h->storm = (uint32_t)v;
+		} else if (parse_u64(eq, n, UINT64_MAX, &h->vmgs_kill)) {
+			return fail(err, errlen, "bad vmgs-kill write number",
+				    eq, n);
 		}
 		if (!end)
 			break;

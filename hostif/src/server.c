@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -438,6 +439,8 @@ static int on_write(struct hostif_server *s, const struct hostif_frame *f)
 				    st, 0);
 	done = rq.rw.count;
 	len = rq.data_len;
+	if (h && h->vmgs_kill && ++h->vmgs_writes == h->vmgs_kill)
+		raise(SIGKILL); /* the host dies: none of this write lands */
 	if (hostif_hostile_roll(h, HOSTIF_FAULT_VMGS_TORN)) {
 		/* A prefix lands, then the host "crashes": no reply. */
 		len = (size_t)hostif_hostile_rand(h, len);

@@ -46,13 +46,15 @@ $(PVBUS_OBJS): CFLAGS += -pthread
 # is read after this file.
 VMM_CTL_OBJS := $(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_vmgs.o \
 	$(OBJ)/$(VMM_DIR)/control_pipe.o $(OBJ)/$(VMM_DIR)/control_sp.o \
+	$(OBJ)/$(VMM_DIR)/control_tpm.o $(OBJ)/$(VMM_DIR)/tpm_save.o \
 	$(SNP_GUEST_OBJS)
 VMM_CTL_OBJS += $(OBJ)/paravisor/vmgs/vmgs_protector.o \
 	$(OBJ)/paravisor/vmgs/vmgs_key.o $(PVVMGS_SNP_OBJ)
 VMM_CTL_LIBS := $(BUILD)/lib/libhostif_pv.a $(BUILD)/lib/libvmgs.a
 $(VMM_CTL_OBJS) $(OBJ)/$(VMM_DIR)/main.o: CPPFLAGS += -Ihostif/include \
 	-Ivmgs-tools/include -Iparavisor/snp -Iparavisor/vmgs
-$(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_pipe.o: CFLAGS += -pthread
+$(OBJ)/$(VMM_DIR)/control.o $(OBJ)/$(VMM_DIR)/control_pipe.o \
+	$(OBJ)/$(VMM_DIR)/tpm_save.o: CFLAGS += -pthread
 
 # POSIX/Linux interfaces (pthread_kill, O_CLOEXEC, signalfd) under -std=c11.
 $(OBJ)/$(VMM_DIR)/%.o: CPPFLAGS += -D_GNU_SOURCE -Iprotocol/include \
@@ -189,6 +191,18 @@ $(eval $(call unit_test,paravisor_control_vmgs,\
 	$(BUILD)/lib/libhostif_host.a $(BUILD)/lib/libvmgs.a,\
 	-pthread -lcrypto -lz))
 
+# The vTPM's state in the VMGS (issue 14 item 4): batching, retry, load
+# and crash images on libvmgs's memory and fault ios, with real libtpms.
+# And one save through the real hostif server into a file.
+$(VMM_UT)/test_control_tpm.o: CPPFLAGS += -Ivmgs-tools/include \
+	-Ihostif/include -Itests/unit/hostif
+$(eval $(call unit_test,paravisor_control_tpm,\
+	$(VMM_UT)/test_control_tpm.o $(OBJ)/$(VMM_DIR)/control_tpm.o \
+	$(OBJ)/$(VMM_DIR)/tpm_save.o $(OBJ)/$(VMM_DIR)/tpm_lib.o \
+	$(OBJ)/$(VMM_DIR)/log.o $(OBJ)/tests/unit/hostif/pair.o \
+	$(BUILD)/lib/libhostif_pv.a $(BUILD)/lib/libhostif_host.a \
+	$(BUILD)/lib/libvmgs.a,-pthread -ltpms -lcrypto -lz))
+
 # The pipe backend over the control channel: a fake pipe device, the real
 # hostif server and real Unix sockets (tests/unit/hostif/pair.c).
 $(VMM_UT)/test_control_pipe.o: CPPFLAGS += -Ihostif/include \
@@ -255,6 +269,9 @@ INTEGRATION_TESTS += tests/integration/paravisor_pvbus.sh
 # Issue 14 item 1: the vTPM as the guest's stock tpm_crb finds it,
 # --tpm none, and --tpm tis as the stock tpm_tis finds it (three boots).
 INTEGRATION_TESTS += tests/integration/tpm_crb.sh
+# Issue 14 item 4: the vTPM's state in the VMGS, encrypted, across boots
+# and a SIGKILL of mantle in a burst of NV writes (three boots, about 50 s).
+INTEGRATION_TESTS += tests/integration/tpm_persist.sh
 
 # Issue 11 item 4: a halted Linux guest ends mantle run through the stall
 # watchdog (exit 8), about 2.5 minutes.

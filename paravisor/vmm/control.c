@@ -9,6 +9,7 @@
 #include "control.h"
 #include "control_pipe.h"
 #include "control_sp.h"
+#include "control_tpm.h"
 #include "control_vmgs.h"
 #include "hostif_client.h"
 #include "log.h"
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 /* The thread wakes this often to notice control_close(). */
@@ -31,6 +33,9 @@ struct control {
 	struct vmgs *vmgs;
 	struct pipe_backend *pipes; /* NULL: the host offers no pipes */
 	struct control_sp sp; /* the secure processor (--snp-secrets) */
+	struct tpm_save *tpm; /* the vTPM state to save, or NULL */
+	int epfd; /* the pipes' and tpm's wake fds together, or -1 */
+	int wake; /* what the thread polls besides the channel, or -1 */
 	pthread_t thread;
 	int running;
 	atomic_int stop;
@@ -77,6 +82,7 @@ struct control *control_open(const char *path, const struct control_events *ev,
 	}
 	/* Non-blocking: every write (pipe frames from the control thread
 	 * too) is bounded by hostif's timeout, whatever the host does. */
+	ctl->epfd = -1;
 	ctl->fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (ctl->fd < 0) {
 		snprintf(err, errlen, "control port %s: %s", path,
@@ -135,19 +141,77 @@ int control_vmgs_start(struct control *ctl, const struct vmgs_key_cfg *key)
 	return pv_vmgs_exit_status(r);
 }
 
+int control_tpm_start(struct control *ctl, struct tpm_nv *nv,
+		      int (*check)(struct tpm_nv *nv))
+{
+	enum tpm_load_result r;
+	char why[300];
+
+	if (!ctl->vmgs) {
+		pv_log("vtpm: NO VMGS: the TPM's state lives in memory only and "
+		       "is LOST when the paravisor exits");
+		return 0;
+	}
+	r = control_tpm_load(ctl->vmgs, nv, check, why, sizeof(why));
+	pv_log("vtpm: %s: %s", control_tpm_load_name(r), why);
+	if (control_tpm_load_status(r))
+		return control_tpm_load_status(r);
+	ctl->tpm = tpm_save_new();
+	if (!ctl->tpm || (nv->permall &&
+			  tpm_save_set_saved(ctl->tpm, nv->permall, nv->len))) {
+		pv_log("vtpm: out of memory for the state saves");
+		return PV_EXIT_INTERNAL;
+	}
+	control_tpm_hook(nv, ctl->tpm);
+	return 0;
+}
+
+/* The one fd the thread's poll wakes on: the pipes', the tpm saves', or
+ * an epoll set of both (readable while either is). -1: none. */
+static int wake_fd(struct control *ctl)
+{
+	int p = ctl->pipes ? control_pipes_wake_fd(ctl->pipes) : -1;
+	int t = ctl->tpm ? tpm_save_wake_fd(ctl->tpm) : -1;
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (p < 0 || t < 0)
+		return p < 0 ? t : p;
+	ctl->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (ctl->epfd >= 0 && (epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, p, &ev) ||
+			       epoll_ctl(ctl->epfd, EPOLL_CTL_ADD, t, &ev))) {
+		close(ctl->epfd);
+		ctl->epfd = -1;
+	}
+	if (ctl->epfd < 0)
+		pv_log("control: no epoll set: the tpm saves wait for the "
+		       "%d ms poll slice",
+		       POLL_SLICE_MS);
+	return ctl->epfd >= 0 ? ctl->epfd : p;
+}
+
+/* The poll's timeout: the slice, or sooner if the tpm state is due. */
+static unsigned slice_ms(struct control *ctl)
+{
+	long due = ctl->tpm ? tpm_save_due_in(ctl->tpm, pv_uptime_ms()) : -1;
+
+	return due >= 0 && due < POLL_SLICE_MS ? (unsigned)due : POLL_SLICE_MS;
+}
+
 static void *control_thread(void *arg)
 {
 	struct control *ctl = arg;
 	uint64_t next = pv_uptime_ms() + CONTROL_COUNTERS_PERIOD_S * 1000;
-
-	int wake = ctl->pipes ? control_pipes_wake_fd(ctl->pipes) : -1;
 	const char *end = "the paravisor is stopping";
 
 	while (!atomic_load(&ctl->stop)) {
-		int r = hostif_client_poll_wake(ctl->c, POLL_SLICE_MS, wake);
+		int r = hostif_client_poll_wake(ctl->c, slice_ms(ctl),
+						ctl->wake);
 
 		if (r >= 0)
 			r = control_pipes_pump(ctl->pipes);
+		if (r >= 0 && ctl->tpm)
+			control_tpm_pump(ctl->vmgs, ctl->tpm, pv_uptime_ms(),
+					 false);
 		if (r < 0) {
 			/* Host gone: the guest does not depend on it. */
 			pv_log("control: channel ended: %s",
@@ -163,6 +227,9 @@ static void *control_thread(void *arg)
 				log_counters(ctl, "periodic");
 		}
 	}
+	/* The TPM state first: it is what a guest cannot get back. */
+	if (ctl->tpm)
+		control_tpm_flush(ctl->vmgs, ctl->tpm, pv_uptime_ms());
 	/* Bytes the guest wrote go out before the pipes close. */
 	control_pipes_finish(ctl->pipes, end);
 	return NULL;
@@ -193,6 +260,7 @@ int control_start(struct control *ctl)
 
 	/* The hostif client is the control thread's from now on. */
 	ctl->sp.closed = 1;
+	ctl->wake = wake_fd(ctl);
 	e = pthread_create(&ctl->thread, NULL, control_thread, ctl);
 
 	if (e) {
@@ -210,11 +278,18 @@ void control_close(struct control *ctl)
 	if (ctl->running) {
 		atomic_store(&ctl->stop, 1);
 		pthread_join(ctl->thread, NULL);
+	} else if (ctl->tpm) { /* no thread: main()'s owns the client */
+		control_tpm_flush(ctl->vmgs, ctl->tpm, pv_uptime_ms());
 	}
+	if (ctl->tpm)
+		control_tpm_log(ctl->tpm, "at exit");
 	log_counters(ctl, "at exit");
 	control_pipes_log(ctl->pipes, "at exit");
 	control_pipes_free(ctl->pipes);
 	snp_guest_retire(&ctl->sp.g);
+	tpm_save_free(ctl->tpm);
+	if (ctl->epfd >= 0)
+		close(ctl->epfd);
 	if (ctl->vmgs)
 		vmgs_close(ctl->vmgs);
 	hostif_client_free(ctl->c);

@@ -51,6 +51,22 @@ struct vmgs_key_cfg;
  */
 int control_vmgs_start(struct control *c, const struct vmgs_key_cfg *key);
 
+struct tpm_nv;
+
+/*
+ * The vTPM's state (control_tpm.h), on main()'s thread after
+ * control_vmgs_start() and before control_start(): file 3 of the VMGS
+ * read into nv (nothing there: a fresh TPM), and nv's store hooks handed
+ * to the control thread, which writes each new state after the batching
+ * window (tpm_save.h) and what is pending when it stops; check is the
+ * engine's own test of a state (tpm_lib_check). Without a VMGS it
+ * logs that the state stays in memory and returns 0. Returns 0 or the exit
+ * status of the refusal (PV_EXIT_TPM_STATE: the file is there and
+ * unusable, left untouched).
+ */
+int control_tpm_start(struct control *c, struct tpm_nv *nv,
+		      int (*check)(struct tpm_nv *nv));
+
 /*
  * The host's pipes (pipe_backend.h, over hostif 1.1 pipe messages; listed
  * by control_open), or NULL when the host offers none. Valid until
@@ -86,9 +102,10 @@ int control_snp_tcb(struct control *c, uint64_t *tcb);
 int control_start(struct control *c);
 
 /*
- * Stops the thread (bytes the guest wrote into pipes go to the host first,
- * then every open pipe is closed), logs the final counters, closes
- * everything.
+ * Stops the thread (the pending vTPM state is written to the VMGS first,
+ * TPM_FLUSH_TRIES writes at most; bytes the guest wrote into pipes go to
+ * the host, then every open pipe is closed), logs the final counters,
+ * closes everything.
  */
 void control_close(struct control *c);
 

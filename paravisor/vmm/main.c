@@ -10,6 +10,8 @@
 #include "payload.h"
 #include "platform.h"
 #include "test_hooks.h"
+#include "tpm_lib.h"
+#include "tpm_save.h"
 #include "vmgs_key.h"
 #include "vmgs_key_snp.h"
 #include "vmm.h"
@@ -97,8 +99,12 @@ static const char usage[] =
 	"                       Response Buffer device at 0xFED40000 with its\n"
 	"                       ACPI device and TPM2 table (default); tis, the\n"
 	"                       FIFO (TIS) interface at the same address; none:\n"
-	"                       no TPM. Its state is kept in memory across\n"
-	"                       reboots, not persisted\n"
+	"                       no TPM. Its state is kept across reboots and,\n"
+	"                       with a VMGS, in it (file 3, encrypted): loaded\n"
+	"                       at start, saved %d-%d ms after it changed and\n"
+	"                       at power-off, reboot and exit; a crash loses at\n"
+	"                       most that window. Without a VMGS it is lost at\n"
+	"                       exit\n"
 	"    --platform NAME    nested (KVM); snp, tdx and vbs are not\n"
 	"                       implemented yet\n"
 	"    -h, --help         this text\n"
@@ -125,6 +131,9 @@ static const char usage[] =
 	"       refused, untouched\n"
 	"    12 no key from the secure processor: the VMGS is refused,\n"
 	"       untouched (never opened or created in plaintext)\n"
+	"    13 the vTPM's state in the VMGS (file 3) does not decrypt or\n"
+	"       libtpms refuses it: never replaced by a new TPM (that would\n"
+	"       lose the guest's keys), left untouched\n"
 	"\n"
 	"SEE ALSO\n"
 	"    mantle(1), paravisor/vmm/README.md, paravisor/MEASUREMENT.md\n";
@@ -172,6 +181,8 @@ struct pv_main {
 	struct vmgs_key_cfg vmgs_key;
 	struct vmgs_key_sp vmgs_sp;
 	struct vmgs_key_snp vmgs_snp;
+	/* The vTPM's state: from the VMGS at start, across every boot. */
+	struct tpm_nv tpm_nv;
 };
 
 static const struct control_event_src host_src[] = {
@@ -274,7 +285,8 @@ static int parse_args(struct pv_main *m, int argc, char **argv)
 		case 'h':
 			printf(usage, MTL_CPUID_BLOCK_DEFAULT,
 			       CONTROL_COUNTERS_PERIOD_S, DEFAULT_MAX_REBOOTS,
-			       PV_STALL_TIMEOUT_S);
+			       PV_STALL_TIMEOUT_S, TPM_SAVE_QUIET_MS,
+			       TPM_SAVE_MAX_DELAY_MS);
 			return 0;
 		default:
 			if (test_hooks_option(&m->hooks, c) == 0)
@@ -366,6 +378,8 @@ static int open_control(struct pv_main *m)
 	payload_vmgs_flags(m);
 	code = control_vmgs_start(m->ctl, &m->vmgs_key);
 	vmgs_key_snp_forget(&m->vmgs_snp);
+	if (!code && m->o.tpm != VMM_TPM_NONE)
+		code = control_tpm_start(m->ctl, &m->tpm_nv, tpm_lib_check);
 	if (code || control_start(m->ctl))
 		return code ? code : PV_EXIT_INTERNAL;
 	return 0;
@@ -384,6 +398,7 @@ static int run_guest(void *arg)
 	 * or when the host offers none; then the pv bus offers no pipe. It
 	 * outlives the bus: control_close() comes after vmm_run(). */
 	m->o.pipes = control_pipes(m->ctl);
+	m->o.tpm_nv = &m->tpm_nv;
 	test_hooks_setup(&m->hooks, &m->o);
 	code = vmm_run(&m->o);
 	hostnotify_log(&m->notify, "at exit");
@@ -417,9 +432,13 @@ int main(int argc, char **argv)
 		       "relay): booting without secure-processor services");
 	if (m.control)
 		code = open_control(&m);
+	else if (m.o.tpm != VMM_TPM_NONE)
+		pv_log("vtpm: NO VMGS (no --control): the TPM's state lives in "
+		       "memory only and is LOST when the paravisor exits");
 	if (!code)
 		code = test_hooks_run(&m.hooks, run_guest, &m);
 	control_close(m.ctl);
+	tpm_nv_clear(&m.tpm_nv);
 	host_close(m.o.host);
 	return code;
 }

@@ -139,6 +139,23 @@ int tpm_lib_startup(void)
 	return 0;
 }
 
+int tpm_lib_check(struct tpm_nv *nv)
+{
+	TPM_RESULT rc;
+
+	cur_nv = nv;
+	rc = TPMLIB_ChooseTPMVersion(TPMLIB_TPM_VERSION_2);
+	if (rc == TPM_SUCCESS)
+		rc = TPMLIB_RegisterCallbacks(&callbacks);
+	if (rc == TPM_SUCCESS)
+		rc = TPMLIB_ValidateState(TPMLIB_STATE_PERMANENT, 0);
+	cur_nv = NULL;
+	if (rc != TPM_SUCCESS)
+		pv_log("vtpm: libtpms refuses the stored state (0x%x)",
+		       (unsigned int)rc);
+	return rc == TPM_SUCCESS ? 0 : -1;
+}
+
 void tpm_lib_stop(void)
 {
 	TPMLIB_Terminate();

@@ -13,12 +13,14 @@
  *
  * libtpms keeps one TPM per process (global state), hence one tpm_lib.
  *
- * State: NOT PERSISTED YET. libtpms's NV state (its "permall" blob) goes
- * through the NV callbacks into struct tpm_nv, a buffer in memory that
- * outlives guest reboots within one mantle-paravisor run and is lost when
- * it exits. struct tpm_nv is the seam of the next increment: a store hook
- * there will write the blob to the VMGS (file id 3, TPM_NVRAM) and the
- * load at start will read it back.
+ * State: libtpms's permanent state (its "permall" blob) goes through the
+ * NV callbacks into struct tpm_nv, a buffer in memory that outlives guest
+ * reboots within one mantle-paravisor run. With a VMGS it is persisted
+ * there, encrypted (file id 3, TPM_NVRAM; control_tpm.h): loaded into
+ * tpm_nv before the first boot, and each store handed through the
+ * `stored` hook to the control thread, which writes it after a batching
+ * window (tpm_save.h). Without a VMGS it is lost when the paravisor exits.
+ * Volatile and save state are not kept (a reboot is a TPM reset).
  */
 #ifndef MANTLE_VMM_TPM_LIB_H
 #define MANTLE_VMM_TPM_LIB_H
@@ -32,9 +34,13 @@ struct tpm_nv {
 	uint8_t *permall;
 	uint32_t len;
 	uint64_t stores; /* how many times libtpms stored it */
-	/* Called after each store (NULL: none); the VMGS save goes here. */
+	/* Called after each store (NULL: none), on the thread that ran the
+	 * command: must not block (the VMGS save is posted, tpm_save.h). */
 	void (*stored)(void *ctx, const uint8_t *data, uint32_t len);
 	void *stored_ctx;
+	/* Called at each TPM power-off (NULL: none): what is stored should
+	 * reach the VMGS now, not after the window. Same ctx. */
+	void (*urge)(void *ctx);
 };
 
 /*
@@ -57,6 +63,12 @@ void tpm_lib_stop(void);
  * caller. */
 size_t tpm_lib_exec(void *ctx, unsigned int loc, const uint8_t *cmd,
 		    size_t cmd_len, uint8_t *rsp, size_t cap);
+/*
+ * Whether libtpms accepts nv's state as its permanent state (its own
+ * checks, before any TPM runs on it): 0, or -1 if it refuses. Not while
+ * the TPM is started.
+ */
+int tpm_lib_check(struct tpm_nv *nv);
 /* Frees nv's buffer. */
 void tpm_nv_clear(struct tpm_nv *nv);
 

@@ -283,7 +283,8 @@ static int boot_loop(struct machine *m, int sig_fd, unsigned int max_reboots,
 int vmm_run(const struct vmm_opts *o)
 {
 	static struct machine mach;
-	/* The vTPM's state outlives reboots, not this process (tpm_lib.h). */
+	/* Without one from main: the vTPM's state outlives reboots, not
+	 * this process (tpm_lib.h). */
 	static struct tpm_nv tpm_nv;
 	struct machine *m = &mach;
 	unsigned int reboots;
@@ -298,7 +299,7 @@ int vmm_run(const struct vmm_opts *o)
 	m->pipes = o->pipes;
 	m->stall_timeout_s = o->stall_timeout_s;
 	m->tpm = o->tpm;
-	m->tpm_nv = &tpm_nv;
+	m->tpm_nv = o->tpm_nv ? o->tpm_nv : &tpm_nv;
 	pthread_mutex_init(&m->lock, NULL);
 	if (read_payload_header(m, o->mem_max) < 0)
 		return PV_EXIT_SETUP;

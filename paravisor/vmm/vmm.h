@@ -15,6 +15,7 @@
 struct host;
 struct hostnotify;
 struct pipe_backend;
+struct tpm_nv;
 
 /* The vTPM's guest interface (--tpm): part of the measured launch
  * configuration (the paravisor VM command line names it). */
@@ -42,6 +43,10 @@ struct vmm_opts {
 	 * progress of any vCPU (stall.h); 0: no stall watchdog. */
 	unsigned int stall_timeout_s;
 	enum vmm_tpm tpm;
+	/* The vTPM's state across boots (tpm_lib.h), loaded from the VMGS and
+	 * hooked to its saves by main (control.h); NULL: vmm_run's own, in
+	 * memory only. */
+	struct tpm_nv *tpm_nv;
 };
 
 int vmm_run(const struct vmm_opts *o);

@@ -68,8 +68,13 @@ fail:
 void vtpm_power_off(struct machine *m, const char *iface,
 		    unsigned long long commands, unsigned long long refused)
 {
+	struct tpm_nv *nv = m->tpm_nv;
+
 	pv_log("vtpm: %llu commands, %llu refused accesses (%s), state %u "
-	       "bytes (in memory, not persisted)",
-	       commands, refused, iface, m->tpm_nv->len);
+	       "bytes (%s)",
+	       commands, refused, iface, nv->len,
+	       nv->urge ? "its VMGS save due now" : "in memory only, no VMGS");
 	tpm_lib_stop();
+	if (nv->urge)
+		nv->urge(nv->stored_ctx);
 }

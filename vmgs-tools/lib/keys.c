@@ -134,3 +134,46 @@ enum vmgs_err vmgs_roll_key(struct vmgs *v,
 	 */
 	return rekey(v, new_key, 1 - v->key_slot, false);
 }
+
+/* The unlocked EFT of a freshly read table n, with v's metadata key. */
+static enum vmgs_err reload_eft(const struct vmgs *v, struct vmgs *n)
+{
+	const struct vmgs_entry *x = &n->ft[VMGS_FID_EXTENDED_FILE_TABLE];
+	uint8_t buf[VMGS_TABLE_BYTES];
+	enum vmgs_err e;
+
+	if (!x->alloc || x->valid != VMGS_TABLE_BYTES)
+		return VMGS_E_BAD_TABLE;
+	e = vmgs_read_blocks(&n->io, x->offset, buf, sizeof(buf));
+	if (!e)
+		e = vmgs_gcm_decrypt(v->mk, x->nonce, buf, buf, sizeof(buf),
+				     x->tag);
+	if (!e)
+		vmgs_ext_table_decode(buf, n->eft);
+	vmgs_wipe(buf, sizeof(buf));
+	return e;
+}
+
+enum vmgs_err vmgs_reload(struct vmgs *v)
+{
+	struct vmgs *n;
+	enum vmgs_err e;
+
+	if (!v)
+		return VMGS_E_INVAL;
+	e = vmgs_open(&v->io, v->flags, &n);
+	if (e)
+		return e;
+	if (v->unlocked)
+		e = reload_eft(v, n);
+	if (!e) {
+		v->hdr = n->hdr;
+		v->active = n->active;
+		memcpy(v->ft, n->ft, sizeof(v->ft));
+		if (v->unlocked)
+			memcpy(v->eft, n->eft, sizeof(v->eft));
+		v->poisoned = false;
+	}
+	vmgs_release(n); /* the io stays v's */
+	return e;
+}

@@ -75,6 +75,9 @@ static void test_status_to_exit(void **state)
 			 RUN_VMGS_REFUSED);
 	assert_int_equal(status_to_exit(PV_EXIT_NO_SP, &why), RUN_VMGS_REFUSED);
 	assert_non_null(strstr(why, "secure processor"));
+	assert_int_equal(status_to_exit(PV_EXIT_TPM_STATE, &why),
+			 RUN_VMGS_REFUSED);
+	assert_non_null(strstr(why, "vTPM's state"));
 	assert_int_equal(status_to_exit(PV_EXIT_HOSTIF, &why),
 			 RUN_CONTROL_FAILED);
 	assert_int_equal(status_to_exit(PV_EXIT_GUEST_STALLED, &why),
@@ -115,6 +118,8 @@ static void test_status_values(void **state)
 	assert_int_equal(PV_EXIT_VMGS_PLAINTEXT, 10);
 	assert_int_equal(PV_EXIT_VMGS_POLICY, 11);
 	assert_int_equal(PV_EXIT_NO_SP, 12);
+	assert_int_equal(PV_EXIT_TPM_STATE, 13);
+	assert_string_equal(pv_status_name(PV_EXIT_TPM_STATE), "tpm-state");
 	assert_int_equal(PV_EXIT_INIT, 125);
 	assert_int_equal(PV_EXIT_KILLED_SIGSYS, 128 + SIGSYS);
 }
@@ -129,7 +134,7 @@ static void test_status_table(void **state)
 	const char *why;
 
 	(void)state;
-	assert_int_equal(n, 15);
+	assert_int_equal(n, 16);
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(t[i].name);
 		assert_true(t[i].name[0] != 0);

@@ -71,6 +71,10 @@ static void test_defaults_and_max(void **state)
 	(void)state;
 	struct hostif_hostile h;
 
+	assert_int_equal(hostif_hostile_parse("vmgs-kill=7", &h, NULL, 0), 0);
+	assert_int_equal(h.vmgs_kill, 7);
+	expect_bad("vmgs-kill=x", "vmgs-kill");
+	expect_bad("vmgs-kill=1,vmgs-kill=2", "twice");
 	assert_int_equal(hostif_hostile_parse("storm=1000000", &h, NULL, 0), 0);
 	assert_int_equal(h.seed, 1);
 	assert_int_equal(h.storm, HOSTIF_STORM_MAX);

@@ -222,6 +222,16 @@ enum vmgs_err vmgs_read(struct vmgs *v, unsigned id, unsigned flags,
 enum vmgs_err vmgs_write(struct vmgs *v, unsigned id, const void *data,
 			 uint64_t len, unsigned flags);
 enum vmgs_err vmgs_delete(struct vmgs *v, unsigned id);
+/*
+ * After a write failed (the handle is then poisoned: VMGS_E_POISONED):
+ * reads the headers, the file table and, when unlocked, the extended file
+ * table again from the io, as an open would, keeping the metadata key the
+ * unlock gave, and clears the poison. The handle then shows what the io
+ * holds: the state before or after the failed update, never a mix (the
+ * header flip decides). Fails, still poisoned, if the io cannot be read or
+ * the tables do not validate.
+ */
+enum vmgs_err vmgs_reload(struct vmgs *v);
 enum vmgs_err vmgs_move(struct vmgs *v, unsigned src, unsigned dst,
 			bool overwrite);
 
