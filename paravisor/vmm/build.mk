@@ -272,6 +272,9 @@ INTEGRATION_TESTS += tests/integration/tpm_crb.sh
 # Issue 14 item 4: the vTPM's state in the VMGS, encrypted, across boots
 # and a SIGKILL of mantle in a burst of NV writes (three boots, about 50 s).
 INTEGRATION_TESTS += tests/integration/tpm_persist.sh
+# Issue 14 items 2 and 6 (the guest's side): unmodified tpm2-tools, policy
+# sessions, concurrent access and malformed raw commands (one boot).
+INTEGRATION_TESTS += tests/integration/tpm_tools.sh
 
 # Issue 11 item 4: a halted Linux guest ends mantle run through the stall
 # watchdog (exit 8), about 2.5 minutes.
