@@ -33,6 +33,7 @@ dwarves
 tpm2-tools
 libtss2-tcti-device0
 libtss2-dev
+swtpm
 "
 missing=
 for p in $PKGS; do
