@@ -12,8 +12,10 @@
 # that signs only through the policy session and no longer after the PCR
 # moves) and PolicyPassword (an NV index read through it; a wrong password
 # refused). Robustness: three processes at once on /dev/tpmrm0 (GetRandom
-# loops and a PCR_Extend loop) all succeed and PCR 23 ends where N extends
-# put it; malformed raw commands on /dev/tpm0 (bad tag, header sizes that
+# loops and a PCR_Extend loop) and a fourth with raw GetRandom on
+# /dev/tpm0 all succeed, and PCR 23 ends where N extends put it; a client
+# killed while its RSA-2048 CreatePrimary runs, and the TPM serves the
+# next; malformed raw commands on /dev/tpm0 (bad tag, header sizes that
 # disagree with the bytes, truncated, a runt, an unknown command code) get
 # a TPM error response or a clean write error, never a hang, and the TPM
 # answers afterwards. The paravisor's vTPM counter line at teardown.
@@ -35,7 +37,7 @@ grep -qx "tpm-tools: done" "$out" || fail "the guest script did not finish"
 bad=0
 for s in getrandom pcrread createprimary create-load sign-verify \
 	quote-checkquote nv evictcontrol policy-pcr policy-password concurrent \
-	getrandom-after; do
+	killed-midway getrandom-after; do
 	grep -qx "tpm-tools: $s ok" "$out" || {
 		echo "FAILED step $s: $(grep "^tpm-tools: $s " "$out")"
 		bad=1
