@@ -7,7 +7,8 @@
 # AK of the guest's own over a fresh nonce (another nonce refused),
 # nvdefine/nvwrite/nvread of an owner index, evictcontrol (persisted, read
 # back by its handle, evicted), eventlog (when the paravisor publishes
-# one; until then reported loudly as NOT CHECKED, never as passed),
+# one: tpm2_eventlog's replay of every SHA-256 PCR in it equals the TPM's
+# value; until then reported loudly as NOT CHECKED, never as passed),
 # startauthsession with PolicyPCR (a trial session for the digest; a key
 # that signs only through the policy session and no longer after the PCR
 # moves) and PolicyPassword (an NV index read through it; a wrong password
