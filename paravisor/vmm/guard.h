@@ -14,6 +14,14 @@
  * thing in main, before anything is opened. */
 int guard_close_inherited(char *err, size_t errlen);
 
+/* One malloc arena for every thread. glibc trims a thread's own arena only
+ * after reading /proc/sys/vm/overcommit_memory (once per process, on the
+ * first trim), an openat the allowlist kills: libtpms, running in a vCPU
+ * thread, freed enough to trigger it once in five tpm_tools.sh boots. The
+ * main arena trims with brk. Call first thing in main, before any thread
+ * exists. */
+void guard_one_arena(void);
+
 /* Log the fds kept, set no-new-privileges, install the allowlist in every
  * thread. (The test build's --test-forbidden-syscall then tries a forbidden
  * call: test_hooks.h.) */

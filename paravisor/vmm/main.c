@@ -415,6 +415,7 @@ int main(int argc, char **argv)
 	char err[256];
 	int code;
 
+	guard_one_arena();
 	pv_log_start();
 	hostnotify_init(&m.notify, PV_HOST_EVENT_DEVICE, PV_HOST_EVENT_VECTOR);
 	if (guard_close_inherited(err, sizeof(err)) < 0) {
