@@ -82,7 +82,7 @@ function bench(name, v, unit, refname, r) {
 	if (med[v, o] == "" || m < med[v, o]) {
 		med[v, o] = m; p90[v, o] = kv($0, "p90_us")
 	}
-	rounds[v, o] = rounds[v, o] (rounds[v, o] == "" ? "" : ",") m
+	rounds[v, o] = rounds[v, o] (rounds[v, o] == "" ? "" : ",") sprintf("%.1f", m)
 	nn[o] = kv($0, "n")
 	fl[v, o] += kv($0, "fails")
 	if (!(o in seen)) { seen[o] = 1; ops[++nops] = o }

@@ -53,7 +53,9 @@ if grep -q "^tpm-tools: eventlog SKIP" "$out"; then
 	echo "########################################################"
 	echo "# tpm_tools: eventlog NOT CHECKED: $(grep "^tpm-tools: eventlog SKIP" "$out")"
 	echo "########################################################"
-elif ! grep -qx "tpm-tools: eventlog ok" "$out"; then
+elif grep -qx "tpm-tools: eventlog ok" "$out"; then
+	grep "^tpm-tools: eventlog-value" "$out"
+else
 	echo "FAILED step eventlog: $(grep "^tpm-tools: eventlog" "$out")"
 	bad=1
 fi
