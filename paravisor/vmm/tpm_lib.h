@@ -7,9 +7,10 @@
  * cost an IPC round trip per command plus its own seccomp policy, and the
  * CRB device already serializes commands under its lock. The price is
  * that libtpms's code runs inside mantle-paravisor's address space and
- * seccomp allowlist (guard.c): it needs nothing beyond what the VMM
+ * seccomp allowlist (guard.c): it needs no syscall beyond what the VMM
  * already allows at runtime (its state lives in memory, its randomness
- * comes from OpenSSL, which mantle-paravisor already uses).
+ * comes from OpenSSL, which mantle-paravisor already uses), provided
+ * glibc never trims a per-thread malloc arena (guard_one_arena()).
  *
  * libtpms keeps one TPM per process (global state), hence one tpm_lib.
  *
