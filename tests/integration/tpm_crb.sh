@@ -23,9 +23,11 @@
 # tpm2-tools, no TPM error, the paravisor's counters with no refused
 # access, the event log replayed to the TPM's PCRs, the AK alone at
 # 0x81000003, the platform hierarchy closed), and its launch values and
-# PCRs equal `mantle measure --tpm tis --pcrs`.
+# PCRs equal `mantle measure --tpm tis --pcrs`. The CRB boot also runs
+# the whole tpm2-tools suite (tpm_tools_check.sh): one boot for both.
 . tests/integration/lib.sh
 . tests/integration/paravisor_common.sh
+. tests/integration/tpm_tools_check.sh
 pv_require_boot
 
 # TPM2_GetRandom(16): tag 0x8001, size 12, command code 0x17B, 16 bytes.
@@ -87,8 +89,11 @@ dmesg | grep -i tpm | sed 's/^/tpm-test: dmesg: /'
 [ -e /sys/class/tpm/tpm0 ] || echo "tpm-test: no tpm0"
 RC
 guest_initrd_with "$TESTTMP/initrd" "$TESTTMP/30-tpm"
-pv_run a --kernel "$GUEST_K" --initrd "$TESTTMP/initrd" --mem 256M \
-	--timeout 240
+# The CRB boot's initrd: the checks above, then the tpm2-tools suite.
+tpm_tools_rcd "$TESTTMP/40-tpm-tools"
+guest_initrd_with "$TESTTMP/initrd-a" "$TESTTMP/30-tpm" "$TESTTMP/40-tpm-tools"
+pv_run a --kernel "$GUEST_K" --initrd "$TESTTMP/initrd-a" --mem 256M \
+	--timeout 480
 [ "$rc" -eq 0 ] || { pv_show_log a; fail "mantle run exit $rc, expected 0"; }
 out=$TESTTMP/a.out
 log=$TESTTMP/a.log
@@ -125,7 +130,7 @@ echo "guest: tpm_crb bound, /dev/tpm0 and /dev/tpmrm0, TPM 2.0, GetRandom ok"
 # in the guest to exactly what tpm2_pcrread reports, and both are what
 # `mantle measure --pcrs` computes on the host (PCRs 0-9, sha256, sha384).
 "$MANTLE" measure --paravisor-image "$PVIMG" --kernel "$GUEST_K" \
-	--initrd "$TESTTMP/initrd" --mem 256M --pcrs \
+	--initrd "$TESTTMP/initrd-a" --mem 256M --pcrs \
 	--event-log "$TESTTMP/ev.bin" >"$TESTTMP/crb-offline" ||
 	fail "mantle measure --pcrs failed"
 grep '^MEASURE ' "$TESTTMP/crb-offline" >"$TESTTMP/crb-offline.m"
@@ -165,6 +170,7 @@ grep -q "^tpm-test: persistent: - 0x81000003$" "$out" &&
 grep -q "^tpm-test: clear platform [1-9][0-9]* 0x185$" "$out" ||
 	fail "guest: TPM2_Clear(PLATFORM) did not fail with 0x185"
 echo "keys: AK at 0x81000003 == paravisor's ($ak), EK == TCG template's ($ek); platform hierarchy closed (0x185)"
+tpm_tools_check "$TESTTMP/a.out" "$TESTTMP/a.log"
 
 pv_run n --kernel "$GUEST_K" --initrd "$TESTTMP/initrd" --mem 256M \
 	--timeout 240 --tpm none
@@ -185,7 +191,10 @@ grep -a 'memory: pss=' "$TESTTMP/n.log" | tail -n 1
 	fail "mantle measure --tpm none failed"
 grep '^MEASURE ' "$TESTTMP/n.log" | tr -d '\r' | diff "$TESTTMP/offline" - ||
 	fail "--tpm none: offline measurements differ from the values at launch"
-grep '^MEASURE ' "$TESTTMP/a.log" | tr -d '\r' | diff -q "$TESTTMP/offline" - >/dev/null &&
+"$MANTLE" measure --paravisor-image "$PVIMG" --kernel "$GUEST_K" \
+	--initrd "$TESTTMP/initrd-a" --mem 256M --tpm none >"$TESTTMP/offline-a" ||
+	fail "mantle measure --tpm none failed"
+grep '^MEASURE ' "$TESTTMP/a.log" | tr -d '\r' | diff -q "$TESTTMP/offline-a" - >/dev/null &&
 	fail "--tpm none and crb launch with the same measurements"
 echo "--tpm none: no ACPI TPM device or table, no /dev/tpm0, no vTPM; measured"
 
