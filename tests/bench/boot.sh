@@ -81,19 +81,8 @@ done
 grep -a '^mantle-pvinit: started' "$LOGS/boot-run.log" | sed 's/^mantle-pvinit: started/BENCHRAW pv/' \
 	>>"$LOGS/boot-raw.txt"
 
-awk -v run_wall="$(echo "$t1 - $t0" | bc)" -v direct_wall="$(echo "$t2 - $t1" | bc)" '
-function kv(line, key,   n, i, a, b) {
-	n = split(line, a, " ")
-	for (i = 1; i <= n; i++) {
-		split(a[i], b, "=")
-		if (b[1] == key) return b[2]
-	}
-	return ""
-}
-function bench(name, v, unit, refname, r) {
-	printf "BENCH name=%s value=%.3f unit=%s ref=%s:%.3f ratio=%.3f\n", \
-		name, v, unit, refname, r, (r > 0 ? v / r : 0)
-}
+awk -v run_wall="$(echo "$t1 - $t0" | bc)" -v direct_wall="$(echo "$t2 - $t1" | bc)" \
+	"$(cat tests/bench/bench-lines.awk)"'
 /^BENCHRAW l1 / { l1 = $0 }
 /^BENCHRAW pv / { pv = $0 }
 /^BENCHRAW vmm=mantle / { m = $0 }

@@ -64,18 +64,7 @@ for vmm in mantle qemu; do
 	grep '^BENCHRAW' "$TMP/$vmm.out" | sed "s/^BENCHRAW /BENCHRAW vmm=$vmm /" >>"$LOGS/pipe-raw.txt"
 done
 
-awk '
-function kv(line, key,    i, n, f) {
-	n = split(line, f, " ")
-	for (i = 1; i <= n; i++)
-		if (index(f[i], key "=") == 1)
-			return substr(f[i], length(key) + 2)
-	return ""
-}
-function bench(name, v, unit, refname, r) {
-	printf "BENCH name=%s value=%.3f unit=%s ref=%s:%.3f ratio=%.3f\n", \
-		name, v, unit, refname, r, (r > 0 ? v / r : 0)
-}
+awk "$(cat tests/bench/bench-lines.awk)"'
 / phase=/ { g[kv($0, "vmm") "," kv($0, "phase")] = $0 }
 / mark=/ { l1[kv($0, "vmm") "," kv($0, "mark")] = $0 }
 # L1 KVM counter STAT over phase P of VMM V, per message.

@@ -58,19 +58,7 @@ grep -q '^BENCHRAW vmm=qemu rc=' "$TMP/raw" || {
 	exit 1
 }
 
-awk '
-function kv(line, key,   n, i, a, b) {
-	n = split(line, a, " ")
-	for (i = 1; i <= n; i++) {
-		split(a[i], b, "=")
-		if (b[1] == key) return b[2]
-	}
-	return ""
-}
-function bench(name, v, unit, refname, r) {
-	printf "BENCH name=%s value=%.1f unit=%s ref=%s:%.1f ratio=%.3f\n", \
-		name, v, unit, refname, r, (r > 0 ? v / r : 0)
-}
+awk -v prec=1 "$(cat tests/bench/bench-lines.awk)"'
 /^BENCHLOG/ { print; next }
 /^BENCHRAW vmm=[^ ]* (FAILED|call )/ { print "bench-vtpm: " $0 }
 /^BENCHRAW vmm=[^ ]* FAILED/ { bad = 1 }
