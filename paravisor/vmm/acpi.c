@@ -149,10 +149,18 @@ static const uint8_t pci0_res[] = { 0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00, 0x00,
 static const uint8_t ecam_res[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0x00,
 				    0xE0, 0x00, 0x00, 0x10, 0x00, 0x79, 0x00 };
 
-/* Memory32Fixed (ReadWrite, 0xFED40000, 0x5000), EndTag: the TPM's five
- * locality pages, CRB or TIS (tpm_crb.h, tpm_tis.h); no interrupt. */
+/* Memory32Fixed (ReadWrite, 0xFED40000, 0x5000), EndTag: the TIS's five
+ * locality pages (tpm_tis.h); no interrupt. */
 static const uint8_t tpm_res[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0xD4,
 				   0xFE, 0x00, 0x50, 0x00, 0x00, 0x79, 0x00 };
+
+/* Memory32Fixed (ReadWrite, 0xFED40000, 0x5000), Memory32Fixed
+ * (ReadWrite, 0xFED45000, 0x1000), EndTag: the CRB's locality pages and
+ * its command/response buffer (plain memory, tpm_crb.h). */
+static const uint8_t tpm_crb_res[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0xD4,
+				       0xFE, 0x00, 0x50, 0x00, 0x00, 0x86, 0x09,
+				       0x00, 0x01, 0x00, 0x50, 0xD4, 0xFE, 0x00,
+				       0x10, 0x00, 0x00, 0x79, 0x00 };
 
 static const struct dsdt_dev dsdt_devs[] = {
 	{ ACPI_DEV_COM1, "COM1", "PNP0501", NULL, 1, com1_res, sizeof(com1_res),
@@ -167,8 +175,8 @@ static const struct dsdt_dev dsdt_devs[] = {
 	  0, 0 },
 	/* "MSFT0101": the TPM 2.0 device id; Linux's tpm_crb binds it when
 	 * the TPM2 table says CRB, its tpm_tis when it says TIS. */
-	{ ACPI_DEV_TPM_CRB, "TPM0", NULL, "MSFT0101", 0, tpm_res,
-	  sizeof(tpm_res), 0, 0x0F },
+	{ ACPI_DEV_TPM_CRB, "TPM0", NULL, "MSFT0101", 0, tpm_crb_res,
+	  sizeof(tpm_crb_res), 0, 0x0F },
 	{ ACPI_DEV_TPM_TIS, "TPM0", NULL, "MSFT0101", 0, tpm_res,
 	  sizeof(tpm_res), 0, 0x0F },
 };

@@ -88,6 +88,10 @@ static inline uint32_t acpi_machine_devices(uint32_t tpm)
 #define ACPI_TPM_CRB_GPA ACPI_TPM_GPA
 #define ACPI_TPM_CRB_SIZE ACPI_TPM_SIZE
 #define ACPI_TPM_CRB_CONTROL_AREA (ACPI_TPM_CRB_GPA + 0x40u)
+/* The CRB's command/response buffer: one page of plain memory after the
+ * locality pages, TPM0's second _CRS range (CRB only). */
+#define ACPI_TPM_CRB_BUF_GPA (ACPI_TPM_GPA + ACPI_TPM_SIZE)
+#define ACPI_TPM_CRB_BUF_SIZE 0x1000u
 /* The TPM2 table (TCG ACPI Specification, revision 4 layout): header,
  * platform class, reserved, control area, start method, 12 bytes of start
  * method parameters, then the log area minimum length (LAML, le32) and

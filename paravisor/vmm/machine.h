@@ -81,6 +81,7 @@ struct machine {
 	enum vmm_tpm tpm; /* which vTPM interface (vmm.h) */
 	struct tpm_nv *tpm_nv; /* its state across boots (tpm_lib.h) */
 	struct tpm_crb *crb; /* the CRB device of this boot, or NULL */
+	uint8_t *crb_page; /* its buffer page, in a memory slot, or NULL */
 	struct tpm_tis *tis; /* the TIS device of this boot, or NULL */
 	struct vtpm_keys vtpm_keys; /* the EK and AK (vtpm.h) */
 	struct hostnotify *notify; /* interrupt mediation, or NULL */

@@ -12,7 +12,10 @@
 #include "vtpm.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 struct machine_dev {
 	const struct io_ops *io; /* NULL: no ports */
@@ -103,18 +106,44 @@ static void pvbus_unplug(struct machine *m)
 	m->pvbus = NULL;
 }
 
+/* The CRB's buffer page: the paravisor's own memory, in a memory slot of
+ * its own at TPM_CRB_BUF_GPA (tpm_crb.h), NULL when it cannot be. Kept in
+ * m->crb_page until the VM is gone (vmm.c's teardown unmaps it). */
+static uint8_t *crb_page_map(struct machine *m)
+{
+	void *p = mmap(NULL, TPM_CRB_BUF_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		pv_log("tpm-crb: cannot map its buffer: %s", strerror(errno));
+		return NULL;
+	}
+	if (m->ops->map_device_mem(m->pvm, TPM_CRB_BUF_GPA, p, TPM_CRB_BUF_SIZE,
+				   "tpm-crb-buffer") < 0) {
+		pv_log("tpm-crb: cannot give the guest its buffer: %s",
+		       strerror(errno));
+		munmap(p, TPM_CRB_BUF_SIZE);
+		return NULL;
+	}
+	m->crb_page = p;
+	return p;
+}
+
 /* The vTPM behind the CRB interface (--tpm crb, vtpm.h). */
 static void *tpm_crb_plug(struct machine *m)
 {
+	uint8_t *page;
+
 	if (m->tpm != VMM_TPM_CRB)
 		return NULL;
 	m->crb = malloc(sizeof(*m->crb));
-	if (!m->crb || vtpm_power_on(m, TPM_CRB_BUF_SIZE) < 0) {
+	page = m->crb ? crb_page_map(m) : NULL;
+	if (!page || vtpm_power_on(m, TPM_CRB_BUF_SIZE) < 0) {
 		free(m->crb);
 		m->crb = NULL;
 		return NULL;
 	}
-	tpm_crb_init(m->crb, tpm_lib_exec, NULL);
+	tpm_crb_init(m->crb, tpm_lib_exec, NULL, page);
 	return m->crb;
 }
 

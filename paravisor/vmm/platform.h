@@ -70,6 +70,12 @@ struct platform_ops {
 	struct pvm *(*vm_create)(const struct vm_setup *s, char *err,
 				 size_t errlen);
 	void (*vm_destroy)(struct pvm *vm);
+	/* Map size bytes of the VMM's own memory at host (page-aligned,
+	 * outliving the VM) into the guest at gpa: device memory the guest
+	 * reads and writes without exits (the CRB buffer, tpm_crb.h). what
+	 * names it in the log. 0, or -1 with errno. */
+	int (*map_device_mem)(struct pvm *vm, uint64_t gpa, void *host,
+			      uint64_t size, const char *what);
 	/* Drive an interrupt line (GSI) of the guest's interrupt controller. */
 	int (*irq_line)(struct pvm *vm, unsigned int gsi, int level);
 	struct pvcpu *(*vcpu_create)(struct pvm *vm, unsigned int id, char *err,

@@ -35,7 +35,11 @@ struct pvm {
 	uint32_t mantle_cpuid_base;
 	struct cpuid_bus bus;
 	struct kvm_cpuid2 *supported;
+	uint32_t next_slot; /* the next free memory slot after guest RAM */
 };
+
+/* Slots 0 and 1: guest RAM below and above the hole. */
+#define FIRST_DEVICE_SLOT 2u
 
 struct pvcpu {
 	struct pvm *vm;
@@ -178,6 +182,7 @@ static struct pvm *nested_vm_create(const struct vm_setup *s, char *err,
 		return NULL;
 	}
 	vm->vm_fd = -1;
+	vm->next_slot = FIRST_DEVICE_SLOT;
 	vm->cpus = s->cpus;
 	vm->mantle_cpuid_base = s->mantle_cpuid_base;
 	vm->bus = s->bus;
@@ -238,6 +243,19 @@ fail:
 fail_msg:
 	nested_vm_destroy(vm);
 	return NULL;
+}
+
+static int nested_map_device_mem(struct pvm *vm, uint64_t gpa, void *host,
+				 uint64_t size, const char *what)
+{
+	uint32_t slot = vm->next_slot;
+
+	if (map_ram(vm, slot, gpa, host, size) < 0)
+		return -1;
+	vm->next_slot++;
+	pv_log("memslot %u: gpa 0x%llx size 0x%llx host %s", slot,
+	       (unsigned long long)gpa, (unsigned long long)size, what);
+	return 0;
 }
 
 static int nested_irq_line(struct pvm *vm, unsigned int gsi, int level)
@@ -525,6 +543,7 @@ const struct platform_ops platform_nested_ops = {
 	.probe = nested_probe,
 	.vm_create = nested_vm_create,
 	.vm_destroy = nested_vm_destroy,
+	.map_device_mem = nested_map_device_mem,
 	.irq_line = nested_irq_line,
 	.vcpu_create = nested_vcpu_create,
 	.vcpu_destroy = nested_vcpu_destroy,

@@ -4,7 +4,9 @@
  * synchronously inside the MMIO exit of the CTRL_START write: the vCPU
  * that starts a command waits for it, as it would poll CTRL_START anyway.
  * A worker thread is the next step if commands prove slow (README.md has
- * the measured TPM2_CreatePrimary time).
+ * the measured TPM2_CreatePrimary time). The buffer is the guest's page
+ * of plain memory (tpm_crb.h): read once per command into a private
+ * snapshot, which is all the TPM ever sees.
  */
 #include "tpm_crb.h"
 
@@ -12,12 +14,13 @@
 
 #include <string.h>
 
-void tpm_crb_init(struct tpm_crb *c, tpm_exec_fn exec, void *ctx)
+void tpm_crb_init(struct tpm_crb *c, tpm_exec_fn exec, void *ctx, uint8_t *page)
 {
 	memset(c, 0, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
 	c->exec = exec;
 	c->exec_ctx = ctx;
+	c->page = page;
 	c->active = TPM_CRB_NO_LOCALITY;
 	c->idle = 1;
 }
@@ -32,13 +35,13 @@ static int holds(const struct tpm_crb *c, unsigned int loc)
 	return c->active == loc;
 }
 
-/* The first 0x80 bytes of locality loc's page, as the guest reads them. */
+/* The registers of locality loc's page, as the guest reads them. */
 static void render_regs(const struct tpm_crb *c, unsigned int loc,
-			uint8_t r[TPM_CRB_DATA])
+			uint8_t r[TPM_CRB_REGS_END])
 {
 	uint32_t state = TPM_CRB_LOC_STATE_VALID;
 
-	memset(r, 0, TPM_CRB_DATA);
+	memset(r, 0, TPM_CRB_REGS_END);
 	if (c->active != TPM_CRB_NO_LOCALITY)
 		state |= TPM_CRB_LOC_STATE_ASSIGNED |
 			 (uint32_t)c->active << TPM_CRB_LOC_STATE_ACTIVE_SHIFT;
@@ -48,38 +51,38 @@ static void render_regs(const struct tpm_crb *c, unsigned int loc,
 	put_le64(r + TPM_CRB_INTF_ID, TPM_CRB_INTF_ID_VALUE);
 	if (!holds(c, loc)) {
 		memset(r + TPM_CRB_CTRL_REQ, 0xFF,
-		       TPM_CRB_DATA - TPM_CRB_CTRL_REQ);
+		       TPM_CRB_REGS_END - TPM_CRB_CTRL_REQ);
 		return;
 	}
 	put_le32(r + TPM_CRB_CTRL_STS, c->idle ? TPM_CRB_STS_IDLE : 0);
 	put_le32(r + TPM_CRB_CTRL_CANCEL, c->cancel);
 	put_le32(r + TPM_CRB_CTRL_CMD_SIZE, TPM_CRB_BUF_SIZE);
-	put_le32(r + TPM_CRB_CTRL_CMD_LADDR,
-		 TPM_CRB_GPA + loc * TPM_CRB_PAGE + TPM_CRB_DATA);
+	put_le32(r + TPM_CRB_CTRL_CMD_LADDR, TPM_CRB_BUF_GPA);
 	put_le32(r + TPM_CRB_CTRL_RSP_SIZE, TPM_CRB_BUF_SIZE);
-	put_le64(r + TPM_CRB_CTRL_RSP_ADDR,
-		 TPM_CRB_GPA + loc * TPM_CRB_PAGE + TPM_CRB_DATA);
+	put_le64(r + TPM_CRB_CTRL_RSP_ADDR, TPM_CRB_BUF_GPA);
 }
 
-/* CTRL_START: the command in the buffer, its response back into it. */
+/* CTRL_START: the guest's page snapshotted (the guest may be writing it
+ * now), the command in the snapshot run, its response into the page. */
 static void start(struct tpm_crb *c, unsigned int loc)
 {
 	size_t rlen;
 
 	c->cancel = 0;
 	c->commands++;
+	memcpy(c->buf, c->page, TPM_CRB_BUF_SIZE);
 	rlen = tpm_iface_run(c->exec, c->exec_ctx, loc, c->buf,
 			     get_be32(c->buf + TPM_HDR_SIZE_OFF),
 			     TPM_CRB_BUF_SIZE, c->rsp, NULL);
-	memcpy(c->buf, c->rsp, rlen);
+	memcpy(c->page, c->rsp, rlen);
 }
 
-/* Access to loc (or to none), idle, the buffer emptied. */
+/* Access to loc (or to none), idle, the buffer page zeroed. */
 static void hand_over(struct tpm_crb *c, uint8_t loc)
 {
 	c->active = loc;
 	c->idle = 1;
-	memset(c->buf, 0, sizeof(c->buf));
+	memset(c->page, 0, TPM_CRB_BUF_SIZE);
 }
 
 static void write_loc_ctrl(struct tpm_crb *c, unsigned int loc, uint32_t v)
@@ -138,7 +141,7 @@ static unsigned int page_of(uint64_t off, uint32_t *in, uint32_t *room)
 void tpm_crb_read(struct tpm_crb *c, uint64_t off, uint8_t *data,
 		  unsigned int len)
 {
-	uint8_t regs[TPM_CRB_DATA];
+	uint8_t regs[TPM_CRB_REGS_END];
 	uint32_t in, room;
 	unsigned int loc = page_of(off, &in, &room);
 
@@ -150,10 +153,8 @@ void tpm_crb_read(struct tpm_crb *c, uint64_t off, uint8_t *data,
 	for (uint32_t i = 0; i < len && i < room; i++) {
 		uint32_t o = in + i;
 
-		if (o < TPM_CRB_DATA)
+		if (o < TPM_CRB_REGS_END)
 			data[i] = regs[o];
-		else if (holds(c, loc) && !c->idle)
-			data[i] = c->buf[o - TPM_CRB_DATA];
 	}
 	pthread_mutex_unlock(&c->lock);
 }
@@ -182,17 +183,14 @@ void tpm_crb_write(struct tpm_crb *c, uint64_t off, const uint8_t *data,
 		return;
 	n = len < room ? len : room;
 	pthread_mutex_lock(&c->lock);
-	if (in < TPM_CRB_DATA) {
-		uint32_t r = n < TPM_CRB_DATA - in ? n : TPM_CRB_DATA - in;
+	if (in < TPM_CRB_REGS_END) {
+		uint32_t r =
+			n < TPM_CRB_REGS_END - in ? n : TPM_CRB_REGS_END - in;
 
 		write_regs(c, loc, in, data, r);
-		data += r;
-		in += r;
 		n -= r;
 	}
-	if (n && holds(c, loc) && !c->idle)
-		memcpy(c->buf + (in - TPM_CRB_DATA), data, n);
-	else if (n)
+	if (n) /* past the registers: the buffer is not here */
 		c->refused++;
 	pthread_mutex_unlock(&c->lock);
 }

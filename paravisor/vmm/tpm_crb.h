@@ -6,9 +6,16 @@
  * device TPM0, _HID MSFT0101, and the TPM2 table with start method 7).
  *
  * Memory map: TPM_CRB_GPA, one 4 KiB page per locality 0..4
- * (TPM_CRB_SIZE). Every page has the same layout (offsets below); the
- * control area and the data buffer exist once and are reached only
- * through the page of the locality that holds access.
+ * (TPM_CRB_SIZE), registers only: every access to them is an MMIO exit.
+ * Every page has the same layout (offsets below); the control area exists
+ * once and is reached only through the page of the locality that holds
+ * access. The command/response buffer is one page of plain memory right
+ * after them, TPM_CRB_BUF_GPA (TPM_CRB_BUF_SIZE bytes): a KVM memory slot
+ * of the paravisor's own anonymous memory (not guest RAM, not in the e820
+ * map), the second Memory32Fixed of TPM0's _CRS, so the guest's copies of
+ * commands and responses cost no exit; only the register accesses do.
+ * The guest can change that page at any time, so CTRL_START snapshots it
+ * into the device's private buffer before it looks at any byte.
  *
  * Access rules (every guest access is decoded by these, nothing else):
  *
@@ -23,29 +30,34 @@
  *                Locality 4 belongs to the platform's hardware (the
  *                DRTM), never to software: its requestAccess is refused,
  *                so no guest resets or extends PCRs as locality 4.
- *                Access changing hands empties the buffer: a locality
+ *                Access changing hands zeroes the buffer page: a locality
  *                never reads another locality's command or response.
  *   LOC_STS      RO: granted (0) when this locality holds access.
  *   INTF_ID      RO, 64 bits: CRB, version 1, localities 0..4.
  *   CTRL_EXT     RO 0.
- *   control area and buffer: pages of a locality without access read as
- *   all ones and drop writes (counted in .refused).
+ *   control area: pages of a locality without access read as all ones
+ *                and drop writes (counted in .refused).
  *   CTRL_REQ     write cmdReady (0): leaves idle; goIdle (1): enters idle.
  *                Both complete at once, so it reads 0.
  *   CTRL_STS     RO: tpmIdle (1); tpmSts error (0) is never set: a
  *                command the TPM refuses gets a TPM error response.
  *   CTRL_CANCEL  RW, bit 0 kept; commands run synchronously, so there is
  *                nothing to cancel. Cleared by the next start.
- *   CTRL_START   write 1 while not idle: runs the command in the buffer
- *                (its size from its header, bounded by the buffer; a bad
- *                size gets TPM_RC_COMMAND_SIZE: tpm_iface.h's rule) and
- *                puts the response in the buffer, all within the MMIO
- *                exit; reads 0 after. Written while idle: refused.
+ *   CTRL_START   write 1 while not idle: snapshots the buffer page, runs
+ *                the command in the snapshot (its size from its header,
+ *                bounded by the buffer; a bad size gets
+ *                TPM_RC_COMMAND_SIZE: tpm_iface.h's rule) and writes the
+ *                response into the page, all within the MMIO exit; reads
+ *                0 after. Written while idle: refused.
  *   CTRL_INT_*   interrupts are not offered: INT_ENABLE reads 0,
  *                INT_STS reads 0; writes ignored.
- *   CTRL_CMD_*, CTRL_RSP_*  RO: the buffer, at page offset TPM_CRB_DATA,
+ *   CTRL_CMD_*, CTRL_RSP_*  RO: the buffer page, TPM_CRB_BUF_GPA,
  *                TPM_CRB_BUF_SIZE bytes, both for command and response.
- *   buffer       RW bytes, while not idle and no command runs.
+ *   0x80..0xFFF  of every page: nothing (the buffer is not there). Reads
+ *                all ones; writes dropped and counted in .refused.
+ *   buffer page  plain memory: the guest reads and writes it at will; its
+ *                bytes matter only at CTRL_START, and the response is
+ *                there after it.
  *
  * The TPM behind it is a callback (tpm_iface.h; tpm_lib.h in the
  * paravisor), so the register state machine is tested alone.
@@ -83,12 +95,18 @@
 #define TPM_CRB_CTRL_CMD_HADDR 0x60u
 #define TPM_CRB_CTRL_RSP_SIZE 0x64u
 #define TPM_CRB_CTRL_RSP_ADDR 0x68u
-#define TPM_CRB_DATA 0x80u
-#define TPM_CRB_BUF_SIZE (TPM_CRB_PAGE - TPM_CRB_DATA)
+/* The registers end here; the rest of each page holds nothing. */
+#define TPM_CRB_REGS_END 0x80u
+/* The command/response buffer: plain memory right after the pages. */
+#define TPM_CRB_BUF_GPA (TPM_CRB_GPA + TPM_CRB_SIZE)
+#define TPM_CRB_BUF_SIZE TPM_CRB_PAGE
 /* The control area the TPM2 ACPI table names. */
 #define TPM_CRB_CONTROL_AREA (TPM_CRB_GPA + TPM_CRB_CTRL_REQ)
 _Static_assert(TPM_CRB_GPA == ACPI_TPM_CRB_GPA, "ACPI's TPM0 is this device");
 _Static_assert(TPM_CRB_SIZE == ACPI_TPM_CRB_SIZE, "TPM0's _CRS covers it all");
+_Static_assert(TPM_CRB_BUF_GPA == ACPI_TPM_CRB_BUF_GPA &&
+		       TPM_CRB_BUF_SIZE == ACPI_TPM_CRB_BUF_SIZE,
+	       "TPM0's second _CRS range is the buffer");
 _Static_assert(TPM_CRB_CONTROL_AREA == ACPI_TPM_CRB_CONTROL_AREA,
 	       "the TPM2 table's control area");
 
@@ -123,11 +141,17 @@ struct tpm_crb {
 	uint32_t cancel;
 	uint64_t commands; /* commands run */
 	uint64_t refused; /* accesses dropped by the rules above */
-	uint8_t buf[TPM_CRB_BUF_SIZE];
+	/* The guest's buffer page (TPM_CRB_BUF_SIZE bytes, the caller's):
+	 * hostile memory, read once per command into buf. */
+	uint8_t *page;
+	uint8_t buf[TPM_CRB_BUF_SIZE]; /* the command's snapshot */
 	uint8_t rsp[TPM_CRB_BUF_SIZE];
 };
 
-void tpm_crb_init(struct tpm_crb *c, tpm_exec_fn exec, void *ctx);
+/* page: the memory the guest sees at TPM_CRB_BUF_GPA, TPM_CRB_BUF_SIZE
+ * bytes, which outlives the device. */
+void tpm_crb_init(struct tpm_crb *c, tpm_exec_fn exec, void *ctx,
+		  uint8_t *page);
 void tpm_crb_destroy(struct tpm_crb *c);
 /* off: from TPM_CRB_GPA (0..TPM_CRB_SIZE-1); len 1..8. */
 void tpm_crb_read(struct tpm_crb *c, uint64_t off, uint8_t *data,

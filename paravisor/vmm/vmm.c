@@ -54,6 +54,10 @@ static void machine_teardown(struct machine *m)
 	if (m->pvm)
 		m->ops->vm_destroy(m->pvm);
 	m->pvm = NULL;
+	/* Device memory the VM's slots named: free only now. */
+	if (m->crb_page)
+		munmap(m->crb_page, TPM_CRB_BUF_SIZE);
+	m->crb_page = NULL;
 	if (m->ram)
 		munmap(m->ram, m->ram_size);
 	m->ram = NULL;

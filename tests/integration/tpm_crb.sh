@@ -13,7 +13,9 @@
 # it to tpm2_pcrread's values, which are `mantle measure --pcrs`'s. Keys:
 # the AK at 0x81000003 is the one the paravisor logged, the EK is the TCG
 # template's, no other persistent handle is used, and TPM2_Clear(PLATFORM)
-# fails with 0x185 (the platform hierarchy is closed). A second boot
+# fails with 0x185 (the platform hierarchy is closed). The CRB's buffer
+# is its own page of plain memory (a memory slot at 0xFED45000), which
+# the guest's /proc/iomem lists as MSFT0101's beside the register pages. A second boot
 # with --tpm none (named on the measured paravisor VM command line, passed
 # on by /init) has no TPM at all. The guest sees an AMD CPU on nested, so
 # tpm_crb logs "Disabling hwrng" (an info line: Linux's quirk for AMD
@@ -86,6 +88,7 @@ tpm2_getcap -T device:/dev/tpmrm0 handles-persistent 2>&1 |
 tpm2_clear -T device:/dev/tpmrm0 -c p >/tmp/clear.out 2>&1
 echo "tpm-test: clear platform $? $(grep -o '0x185' /tmp/clear.out | head -n 1)"
 dmesg | grep -i tpm | sed 's/^/tpm-test: dmesg: /'
+grep -i 'MSFT0101' /proc/iomem | tr -d ' ' | sed 's/^/tpm-test: iomem: /'
 [ -e /sys/class/tpm/tpm0 ] || echo "tpm-test: no tpm0"
 RC
 guest_initrd_with "$TESTTMP/initrd" "$TESTTMP/30-tpm"
@@ -123,7 +126,16 @@ echo "$vt"
 echo "$vt" | grep -q 'vtpm: [1-9][0-9]* commands, 0 refused accesses' ||
 	{ pv_show_log a; fail "paravisor: no vTPM counter line, or refused accesses"; }
 grep -a 'memory: pss=' "$log" | tail -n 1
-echo "guest: tpm_crb bound, /dev/tpm0 and /dev/tpmrm0, TPM 2.0, GetRandom ok"
+# The command/response buffer is its own page of plain memory (tpm_crb.h):
+# a memory slot of the paravisor's, TPM0's second _CRS range, which the
+# driver claimed.
+grep -aq "memslot 2: gpa 0xfed45000 size 0x1000 host tpm-crb-buffer" "$log" ||
+	{ pv_show_log a; fail "paravisor: no memory slot for the CRB buffer"; }
+[ "$(grep -c '^tpm-test: iomem: ' "$out")" -eq 2 ] &&
+	grep -qx "tpm-test: iomem: fed40000-fed44fff:MSFT0101:00" "$out" &&
+	grep -qx "tpm-test: iomem: fed45000-fed45fff:MSFT0101:00" "$out" ||
+	fail "guest: /proc/iomem: $(grep '^tpm-test: iomem: ' "$out" | tr '\n' ' ')"
+echo "guest: tpm_crb bound, /dev/tpm0 and /dev/tpmrm0, TPM 2.0, GetRandom ok; the buffer page claimed as MSFT0101's"
 
 # Measured boot: the guest's binary_bios_measurements is byte for byte the
 # log `mantle measure --event-log` writes offline; tpm2_eventlog replays it
@@ -229,6 +241,9 @@ vt=$(grep -a 'vtpm: ' "$log" | tail -n 1)
 echo "$vt"
 echo "$vt" | grep -q 'vtpm: [1-9][0-9]* commands, 0 refused accesses (tis)' ||
 	{ pv_show_log t; fail "--tpm tis: no vTPM counter line, or refused accesses"; }
+# TIS is a FIFO: no buffer page, no memory slot besides guest RAM.
+! grep -aq "memslot 2:" "$log" && ! grep -q "^tpm-test: iomem: fed45000" "$out" ||
+	fail "--tpm tis: a CRB buffer page is there"
 grep -a 'memory: pss=' "$log" | tail -n 1
 "$MANTLE" measure --paravisor-image "$PVIMG" --kernel "$GUEST_K" \
 	--initrd "$TESTTMP/initrd" --mem 256M --tpm tis --pcrs \

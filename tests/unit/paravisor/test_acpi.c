@@ -111,16 +111,29 @@ static void check_tpm2(const uint8_t *t)
 }
 
 /* \_SB.TPM0: _HID "MSFT0101", _STA 0xF, _CRS Memory32Fixed (ReadWrite,
- * 0xFED40000, 0x5000). */
-static void check_tpm0(const uint8_t *dsdt, size_t n)
+ * 0xFED40000, 0x5000), then for CRB alone Memory32Fixed (ReadWrite,
+ * 0xFED45000, 0x1000): the command/response buffer (tpm_crb.h). */
+static void check_tpm0(const uint8_t *dsdt, size_t n, int crb)
 {
-	static const uint8_t mem[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0xD4,
-				       0xFE, 0x00, 0x50, 0x00, 0x00, 0x79 };
+	static const uint8_t pages[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x00,
+					 0xD4, 0xFE, 0x00, 0x50, 0x00, 0x00 };
+	static const uint8_t buffer[] = { 0x86, 0x09, 0x00, 0x01, 0x00, 0x50,
+					  0xD4, 0xFE, 0x00, 0x10, 0x00, 0x00 };
+	const uint8_t *p;
 
 	assert_non_null(memmem(dsdt, n, "TPM0", 4));
 	assert_non_null(memmem(dsdt, n, "_HID\x0DMSFT0101", 14));
 	assert_non_null(memmem(dsdt, n, "_STA\x0A\x0F", 6));
-	assert_non_null(memmem(dsdt, n, mem, sizeof(mem)));
+	p = memmem(dsdt, n, pages, sizeof(pages));
+	assert_non_null(p);
+	p += sizeof(pages);
+	if (crb) {
+		assert_memory_equal(p, buffer, sizeof(buffer));
+		p += sizeof(buffer);
+	}
+	assert_int_equal(p[0], 0x79); /* EndTag */
+	if (!crb) /* TIS: FIFO registers, no buffer range */
+		assert_null(memmem(dsdt, n, buffer, sizeof(buffer)));
 }
 
 static void check_tables(unsigned int cpus)
@@ -198,7 +211,7 @@ static void check_tables(unsigned int cpus)
 			       "\x47\x01\x10\x06\x10\x06\x04\x08\x22\x20\x00",
 			       11));
 	check_pci0(dsdt, get_le32(dsdt + 4));
-	check_tpm0(dsdt, get_le32(dsdt + 4));
+	check_tpm0(dsdt, get_le32(dsdt + 4), 1);
 }
 
 /* --tpm none: neither TPM0 nor the TPM2 table. */
@@ -244,15 +257,13 @@ static void test_tis_tpm(void **state)
 	assert_int_equal(get_le16(t + 36), 0); /* client */
 	assert_true(get_le64(t + 40) == 0); /* no control area */
 	assert_int_equal(get_le32(t + 48), 6); /* TIS, memory mapped */
-	check_tpm0(buf + l.dsdt, get_le32(buf + l.dsdt + 4));
+	check_tpm0(buf + l.dsdt, get_le32(buf + l.dsdt + 4), 0);
 	assert_int_equal(acpi_build(&crb, crb_buf, sizeof(crb_buf), &crb_len),
 			 0);
 	acpi_layout(&crb, &lc);
 	assert_int_equal(get_le32(crb_buf + lc.tpm2 + 48), 7);
-	assert_int_equal(get_le32(buf + l.dsdt + 4),
-			 get_le32(crb_buf + lc.dsdt + 4));
-	assert_memory_equal(buf + l.dsdt + 36, crb_buf + lc.dsdt + 36,
-			    get_le32(buf + l.dsdt + 4) - 36);
+	/* the same TPM0 but for CRB's buffer range */
+	check_tpm0(crb_buf + lc.dsdt, get_le32(crb_buf + lc.dsdt + 4), 1);
 	c.devices |= ACPI_DEV_TPM_CRB;
 	assert_int_equal(acpi_build(&c, buf, sizeof(buf), &len), -1);
 }

@@ -23,13 +23,15 @@
 static struct mmiobus bus;
 static struct tpm_crb crb;
 static struct tpm_nv nv;
+/* The guest's buffer page (TPM_CRB_BUF_GPA): plain memory. */
+static uint8_t page[TPM_CRB_BUF_SIZE];
 
 static int setup(void **state)
 {
 	(void)state;
 	if (tpm_lib_start(&nv, TPM_CRB_BUF_SIZE) < 0)
 		return -1;
-	tpm_crb_init(&crb, tpm_lib_exec, NULL);
+	tpm_crb_init(&crb, tpm_lib_exec, NULL, page);
 	mmiobus_init(&bus);
 	return mmiobus_add(&bus, &tpm_crb_mmio_ops, &crb);
 }
@@ -64,27 +66,15 @@ static void wr(unsigned int loc, uint32_t reg, uint32_t v)
 			 0);
 }
 
-static void put_buf(unsigned int loc, const uint8_t *p, size_t n)
+/* The buffer is memory: the guest's memcpy_toio/fromio, no exit. */
+static void put_buf(const uint8_t *p, size_t n)
 {
-	/* 8-byte writes, as memcpy_toio may do, the tail byte-wise */
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8)
-		mmiobus_access(&bus,
-			       TPM_CRB_GPA + loc * TPM_CRB_PAGE + TPM_CRB_DATA +
-				       i,
-			       1, (uint8_t *)(uintptr_t)(p + i), 8);
-	for (; i < n; i++)
-		mmiobus_access(&bus,
-			       TPM_CRB_GPA + loc * TPM_CRB_PAGE + TPM_CRB_DATA +
-				       i,
-			       1, (uint8_t *)(uintptr_t)(p + i), 1);
+	memcpy(page, p, n);
 }
 
-static void get_buf(unsigned int loc, uint8_t *p, size_t n)
+static void get_buf(uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)rd(loc, TPM_CRB_DATA + (uint32_t)i, 1);
+	memcpy(p, page, n);
 }
 
 static void ready(unsigned int loc)
@@ -97,11 +87,11 @@ static void ready(unsigned int loc)
 static uint32_t transact(unsigned int loc, const uint8_t *cmd, size_t n,
 			 uint8_t *rsp, size_t cap)
 {
-	put_buf(loc, cmd, n);
+	put_buf(cmd, n);
 	wr(loc, TPM_CRB_CTRL_START, TPM_CRB_START_INVOKE);
 	assert_int_equal(rd(loc, TPM_CRB_CTRL_START, 4), 0);
 	assert_int_equal(rd(loc, TPM_CRB_CTRL_STS, 4) & TPM_CRB_STS_ERROR, 0);
-	get_buf(loc, rsp, cap);
+	get_buf(rsp, cap);
 	return get_be32(rsp + 6);
 }
 
@@ -147,8 +137,8 @@ static void test_locality(void **state)
 	assert_int_equal(rd(3, TPM_CRB_LOC_STATE, 4),
 			 TPM_CRB_LOC_STATE_VALID | TPM_CRB_LOC_STATE_ASSIGNED |
 				 3u << TPM_CRB_LOC_STATE_ACTIVE_SHIFT);
-	assert_int_equal(rd(3, TPM_CRB_CTRL_CMD_LADDR, 4),
-			 TPM_CRB_GPA + 3 * TPM_CRB_PAGE + TPM_CRB_DATA);
+	/* one buffer page, whichever locality */
+	assert_int_equal(rd(3, TPM_CRB_CTRL_CMD_LADDR, 4), TPM_CRB_BUF_GPA);
 	wr(3, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
 }
 
@@ -160,15 +150,17 @@ static void test_ready_idle(void **state)
 	assert_int_equal(rd(0, TPM_CRB_CTRL_REQ, 4), 0); /* done at once */
 	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_SIZE, 4), TPM_CRB_BUF_SIZE);
 	assert_int_equal(rd(0, TPM_CRB_CTRL_RSP_SIZE, 4), TPM_CRB_BUF_SIZE);
-	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_LADDR, 4),
-			 TPM_CRB_GPA + TPM_CRB_DATA);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_LADDR, 4), TPM_CRB_BUF_GPA);
 	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_HADDR, 4), 0);
-	assert_true(rd(0, TPM_CRB_CTRL_RSP_ADDR, 8) ==
-		    TPM_CRB_GPA + TPM_CRB_DATA);
+	assert_true(rd(0, TPM_CRB_CTRL_RSP_ADDR, 8) == TPM_CRB_BUF_GPA);
+	/* the page after the locality pages, outside them */
+	assert_true(TPM_CRB_BUF_GPA >= TPM_CRB_GPA + TPM_CRB_SIZE);
+	assert_int_equal(TPM_CRB_BUF_GPA % TPM_CRB_PAGE, 0);
 	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_GO_IDLE);
 	assert_int_equal(rd(0, TPM_CRB_CTRL_STS, 4), TPM_CRB_STS_IDLE);
-	/* idle: the buffer floats, start is refused */
-	assert_int_equal(rd(0, TPM_CRB_DATA, 1), 0xFF);
+	/* nothing past the registers (the buffer is not there); idle:
+	 * start is refused */
+	assert_int_equal(rd(0, TPM_CRB_REGS_END, 1), 0xFF);
 	uint64_t before = crb.commands;
 	wr(0, TPM_CRB_CTRL_START, TPM_CRB_START_INVOKE);
 	assert_true(crb.commands == before);
@@ -189,8 +181,7 @@ static void test_read_only(void **state)
 	wr(0, TPM_CRB_CTRL_INT_ENABLE, 1);
 	assert_true(crb.refused == refused + 7);
 	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_SIZE, 4), TPM_CRB_BUF_SIZE);
-	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_LADDR, 4),
-			 TPM_CRB_GPA + TPM_CRB_DATA);
+	assert_int_equal(rd(0, TPM_CRB_CTRL_CMD_LADDR, 4), TPM_CRB_BUF_GPA);
 	assert_int_equal(rd(0, TPM_CRB_CTRL_STS, 4), 0);
 	assert_true(rd(0, TPM_CRB_INTF_ID, 8) == TPM_CRB_INTF_ID_VALUE);
 	assert_int_equal(rd(0, TPM_CRB_CTRL_INT_ENABLE, 4), 0);
@@ -219,12 +210,15 @@ static void test_bad_sizes(void **state)
 	put_be32(cmd + 2, 10);
 	assert_int_not_equal(transact(0, cmd, sizeof(cmd), rsp, sizeof(rsp)),
 			     0);
-	/* an 8-byte access at the page's last byte stays in the page */
+	/* an 8-byte access at the page's last byte stays in the page,
+	 * where nothing is: refused, reads all ones */
 	uint8_t d[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	uint64_t refused = crb.refused;
 	mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_PAGE - 1, 1, d, 8);
 	mmiobus_access(&bus, TPM_CRB_GPA + TPM_CRB_PAGE - 1, 0, d, 8);
-	assert_int_equal(d[0], 1);
+	assert_int_equal(d[0], 0xFF);
 	assert_int_equal(d[1], 0xFF);
+	assert_true(crb.refused == refused + 1);
 	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
 }
 
@@ -249,8 +243,9 @@ static void test_getrandom(void **state)
 }
 
 /* Locality games: locality 4 is never granted, a locality without access
- * cannot start or fill the buffer (refused, counted), and a response left
- * behind is gone when access changes hands. */
+ * cannot start (refused, counted), writes where the buffer used to be in
+ * the register pages are refused, and a response left behind is gone
+ * when access changes hands. */
 static void test_locality_games(void **state)
 {
 	uint8_t rsp[64];
@@ -262,23 +257,25 @@ static void test_locality_games(void **state)
 	assert_int_equal(rd(4, TPM_CRB_LOC_STS, 4), 0);
 	assert_true(crb.refused == refused + 1);
 	ready(0);
-	put_buf(0, getrandom16, sizeof(getrandom16));
-	/* locality 1 starts 0's command, writes into 0's buffer: refused */
+	put_buf(getrandom16, sizeof(getrandom16));
+	/* locality 1 starts 0's command: refused; a write at 0x80 of
+	 * either page: refused (nothing there) */
 	commands = crb.commands;
 	wr(1, TPM_CRB_CTRL_START, TPM_CRB_START_INVOKE);
-	put_buf(1, startup_clear, 4);
+	wr(1, TPM_CRB_REGS_END, 0x12345678u);
+	wr(0, TPM_CRB_REGS_END, 0x12345678u);
 	assert_true(crb.commands == commands);
-	/* the start, then each of the 4 byte writes */
-	assert_true(crb.refused == refused + 1 + 1 + 4);
-	assert_int_equal(rd(1, TPM_CRB_DATA, 4), 0xFFFFFFFFu);
-	assert_int_equal(rd(0, TPM_CRB_DATA + 9, 1), 0x7B); /* intact */
+	assert_true(crb.refused == refused + 1 + 3);
+	assert_int_equal(rd(1, TPM_CRB_REGS_END, 4), 0xFFFFFFFFu);
+	assert_int_equal(rd(0, TPM_CRB_REGS_END, 4), 0xFFFFFFFFu);
+	assert_int_equal(page[9], 0x7B); /* intact */
 	/* 0 runs it and walks away without reading the response */
 	wr(0, TPM_CRB_CTRL_START, TPM_CRB_START_INVOKE);
-	assert_int_equal(rd(0, TPM_CRB_DATA + 2, 4), 0x1C000000u); /* size 28 */
+	assert_int_equal(get_be32(page + 2), 28);
 	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
 	/* 1 gets access: the buffer holds nothing of 0's */
 	ready(1);
-	get_buf(1, rsp, sizeof(rsp));
+	get_buf(rsp, sizeof(rsp));
 	for (size_t i = 0; i < sizeof(rsp); i++)
 		assert_int_equal(rsp[i], 0);
 	wr(1, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
@@ -305,7 +302,7 @@ static void test_cancel(void **state)
 	assert_int_equal(rd(0, TPM_CRB_CTRL_CANCEL, 4), 0);
 	/* cancel after the response: the response stays */
 	wr(0, TPM_CRB_CTRL_CANCEL, 1);
-	assert_int_equal(rd(0, TPM_CRB_DATA + 6, 4), 0);
+	assert_int_equal(get_be32(page + 6), 0);
 	wr(0, TPM_CRB_CTRL_CANCEL, 0);
 	wr(0, TPM_CRB_CTRL_REQ, TPM_CRB_REQ_GO_IDLE);
 	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
@@ -339,6 +336,56 @@ static void test_malformed(void **state)
 	wr(0, TPM_CRB_LOC_CTRL, TPM_CRB_LOC_CTRL_RELINQUISH);
 }
 
+/* A TPM that checks it is handed the snapshot, not the guest's page, and
+ * scribbles over the page as another vCPU could mid-command; answers a
+ * header echoing the command's code as its response code. */
+static uint8_t *seen_page;
+static size_t scribbler(void *ctx, unsigned int loc, const uint8_t *cmd,
+			size_t cmd_len, uint8_t *rsp, size_t cap)
+{
+	(void)ctx;
+	(void)loc;
+	(void)cap;
+	if (cmd >= seen_page && cmd < seen_page + TPM_CRB_BUF_SIZE)
+		return 0;
+	memset(seen_page, 0xAA, TPM_CRB_BUF_SIZE);
+	put_be16(rsp, TPM_ST_NO_SESSIONS);
+	put_be32(rsp + TPM_HDR_SIZE_OFF, TPM_HDR_LEN);
+	put_be32(rsp + TPM_HDR_CODE_OFF,
+		 cmd_len == 12 ? get_be32(cmd + TPM_HDR_CODE_OFF) : 1);
+	return TPM_HDR_LEN;
+}
+
+/* The guest's page is hostile memory: the TPM runs the snapshot taken at
+ * CTRL_START, whatever happens to the page meanwhile, and the response
+ * lands in the page; an oversized header in the page is refused. */
+static void test_snapshot(void **state)
+{
+	static uint8_t own_page[TPM_CRB_BUF_SIZE];
+	struct tpm_crb c;
+	uint8_t d[4];
+
+	(void)state;
+	seen_page = own_page;
+	tpm_crb_init(&c, scribbler, NULL, own_page);
+	put_le32(d, TPM_CRB_LOC_CTRL_REQUEST);
+	tpm_crb_write(&c, TPM_CRB_LOC_CTRL, d, 4);
+	put_le32(d, TPM_CRB_REQ_CMD_READY);
+	tpm_crb_write(&c, TPM_CRB_CTRL_REQ, d, 4);
+	memcpy(own_page, getrandom16, sizeof(getrandom16));
+	put_le32(d, TPM_CRB_START_INVOKE);
+	tpm_crb_write(&c, TPM_CRB_CTRL_START, d, 4);
+	assert_int_equal(get_be32(own_page + TPM_HDR_SIZE_OFF), TPM_HDR_LEN);
+	assert_int_equal(get_be32(own_page + TPM_HDR_CODE_OFF), 0x17B);
+	assert_int_equal(own_page[TPM_HDR_LEN], 0xAA); /* the scribble */
+	put_be32(own_page + TPM_HDR_SIZE_OFF, TPM_CRB_BUF_SIZE + 1);
+	tpm_crb_write(&c, TPM_CRB_CTRL_START, d, 4);
+	assert_int_equal(get_be32(own_page + TPM_HDR_CODE_OFF),
+			 TPM_RC_COMMAND_SIZE);
+	assert_true(c.commands == 2);
+	tpm_crb_destroy(&c);
+}
+
 /* Two vCPUs at once through two localities: each asks until granted (the
  * CRB does not queue), runs a whole command, reads its response, goes idle
  * and relinquishes. The device lock serializes them. (No cmocka asserts
@@ -365,13 +412,10 @@ static int race_round(unsigned int loc)
 	} while (!(d[0] & TPM_CRB_LOC_STS_GRANTED));
 	put_le32(d, TPM_CRB_REQ_CMD_READY);
 	raw(loc, TPM_CRB_CTRL_REQ, 1, d, 4);
-	for (uint32_t i = 0; i < sizeof(getrandom16); i += 4)
-		raw(loc, TPM_CRB_DATA + i, 1,
-		    (uint8_t *)(uintptr_t)(getrandom16 + i), 4);
+	put_buf(getrandom16, sizeof(getrandom16));
 	put_le32(d, TPM_CRB_START_INVOKE);
 	raw(loc, TPM_CRB_CTRL_START, 1, d, 4);
-	for (uint32_t i = 0; i < sizeof(rsp); i += 4)
-		raw(loc, TPM_CRB_DATA + i, 0, rsp + i, 4);
+	get_buf(rsp, sizeof(rsp));
 	put_le32(d, TPM_CRB_REQ_GO_IDLE);
 	raw(loc, TPM_CRB_CTRL_REQ, 1, d, 4);
 	put_le32(d, TPM_CRB_LOC_CTRL_RELINQUISH);
@@ -483,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_locality_games),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_snapshot),
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_create_primary_rsa2048),
 		cmocka_unit_test(test_mmiobus_overlap),
