@@ -15,8 +15,8 @@
 # template's, no other persistent handle is used, and TPM2_Clear(PLATFORM)
 # fails with 0x185 (the platform hierarchy is closed). The CRB's buffer
 # is its own page of plain memory (a memory slot at 0xFED45000), which
-# the guest's /proc/iomem lists as MSFT0101's beside the register pages. A second boot
-# with --tpm none (named on the measured paravisor VM command line, passed
+# the guest's /proc/iomem lists as MSFT0101's beside the register pages.
+# A second boot with --tpm none (named on the measured paravisor VM command line, passed
 # on by /init) has no TPM at all. The guest sees an AMD CPU on nested, so
 # tpm_crb logs "Disabling hwrng" (an info line: Linux's quirk for AMD
 # fTPMs, keyed on the CPU vendor alone). A third boot with --tpm tis: the
