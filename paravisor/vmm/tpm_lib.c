@@ -102,15 +102,24 @@ static struct libtpms_callbacks callbacks = {
 	.tpm_io_getphysicalpresence = io_presence,
 };
 
-int tpm_lib_start(struct tpm_nv *nv, size_t max_buf)
+/* libtpms as a TPM 2.0 whose NV state is nv: the first step of both a
+ * start and a check of a stored state. */
+static TPM_RESULT select_engine(struct tpm_nv *nv)
 {
-	uint32_t lo, hi;
 	TPM_RESULT rc;
 
 	cur_nv = nv;
 	rc = TPMLIB_ChooseTPMVersion(TPMLIB_TPM_VERSION_2);
 	if (rc == TPM_SUCCESS)
 		rc = TPMLIB_RegisterCallbacks(&callbacks);
+	return rc;
+}
+
+int tpm_lib_start(struct tpm_nv *nv, size_t max_buf)
+{
+	uint32_t lo, hi;
+	TPM_RESULT rc = select_engine(nv);
+
 	if (rc == TPM_SUCCESS)
 		TPMLIB_SetBufferSize((uint32_t)max_buf, &lo, &hi);
 	if (rc == TPM_SUCCESS)
@@ -141,12 +150,8 @@ int tpm_lib_startup(void)
 
 int tpm_lib_check(struct tpm_nv *nv)
 {
-	TPM_RESULT rc;
+	TPM_RESULT rc = select_engine(nv);
 
-	cur_nv = nv;
-	rc = TPMLIB_ChooseTPMVersion(TPMLIB_TPM_VERSION_2);
-	if (rc == TPM_SUCCESS)
-		rc = TPMLIB_RegisterCallbacks(&callbacks);
 	if (rc == TPM_SUCCESS)
 		rc = TPMLIB_ValidateState(TPMLIB_STATE_PERMANENT, 0);
 	cur_nv = NULL;
